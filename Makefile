@@ -1,0 +1,88 @@
+# sow: a rules language for professional-services billing and revenue.
+#   make            build ./sow
+#   make test       build (plain and sanitized) and run every test
+#   make demo       build and run the demo month-end
+#   make install PREFIX=/usr/local
+CC      ?= cc
+PREFIX  ?= /usr/local
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+DEFS     = -D_DEFAULT_SOURCE -DSOW_VERSION='"$(VERSION)"' -DSOW_RULES_DIR='"$(PREFIX)/share/sow/rules"'
+LIBS     = -lsqlite3 -ledit
+VERSION  = 0.1.0
+SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+SRCS     = $(wildcard src/*.c)
+GEN      = build/gen/sow.tab.c build/gen/sow.lex.c
+OBJS     = $(SRCS:src/%.c=build/obj/%.o) build/obj/sow.tab.o build/obj/sow.lex.o
+SOBJS    = $(OBJS:build/obj/%=build/san/%)
+INC      = -Isrc -Ibuild/gen
+
+all: sow
+
+sow: $(OBJS)
+	$(CC) $(CFLAGS) -o $@ $(OBJS) $(LIBS)
+
+build/sow-san: $(SOBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $(SOBJS) $(LIBS)
+
+build/gen/sow.tab.c build/gen/sow.tab.h: grammar/sow.y | build/gen
+	bison -Wall -Werror --defines=build/gen/sow.tab.h -o build/gen/sow.tab.c grammar/sow.y
+
+build/gen/sow.lex.c build/gen/sow.lex.h: grammar/sow.l build/gen/sow.tab.h | build/gen
+	flex --header-file=build/gen/sow.lex.h -o build/gen/sow.lex.c grammar/sow.l
+
+build/obj/%.o: src/%.c $(wildcard src/*.h) build/gen/sow.tab.h build/gen/sow.lex.h | build/obj
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) $(INC) -c -o $@ $<
+
+build/san/%.o: src/%.c $(wildcard src/*.h) build/gen/sow.tab.h build/gen/sow.lex.h | build/san
+	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) $(INC) -c -o $@ $<
+
+# Generated code: flex output trips -Wunused-function; keep -Werror otherwise.
+build/obj/sow.%.o: build/gen/sow.%.c build/gen/sow.tab.h | build/obj
+	$(CC) $(CFLAGS) $(WARN) -Wno-unused-function -Wno-shadow $(DEFS) $(INC) -c -o $@ $<
+
+build/san/sow.%.o: build/gen/sow.%.c build/gen/sow.tab.h | build/san
+	$(CC) $(CFLAGS) $(SAN) $(WARN) -Wno-unused-function -Wno-shadow $(DEFS) $(INC) -c -o $@ $<
+
+build/gen build/obj build/san:
+	mkdir -p $@
+
+# Build dependencies: install them when root, else say exactly what to run.
+DEPS = flex bison libsqlite3-dev libedit-dev sqlite3
+deps:
+	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "sow: please install:$$missing (flex, bison, sqlite3 and libedit development files)"; exit 1; \
+	  elif [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+	  else echo "sow: missing build dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+sanitize: build/sow-san
+
+test: deps
+	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive
+	@sh tests/run.sh ./sow build/sow-san
+
+build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+
+build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/san
+	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+
+build/ptydrive: tests/repl/ptydrive.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -o $@ $< -lutil
+
+demo: deps sow
+	@sh examples/demo.sh
+
+install: sow
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sow/rules $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 sow $(DESTDIR)$(PREFIX)/bin/sow
+	cp -R rules/std $(DESTDIR)$(PREFIX)/share/sow/rules/
+	install -m 644 src/sow.1 $(DESTDIR)$(PREFIX)/share/man/man1/sow.1
+
+clean:
+	rm -rf build sow
+
+.PHONY: all deps test demo install clean sanitize

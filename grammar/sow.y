@@ -1,0 +1,523 @@
+/* sow.y: the grammar of the sow language (pure bison parser, locations).
+ *
+ * One grammar serves rule files (START_FILE) and single expressions or
+ * queries (START_EVAL, for `sow eval` and the REPL). Errors are reported by
+ * yyreport_syntax_error with the offending token's text and what was
+ * expected; `error` productions at item and clause level resynchronise so
+ * one pass reports every broken block. Newlines are not significant: each
+ * clause starts with its keyword. */
+%define api.pure full
+%define api.location.type {Loc}
+%define parse.error custom
+%locations
+%param {yyscan_t scanner}
+%parse-param {Parser *P}
+%expect 0
+
+%code requires {
+#include "parse.h"
+typedef void *yyscan_t;
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+
+int yylex(YYSTYPE *lval, Loc *lloc, yyscan_t scanner);
+static void yyerror(Loc *loc, yyscan_t scanner, Parser *P, const char *msg);
+static Node *mk(Parser *P, NodeKind k, Loc loc) { return ast_node(P->A, k, loc); }
+static Node *bin(Parser *P, int op, Node *a, Node *b, Loc loc)
+{
+	Node *n = mk(P, N_BIN, loc);
+	n->op = op; n->a = a; n->b = b;
+	return n;
+}
+static Loc at(Loc a, Loc b) { return (Loc){ a.beg, b.end }; }
+#define YYLLOC_DEFAULT(Cur, Rhs, N) do { \
+	if (N) { (Cur).beg = YYRHSLOC(Rhs, 1).beg; (Cur).end = YYRHSLOC(Rhs, N).end; } \
+	else { (Cur).beg = (Cur).end = YYRHSLOC(Rhs, 0).end; } } while (0)
+/* Deep nesting ends in a clear error instead of a deep C stack later. */
+#define YYMAXDEPTH 2000
+#define YYINITDEPTH 200
+}
+
+%union { char *str; Node *node; int num; }
+
+%token START_FILE START_EVAL
+%token <str> IDENT "name" STRING "string" NUMBER "number" DATE "date" PERIOD "period"
+%token <str> CURRENCY "currency code"
+%token <str> ACCEPTANCE "acceptance" AND "and" AS "as" ASC "asc" AUTHORIZED "authorized"
+%token <str> BECAUSE "because" BILLING "billing" BUSINESS "business" BY "by"
+%token <str> CALENDAR "calendar" CONST "const" CURRENCY_KW "currency" CUSTOMER "customer" DAY "day"
+%token <str> DAYS "days" DESC "desc" ELSE "else" EMIT "emit" ENUM "enum" EXPECT "expect"
+%token <str> FALSE "false" FISCAL "fiscal" FN "fn" FOR "for" FROM "from" GIVEN "given"
+%token <str> GROUP "group" HOLIDAY "holiday" HOUR "hour" HOURS "hours" IF "if"
+%token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
+%token <str> MILESTONE "milestone" MODE "mode" MONTH "month" MONTHS "months" NOT "not"
+%token <str> OF "of" OR "or" ORDER "order" PASSIVE "passive" PER "per" PROJECT "project"
+%token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
+%token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
+%token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
+%token <str> WEEK "week" WEEKEND "weekend" WEEKS "weeks" WHEN "when" WHERE "where"
+%token <str> YEAR "year" YEARS "years"
+%token EQ "==" NE "!=" LE "<=" GE ">=" ARROW "->"
+
+%type <node> items item import sow sow_clauses sow_clause calendar cal_clauses cal_clause
+%type <node> weekdays fiscal letdecl fn params paramlist relation columns column enum idlist
+%type <node> machine transitions transition states rule rule_clauses rule_clause source
+%type <node> query query_expr from_list from_item sel_list sel_item opt_where opt_group
+%type <node> opt_order opt_limit ord_list ord_item exprlist test test_clauses test_clause
+%type <node> records record fields field expr postfix primary args arglist arg rounding
+%type <node> opt_select opt_reason opt_guard opt_unique machine_filter
+%type <str> anyname billing_term
+%type <num> unit
+
+%precedence IFX
+%left OR
+%left AND
+%precedence NOT
+%nonassoc EQ NE '<' LE '>' GE IS IN
+%left '+' '-'
+%left '*' '/'
+%precedence UMINUS
+
+%%
+
+top
+	: START_FILE items            { P->items = $2; }
+	| START_EVAL expr             { P->expr = $2; }
+	| START_EVAL query_expr       { P->expr = $2; }
+	;
+
+items
+	: %empty                      { $$ = NULL; }
+	| items item                  { $$ = ast_append($1, $2); }
+	;
+
+item
+	: import | sow | calendar | fiscal | letdecl | fn | relation | enum
+	| machine | rule | query | test | rounding
+	| error                       { $$ = NULL; }
+	;
+
+import
+	: IMPORT STRING               { $$ = mk(P, N_IMPORT, @$); $$->s = $2; }
+	;
+
+/* The SOW block of SPEC section 5, exactly as written there. */
+sow
+	: SOW STRING FOR PROJECT STRING '{' sow_clauses '}'
+		{ $$ = mk(P, N_SOW, @$); $$->s = $2; $$->s2 = $5; $$->a = $7; }
+	;
+
+sow_clauses
+	: %empty                      { $$ = NULL; }
+	| sow_clauses sow_clause      { $$ = ast_append($1, $2); }
+	;
+
+sow_clause
+	: CUSTOMER STRING             { $$ = mk(P, N_CUSTOMER, @$); $$->s = $2; }
+	| CURRENCY_KW CURRENCY        { $$ = mk(P, N_CURRENCY, @$); $$->s = $2; }
+	| CALENDAR STRING             { $$ = mk(P, N_SOWCAL, @$); $$->s = $2; }
+	| BILLING billing_term        { $$ = mk(P, N_BILLING, @$); $$->s = $2; $$->a = mk(P, N_NAME, @2); }
+	| ACCEPTANCE PASSIVE NUMBER BUSINESS DAYS
+		{ $$ = mk(P, N_ACCEPTANCE, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); }
+	| ACCEPTANCE PASSIVE NUMBER BUSINESS DAY
+		{ $$ = mk(P, N_ACCEPTANCE, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); }
+	| RATE STRING NUMBER PER HOUR
+		{ $$ = mk(P, N_RATE, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @3); }
+	| MILESTONE STRING STRING NUMBER
+		{ $$ = mk(P, N_MILESTONE, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; }
+	| TRAINING STRING STRING NUMBER
+		{ $$ = mk(P, N_TRAINING, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; }
+	| AUTHORIZED HOURS NUMBER
+		{ $$ = mk(P, N_AUTHORIZED, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); }
+	| ROUNDING IDENT TO NUMBER MODE IDENT
+		{ $$ = mk(P, N_SOWROUND, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
+	| error                       { $$ = NULL; }
+	;
+
+billing_term
+	: IDENT | MILESTONE
+	;
+
+calendar
+	: CALENDAR STRING '{' cal_clauses '}'
+		{ $$ = mk(P, N_CALENDAR, @$); $$->s = $2; $$->a = $4; }
+	;
+
+cal_clauses
+	: %empty                      { $$ = NULL; }
+	| cal_clauses cal_clause      { $$ = ast_append($1, $2); }
+	;
+
+cal_clause
+	: WEEKEND weekdays            { $$ = mk(P, N_WEEKEND, @$); $$->a = $2; }
+	| HOLIDAY DATE                { $$ = mk(P, N_HOLIDAY, @$); $$->s = $2; }
+	| HOLIDAY DATE STRING         { $$ = mk(P, N_HOLIDAY, @$); $$->s = $2; $$->s2 = $3; }
+	| error                       { $$ = NULL; }
+	;
+
+weekdays
+	: IDENT                       { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	| weekdays IDENT              { Node *n = mk(P, N_NAME, @2); n->s = $2; $$ = ast_append($1, n); }
+	| weekdays ',' IDENT          { Node *n = mk(P, N_NAME, @3); n->s = $3; $$ = ast_append($1, n); }
+	;
+
+fiscal
+	: FISCAL YEAR STARTS IDENT    { $$ = mk(P, N_FISCAL, @$); $$->s = $4; $$->a = mk(P, N_NAME, @4); }
+	;
+
+letdecl
+	: CONST IDENT '=' expr        { $$ = mk(P, N_LET, @$); $$->s = $2; $$->a = $4; }
+	;
+
+rounding
+	: ROUNDING IDENT TO NUMBER MODE IDENT
+		{ $$ = mk(P, N_ROUNDING, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
+	;
+
+fn
+	: FN IDENT '(' params ')' '=' expr
+		{ $$ = mk(P, N_FN, @$); $$->s = $2; $$->a = $4; $$->b = $7; }
+	;
+
+params
+	: %empty                      { $$ = NULL; }
+	| paramlist
+	;
+
+paramlist
+	: IDENT                       { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	| paramlist ',' IDENT         { Node *n = mk(P, N_NAME, @3); n->s = $3; $$ = ast_append($1, n); }
+	;
+
+relation
+	: RELATION IDENT '(' columns ')' opt_unique
+		{ $$ = mk(P, N_RELATION, @$); $$->s = $2; $$->a = $4; $$->b = $6; }
+	;
+
+columns
+	: column                      { $$ = $1; }
+	| columns ',' column          { $$ = ast_append($1, $3); }
+	;
+
+column
+	: anyname IDENT               { $$ = mk(P, N_COLUMN, @$); $$->s = $1; $$->s2 = $2; }
+	;
+
+opt_unique
+	: %empty                      { $$ = NULL; }
+	| UNIQUE '(' idlist ')'       { $$ = $3; }
+	;
+
+idlist
+	: anyname                     { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	| idlist ',' anyname          { Node *n = mk(P, N_NAME, @3); n->s = $3; $$ = ast_append($1, n); }
+	;
+
+enum
+	: ENUM IDENT '{' idlist '}'   { $$ = mk(P, N_ENUM, @$); $$->s = $2; $$->a = $4; }
+	;
+
+machine
+	: MACHINE IDENT '(' IDENT ')' machine_filter '{' transitions '}'
+		{ $$ = mk(P, N_MACHINE, @$); $$->s = $2; $$->s2 = $4; $$->b = $6; $$->a = $8; }
+	;
+
+machine_filter
+	: %empty                      { $$ = NULL; }
+	| WHERE expr                  { $$ = $2; }
+	;
+
+transitions
+	: %empty                      { $$ = NULL; }
+	| transitions transition      { $$ = ast_append($1, $2); }
+	;
+
+transition
+	: states ARROW STRING opt_guard opt_reason
+		{ $$ = mk(P, N_TRANSITION, @$); $$->a = $1; $$->s = $3; $$->b = $4; $$->c = $5; }
+	| error                       { $$ = NULL; }
+	;
+
+states
+	: STRING                      { $$ = mk(P, N_STR, @1); $$->s = $1; }
+	| states ',' STRING           { Node *n = mk(P, N_STR, @3); n->s = $3; $$ = ast_append($1, n); }
+	;
+
+opt_guard
+	: %empty                      { $$ = NULL; }
+	| WHEN expr                   { $$ = $2; }
+	;
+
+opt_reason
+	: %empty                      { $$ = NULL; }
+	| BECAUSE STRING              { $$ = mk(P, N_STR, @2); $$->s = $2; }
+	;
+
+rule
+	: RULE IDENT rule_clauses     { $$ = mk(P, N_RULE, @$); $$->s = $2; $$->a = $3; }
+	;
+
+rule_clauses
+	: rule_clause                 { $$ = $1; }
+	| rule_clauses rule_clause    { $$ = ast_append($1, $2); }
+	;
+
+rule_clause
+	: FOR IDENT IN source         { $$ = mk(P, N_FOR, @$); $$->s = $2; $$->a = $4; }
+	| WHERE expr                  { $$ = mk(P, N_WHERE, @$); $$->a = $2; }
+	| WHEN expr                   { $$ = mk(P, N_WHEN, @$); $$->a = $2; }
+	| LET IDENT '=' expr          { $$ = mk(P, N_LETC, @$); $$->s = $2; $$->a = $4; }
+	| EMIT IDENT record           { $$ = mk(P, N_EMIT, @$); $$->s = $2; $$->a = $3; }
+	;
+
+source
+	: IDENT                       { $$ = mk(P, N_NAME, @$); $$->s = $1; }
+	| IDENT '(' args ')'          { $$ = mk(P, N_CALL, @$); $$->s = $1; $$->a = $3; }
+	| '(' query_expr ')'          { $$ = $2; }
+	;
+
+query
+	: QUERY IDENT '(' params ')' '=' query_expr
+		{ $$ = mk(P, N_QUERY, @$); $$->s = $2; $$->a = $4; $$->b = $7; }
+	| QUERY IDENT '=' query_expr
+		{ $$ = mk(P, N_QUERY, @$); $$->s = $2; $$->b = $4; }
+	;
+
+query_expr
+	: FROM from_list opt_where opt_group opt_select opt_order opt_limit
+		{ $$ = mk(P, N_SELECTQ, @$); $$->a = $2; $$->b = $3; $$->c = $4; $$->d = $5; $$->e = $6; $$->f = $7; }
+	;
+
+from_list
+	: from_item                   { $$ = $1; }
+	| from_list ',' from_item     { $$ = ast_append($1, $3); }
+	;
+
+from_item
+	: IDENT IN source             { $$ = mk(P, N_FROMITEM, @$); $$->s = $1; $$->a = $3; }
+	| source                      { $$ = mk(P, N_FROMITEM, @$); $$->a = $1; }
+	| source IDENT                { $$ = mk(P, N_FROMITEM, @$); $$->a = $1; $$->s = $2; }
+	;
+
+opt_where
+	: %empty                      { $$ = NULL; }
+	| WHERE expr                  { $$ = $2; }
+	;
+
+opt_group
+	: %empty                      { $$ = NULL; }
+	| GROUP BY exprlist           { $$ = $3; }
+	;
+
+opt_select
+	: %empty                      { $$ = NULL; }
+	| SELECT sel_list             { $$ = $2; }
+	;
+
+sel_list
+	: sel_item                    { $$ = $1; }
+	| sel_list ',' sel_item       { $$ = ast_append($1, $3); }
+	;
+
+sel_item
+	: expr                        { $$ = mk(P, N_SELITEM, @$); $$->a = $1; }
+	| anyname ':' expr            { $$ = mk(P, N_SELITEM, @$); $$->s = $1; $$->a = $3; }
+	;
+
+opt_order
+	: %empty                      { $$ = NULL; }
+	| ORDER BY ord_list           { $$ = $3; }
+	;
+
+ord_list
+	: ord_item                    { $$ = $1; }
+	| ord_list ',' ord_item       { $$ = ast_append($1, $3); }
+	;
+
+ord_item
+	: expr                        { $$ = mk(P, N_ORDITEM, @$); $$->a = $1; }
+	| expr ASC                    { $$ = mk(P, N_ORDITEM, @$); $$->a = $1; }
+	| expr DESC                   { $$ = mk(P, N_ORDITEM, @$); $$->a = $1; $$->op = 1; }
+	;
+
+opt_limit
+	: %empty                      { $$ = NULL; }
+	| LIMIT expr                  { $$ = $2; }
+	;
+
+test
+	: TEST STRING '{' test_clauses '}'
+		{ $$ = mk(P, N_TEST, @$); $$->s = $2; $$->a = $4; }
+	;
+
+test_clauses
+	: %empty                      { $$ = NULL; }
+	| test_clauses test_clause    { $$ = ast_append($1, $2); }
+	;
+
+test_clause
+	: AS OF DATE                  { $$ = mk(P, N_ASOF, @$); $$->s = $3; }
+	| GIVEN IDENT records         { $$ = mk(P, N_GIVEN, @$); $$->s = $2; $$->a = $3; }
+	| EXPECT expr                 { $$ = mk(P, N_EXPECT, @$); $$->a = $2; }
+	| EXPECT IDENT record         { $$ = mk(P, N_EXPECTROW, @$); $$->s = $2; $$->a = $3; }
+	| error                       { $$ = NULL; }
+	;
+
+records
+	: record                      { $$ = $1; }
+	| records record              { $$ = ast_append($1, $2); }
+	;
+
+record
+	: '{' '}'                     { $$ = mk(P, N_RECORD, @$); }
+	| '{' fields '}'              { $$ = mk(P, N_RECORD, @$); $$->a = $2; }
+	| '{' fields ',' '}'          { $$ = mk(P, N_RECORD, @$); $$->a = $2; }
+	;
+
+fields
+	: field                       { $$ = $1; }
+	| fields ',' field            { $$ = ast_append($1, $3); }
+	;
+
+field
+	: anyname ':' expr            { $$ = mk(P, N_FIELD, @$); $$->s = $1; $$->a = $3; }
+	;
+
+expr
+	: expr OR expr                { $$ = bin(P, OP_OR, $1, $3, @$); }
+	| expr AND expr               { $$ = bin(P, OP_AND, $1, $3, @$); }
+	| NOT expr                    { $$ = mk(P, N_NOT, @$); $$->a = $2; }
+	| expr EQ expr                { $$ = bin(P, OP_EQ, $1, $3, @$); }
+	| expr NE expr                { $$ = bin(P, OP_NE, $1, $3, @$); }
+	| expr '<' expr               { $$ = bin(P, OP_LT, $1, $3, @$); }
+	| expr LE expr                { $$ = bin(P, OP_LE, $1, $3, @$); }
+	| expr '>' expr               { $$ = bin(P, OP_GT, $1, $3, @$); }
+	| expr GE expr                { $$ = bin(P, OP_GE, $1, $3, @$); }
+	| expr IS SET                 { $$ = mk(P, N_ISSET, @$); $$->a = $1; }
+	| expr IS NOT SET             { $$ = mk(P, N_ISSET, @$); $$->a = $1; $$->op = 1; }
+	| expr IN '[' exprlist ']'    { $$ = mk(P, N_IN, @$); $$->a = $1; $$->b = $4; }
+	| expr '+' expr               { $$ = bin(P, OP_ADD, $1, $3, @$); }
+	| expr '-' expr               { $$ = bin(P, OP_SUB, $1, $3, @$); }
+	| expr '*' expr               { $$ = bin(P, OP_MUL, $1, $3, @$); }
+	| expr '/' expr               { $$ = bin(P, OP_DIV, $1, $3, @$); }
+	| '-' expr %prec UMINUS       { $$ = mk(P, N_NEG, @$); $$->a = $2; }
+	| IF expr THEN expr ELSE expr %prec IFX
+		{ $$ = mk(P, N_IF, @$); $$->a = $2; $$->b = $4; $$->c = $6; }
+	| postfix
+	;
+
+postfix
+	: primary
+	| postfix '.' anyname         { $$ = mk(P, N_MEMBER, @$); $$->a = $1; $$->s = $3; }
+	| postfix '[' expr ']'        { $$ = mk(P, N_INDEX, @$); $$->a = $1; $$->b = $3; }
+	| IDENT '(' args ')'          { $$ = mk(P, N_CALL, @$); $$->s = $1; $$->a = $3; }
+	;
+
+primary
+	: NUMBER                      { $$ = mk(P, N_NUM, @$); $$->s = $1; }
+	| NUMBER unit                 { $$ = mk(P, N_QTY, @$); $$->s = $1; $$->op = $2; }
+	| NUMBER CURRENCY             { $$ = mk(P, N_MONEY, @$); $$->s = $1; $$->s2 = $2; }
+	| NUMBER '%'                  { $$ = mk(P, N_PERCENT, @$); $$->s = $1; }
+	| STRING                      { $$ = mk(P, N_STR, @$); $$->s = $1; }
+	| DATE                        { $$ = mk(P, N_DATE, @$); $$->s = $1; }
+	| PERIOD                      { $$ = mk(P, N_PERIOD, @$); $$->s = $1; }
+	| TRUE                        { $$ = mk(P, N_BOOL, @$); $$->op = 1; }
+	| FALSE                       { $$ = mk(P, N_BOOL, @$); $$->op = 0; }
+	| UNSET                       { $$ = mk(P, N_UNSET, @$); }
+	| IDENT                       { $$ = mk(P, N_NAME, @$); $$->s = $1; }
+	| '(' expr ')'                { $$ = $2; }
+	| '(' query_expr ')'          { $$ = $2; }
+	| '[' ']'                     { $$ = mk(P, N_LIST, @$); }
+	| '[' exprlist ']'            { $$ = mk(P, N_LIST, @$); $$->a = $2; }
+	| record
+	| '(' error ')'               { $$ = mk(P, N_ERROR, @$); }
+	;
+
+unit
+	: DAYS { $$ = U_DAYS; } | DAY { $$ = U_DAYS; }
+	| BUSINESS DAYS { $$ = U_BDAYS; } | BUSINESS DAY { $$ = U_BDAYS; }
+	| WEEKS { $$ = U_WEEKS; } | WEEK { $$ = U_WEEKS; }
+	| MONTHS { $$ = U_MONTHS; } | MONTH { $$ = U_MONTHS; }
+	| YEARS { $$ = U_YEARS; } | YEAR { $$ = U_YEARS; }
+	| HOURS { $$ = U_HOURS; } | HOUR { $$ = U_HOURS; }
+	;
+
+exprlist
+	: expr                        { $$ = $1; }
+	| exprlist ',' expr           { $$ = ast_append($1, $3); }
+	;
+
+args
+	: %empty                      { $$ = NULL; }
+	| arglist
+	;
+
+arglist
+	: arg                         { $$ = $1; }
+	| arglist ',' arg             { $$ = ast_append($1, $3); }
+	;
+
+arg
+	: expr                        { $$ = mk(P, N_ARG, @$); $$->a = $1; }
+	| anyname ':' expr            { $$ = mk(P, N_ARG, @$); $$->s = $1; $$->a = $3; }
+	;
+
+/* Where only a name can stand (after '.', before ':'), keywords are names:
+ * columns such as hours, calendar, currency and rate stay reachable. */
+anyname
+	: IDENT | ACCEPTANCE | AND | AS | ASC | AUTHORIZED | BECAUSE | BILLING | BUSINESS
+	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DAY | DAYS | DESC | ELSE | EMIT | ENUM
+	| EXPECT | FALSE | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY | HOUR | HOURS
+	| IF | IMPORT | IN | IS | LET | LIMIT | MACHINE | MILESTONE | MODE | MONTH | MONTHS
+	| NOT | OF | OR | ORDER | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
+	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
+	| UNIQUE | UNSET | WEEK | WEEKEND | WEEKS | WHEN | WHERE | YEAR | YEARS
+	;
+
+%%
+
+static void yyerror(Loc *loc, yyscan_t scanner, Parser *P, const char *msg)
+{
+	(void)scanner;
+	P->errors++;
+	if (strcmp(msg, "memory exhausted") == 0)
+		msg = "nested too deeply (more than 2000 levels)";
+	diag_at(P->D, P->src, *loc, DIAG_ERROR, "%s", msg);
+}
+
+/* "unexpected name 'milstone', expected string": the token's own text helps
+ * more than its class, and a short list of what would fit. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Parser *P)
+{
+	(void)scanner;
+	yysymbol_kind_t la = yypcontext_token(ctx);
+	const Loc *loc = yypcontext_location(ctx);
+	yysymbol_kind_t exp[6];
+	int n = yypcontext_expected_tokens(ctx, exp, 6);
+	char msg[512];
+	int len;
+	P->errors++;
+	if (la == YYSYMBOL_YYEOF) {
+		P->eof_error = true;
+		len = snprintf(msg, sizeof msg, "unexpected end of input");
+	} else {
+		int tl = loc->end - loc->beg;
+		const char *text = P->src->text + loc->beg;
+		bool quote = tl > 0 && tl <= 40 && la != YYSYMBOL_STRING && !memchr(text, '\n', (size_t)tl);
+		if (quote && (la == YYSYMBOL_IDENT || la == YYSYMBOL_NUMBER || la == YYSYMBOL_CURRENCY || la == YYSYMBOL_DATE || la == YYSYMBOL_PERIOD))
+			len = snprintf(msg, sizeof msg, "unexpected %s '%.*s'", yysymbol_name(la), tl, text);
+		else
+			len = snprintf(msg, sizeof msg, "unexpected %s", yysymbol_name(la));
+	}
+	if (n > 0 && n <= 5) {
+		len += snprintf(msg + len, sizeof msg - (size_t)len, ", expected ");
+		for (int i = 0; i < n; i++)
+			len += snprintf(msg + len, sizeof msg - (size_t)len, "%s%s",
+					i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(exp[i]));
+	}
+	diag_at(P->D, P->src, *loc, DIAG_ERROR, "%s", msg);
+	return 0;
+}

@@ -1,0 +1,110 @@
+/* ast.c: arena allocation and tree helpers. One allocator, one
+ * out-of-memory policy (abort with a message): the tree is freed as a whole. */
+#include "ast.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct Chunk { struct Chunk *next; size_t used, cap; max_align_t data[]; } Chunk;
+struct Arena { Chunk *head; };
+
+Arena *arena_new(void)
+{
+	Arena *a = calloc(1, sizeof *a);
+	if (!a) {
+		fputs("sow: out of memory\n", stderr);
+		abort();
+	}
+	return a;
+}
+
+void arena_free(Arena *a)
+{
+	if (!a)
+		return;
+	for (Chunk *c = a->head, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *arena_alloc(Arena *a, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	Chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		c = malloc(sizeof *c + cap);
+		if (!c) {
+			fputs("sow: out of memory\n", stderr);
+			abort();
+		}
+		c->used = 0;
+		c->cap = cap;
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+Node *ast_node(Arena *A, NodeKind k, Loc loc)
+{
+	Node *n = arena_alloc(A, sizeof *n);
+	n->kind = k;
+	n->loc = loc;
+	return n;
+}
+
+Node *ast_append(Node *head, Node *item)
+{
+	if (!item)
+		return head;
+	if (!head) {
+		item->tail = item;
+		return item;
+	}
+	if (!head->tail)
+		head->tail = head; /* a single node made by the grammar */
+	head->tail->next = item;
+	head->tail = item;
+	return head;
+}
+
+const char *unit_name(Unit u, int plural)
+{
+	static const char *const one[] = { "day", "business day", "week", "month", "year", "hour" };
+	static const char *const many[] = { "days", "business days", "weeks", "months", "years", "hours" };
+	return plural ? many[u] : one[u];
+}
+
+const char *op_text(int op)
+{
+	switch (op) {
+	case OP_OR: return "or";
+	case OP_AND: return "and";
+	case OP_EQ: return "==";
+	case OP_NE: return "!=";
+	case OP_LT: return "<";
+	case OP_LE: return "<=";
+	case OP_GT: return ">";
+	case OP_GE: return ">=";
+	case OP_ADD: return "+";
+	case OP_SUB: return "-";
+	case OP_MUL: return "*";
+	case OP_DIV: return "/";
+	}
+	return "?";
+}

@@ -1,0 +1,77 @@
+/* ast.h: the syntax tree, its arena, and source files.
+ *
+ * The parser builds one tree per file out of generic nodes: a kind, a
+ * location (byte offsets into the source), an operator or unit, up to two
+ * strings and four children, and a `next` link for lists. Every node and
+ * string lives in an arena freed at once, so no later phase frees piecemeal. */
+#ifndef SOW_AST_H
+#define SOW_AST_H
+
+#include <stddef.h>
+
+typedef struct { int beg, end; } Loc; /* byte offsets [beg, end) in Src.text */
+
+typedef struct Src {
+	char *path;      /* as given, or "<eval>" / "<stdin>" */
+	char *text;      /* whole file, NUL-terminated (may hold NULs itself) */
+	size_t len;
+} Src;
+
+typedef struct Arena Arena;
+Arena *arena_new(void);
+void arena_free(Arena *a);
+void *arena_alloc(Arena *a, size_t n);          /* zeroed; aborts when out of memory */
+char *arena_strndup(Arena *a, const char *s, size_t n);
+
+typedef enum {
+	/* top-level items */
+	N_IMPORT, N_SOW, N_CALENDAR, N_FISCAL, N_LET, N_FN, N_RELATION, N_ENUM,
+	N_MACHINE, N_RULE, N_QUERY, N_TEST, N_ROUNDING,
+	/* clauses of a sow block */
+	N_CUSTOMER, N_CURRENCY, N_SOWCAL, N_BILLING, N_ACCEPTANCE, N_RATE,
+	N_MILESTONE, N_TRAINING, N_AUTHORIZED, N_SOWROUND,
+	/* calendar clauses, relation columns, machine transitions */
+	N_WEEKEND, N_HOLIDAY, N_COLUMN, N_TRANSITION,
+	/* rule clauses */
+	N_FOR, N_WHERE, N_WHEN, N_LETC, N_EMIT,
+	/* queries */
+	N_SELECTQ, N_FROMITEM, N_SELITEM, N_ORDITEM,
+	/* test clauses */
+	N_ASOF, N_GIVEN, N_EXPECT, N_EXPECTROW,
+	/* expressions */
+	N_NUM, N_MONEY, N_QTY, N_PERCENT, N_STR, N_DATE, N_PERIOD, N_BOOL, N_UNSET,
+	N_NAME, N_BIN, N_NOT, N_NEG, N_ISSET, N_IN, N_CALL, N_ARG, N_MEMBER, N_INDEX,
+	N_IF, N_RECORD, N_FIELD, N_LIST,
+	N_ERROR, /* placeholder left by error recovery */
+	N__COUNT
+} NodeKind;
+
+/* Units of N_QTY literals and of duration values. */
+typedef enum { U_DAYS, U_BDAYS, U_WEEKS, U_MONTHS, U_YEARS, U_HOURS } Unit;
+
+/* Binary operators (N_BIN op). */
+enum { OP_OR = 256, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
+       OP_ADD, OP_SUB, OP_MUL, OP_DIV };
+
+typedef struct Node Node;
+struct Node {
+	NodeKind kind;
+	Loc loc;
+	int op;            /* operator, unit, flag (is not set: 1; desc: 1) */
+	char *s;           /* name, literal text (decoded for strings) */
+	char *s2;          /* second string: alias, currency code, reason */
+	Node *a, *b, *c, *d;  /* children; a query uses all six: from, where, */
+	Node *e, *f;          /* group, select, order, limit */
+	Node *next;        /* next in a list */
+	Node *tail;        /* last of a list; kept on the head only */
+};
+
+typedef struct Comment { Loc loc; struct Comment *next; } Comment;
+
+Node *ast_node(Arena *A, NodeKind k, Loc loc);
+/* Append item to list (head may be NULL); returns the head. */
+Node *ast_append(Node *head, Node *item);
+const char *unit_name(Unit u, int plural);
+const char *op_text(int op);
+
+#endif

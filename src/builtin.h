@@ -1,0 +1,26 @@
+/* builtin.h: the built-in functions, as one table the checker, the
+ * evaluator, the REPL's completion and the language reference share. */
+#ifndef SOW_BUILTIN_H
+#define SOW_BUILTIN_H
+
+typedef enum {
+	B_BUSINESS_DAY, B_BUSINESS_DAYS_BETWEEN, B_PASSIVE_ACCEPTANCE_ON, B_IS_BUSINESS_DAY,
+	B_ROUND, B_MONTH_END, B_MONTH_START, B_ADD_MONTHS, B_FISCAL_QUARTER, B_FISCAL_YEAR,
+	B_PERIOD_OF, B_PERIOD_START, B_PERIOD_END, B_YEAR, B_MONTH, B_DAY, B_WEEKDAY,
+	B_MINOR_UNIT, B_MONEY, B_CONVERT, B_CURRENCY, B_HOURS, B_NUMBER, B_TEXT, B_DATE,
+	B_COALESCE, B_ABS, B_MIN, B_MAX, B_SUM, B_COUNT, B_ANY, B_ALL,
+	B__COUNT
+} BuiltinId;
+
+typedef struct {
+	const char *name;
+	int min_args, max_args;   /* positional arguments (max -1: any number) */
+	const char *named;        /* named arguments it takes, comma-separated, or "" */
+	int aggregate;            /* 1: sum/count/any/all; 2: min/max (aggregate with one argument) */
+	const char *usage;        /* one line for .help and the reference */
+} Builtin;
+
+extern const Builtin builtins[B__COUNT];
+int builtin_find(const char *name);   /* BuiltinId or -1 */
+
+#endif

@@ -1,0 +1,38 @@
+/* check.h: names, types and references of a loaded Program.
+ *
+ * The checker reports every error it can find in one pass and never stops
+ * at the first: each expression that fails gets the type `any`, which
+ * silences the errors that would only follow from the first one. */
+#ifndef SOW_CHECK_H
+#define SOW_CHECK_H
+
+#include "ast.h"
+#include "program.h"
+#include "value.h"
+
+typedef struct Shape Shape;
+
+typedef struct Type {
+	VKind k;              /* the value kind; V_ANY when unknown */
+	const char *cur;      /* money: ISO code, or NULL when known only at run time */
+	int unit;             /* duration: Unit, or -1 */
+	const Shape *row;     /* row: the shape of the row */
+	const char *enm;      /* symbol: enum name, or NULL */
+} Type;
+
+/* The columns of a table, declared relation, SOW relation or query result. */
+struct Shape {
+	const char *name;
+	int ncols;
+	const char **cols;
+	Type *types;
+	int source;           /* 0 database table, 1 relation, 2 SOW terms, 3 query */
+};
+
+/* Check everything loaded. Returns the number of errors found. */
+int check_program(Program *P);
+/* Check one expression (or query) in the context of P, as seen from m. */
+int check_expr(Program *P, Module *m, Node *e, Type *out);
+const char *type_name(Type t, char *buf, size_t n);
+
+#endif

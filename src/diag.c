@@ -1,0 +1,173 @@
+/* diag.c: turning a byte range into "file:line:col" plus the source line and
+ * a caret. Very long lines are shown as a window around the fault; control
+ * bytes and broken UTF-8 are shown as '?', so a message never emits junk. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+void diag_init(Diag *d, FILE *out)
+{
+	memset(d, 0, sizeof *d);
+	d->out = out;
+	d->max_errors = 50;
+}
+
+static const char *level_name(DiagLevel lv)
+{
+	return lv == DIAG_ERROR ? "error" : lv == DIAG_WARNING ? "warning" : "note";
+}
+
+static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+void diag_linecol(const Src *src, int off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	if (off > (int)src->len)
+		off = (int)src->len;
+	for (int i = 0; i < off; i++) {
+		unsigned char ch = (unsigned char)src->text[i];
+		if (ch == '\n') {
+			l++;
+			c = 1;
+		} else if (!is_cont(ch)) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+static int counts(Diag *d, DiagLevel lv)
+{
+	if (lv == DIAG_ERROR)
+		d->errors++;
+	else if (lv == DIAG_WARNING)
+		d->warnings++;
+	return !(lv == DIAG_ERROR && d->max_errors && d->errors > d->max_errors);
+}
+
+#define WINDOW 60 /* bytes shown either side of the fault on a long line */
+
+/* Bytes in the character at s[i] (1 for a byte that is not valid UTF-8 or
+ * not printable); *show says whether to print it as is or as '?'. */
+static int glyph(const char *s, int i, int to, int *show)
+{
+	unsigned char ch = (unsigned char)s[i];
+	*show = ch == '\t' || (ch >= 0x20 && ch < 0x7f);
+	if (ch < 0xC2 || ch > 0xF4)
+		return 1;
+	int n = ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : 2;
+	if (i + n > to)
+		return 1;
+	for (int k = 1; k < n; k++)
+		if (!is_cont((unsigned char)s[i + k]))
+			return 1;
+	*show = 1;
+	return n;
+}
+
+static void show_line(FILE *out, const Src *src, Loc loc)
+{
+	int beg = loc.beg < 0 ? 0 : loc.beg > (int)src->len ? (int)src->len : loc.beg;
+	int ls = beg, le = beg;
+	while (ls > 0 && src->text[ls - 1] != '\n')
+		ls--;
+	while (le < (int)src->len && src->text[le] != '\n')
+		le++;
+	int from = beg - ls > WINDOW ? beg - WINDOW : ls;
+	int to = le - beg > WINDOW ? beg + WINDOW : le;
+	while (from > ls && from < beg && is_cont((unsigned char)src->text[from]))
+		from++;
+	const char *pre = from > ls ? "..." : "";
+	fprintf(out, "  %s", pre);
+	for (int i = from, n, show; i < to; i += n) {
+		n = glyph(src->text, i, to, &show);
+		if (show)
+			fwrite(src->text + i, 1, (size_t)n, out);
+		else
+			fputc('?', out);
+	}
+	fprintf(out, "%s\n  %s", to < le ? "..." : "", *pre ? "   " : "");
+	/* Same walk, blanks instead of glyphs; tabs kept so the caret lines up. */
+	for (int i = from, n, show; i < beg; i += n) {
+		n = glyph(src->text, i, to, &show);
+		fputc(src->text[i] == '\t' ? '\t' : ' ', out);
+	}
+	fputc('^', out);
+	int end = loc.end > to ? to : loc.end;
+	for (int i = beg, n, show; i < end; i += n) {
+		n = glyph(src->text, i, to, &show);
+		if (src->text[i] == '\n')
+			break;
+		if (i > beg)
+			fputc('~', out);
+	}
+	fputc('\n', out);
+}
+
+void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ...)
+{
+	if (!counts(d, lv))
+		return;
+	int line, col;
+	diag_linecol(src, loc.beg, &line, &col);
+	fprintf(d->out, "%s:%d:%d: %s: ", src->path, line, col, level_name(lv));
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', d->out);
+	show_line(d->out, src, loc);
+}
+
+void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...)
+{
+	if (!counts(d, lv))
+		return;
+	fprintf(d->out, "sow: %s: ", level_name(lv));
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', d->out);
+}
+
+static int edit_distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b);
+	if (la > 40 || lb > 40)
+		return 99;
+	int row[41];
+	for (int j = 0; j <= lb; j++)
+		row[j] = j;
+	for (int i = 1; i <= la; i++) {
+		int prev = row[0];
+		row[0] = i;
+		for (int j = 1; j <= lb; j++) {
+			int cur = row[j];
+			int sub = prev + (a[i - 1] != b[j - 1]);
+			int best = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+			row[j] = sub < best ? sub : best;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+const char *diag_suggest(const char *word, const char *const *cands, int n)
+{
+	const char *best = NULL;
+	size_t wl = strlen(word);
+	int bestd = wl <= 3 ? 2 : 3; /* short words: only a one-letter slip */
+	for (int i = 0; i < n; i++) {
+		int dist = edit_distance(word, cands[i]);
+		if (wl >= 3 && strncmp(word, cands[i], wl) == 0 && dist > 1)
+			dist = 2; /* a prefix is a good guess too */
+		if (dist < bestd) {
+			bestd = dist;
+			best = cands[i];
+		}
+	}
+	return best;
+}

@@ -1,0 +1,33 @@
+/* diag.h: diagnostics with file:line:col, the source line and a caret.
+ *
+ * Locations are byte offsets; they become line and column (in characters)
+ * only when a message is shown. The core reports through a Diag handed to
+ * it, and the command that owns the Diag decides where text goes. */
+#ifndef SOW_DIAG_H
+#define SOW_DIAG_H
+
+#include <stdio.h>
+
+#include "ast.h"
+
+typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
+
+typedef struct Diag {
+	FILE *out;        /* where messages go (stderr for commands) */
+	int errors;       /* errors reported so far */
+	int warnings;     /* warnings reported so far */
+	int max_errors;   /* stop reporting (but keep counting) past this; 0 = no cap */
+} Diag;
+
+void diag_init(Diag *d, FILE *out);
+/* "FILE:LINE:COL: error: MSG", the line, a caret under [loc.beg, loc.end). */
+void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* "sow: error: MSG" with no location. */
+void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Line (1-based) and column (1-based, in characters) of a byte offset. */
+void diag_linecol(const Src *src, int off, int *line, int *col);
+/* Closest of the candidates to word (edit distance <= 2, or a prefix), or NULL. */
+const char *diag_suggest(const char *word, const char *const *cands, int n);
+
+#endif

@@ -1,0 +1,46 @@
+/* eval.h: evaluating expressions to exact values.
+ *
+ * An Eval holds what evaluation needs: the program, the as-of date, the
+ * database (for holidays and rows; may be NULL), the calendars built so far,
+ * and a step limit. Errors are reported through the Diag with the location
+ * of the expression at fault; evaluation then returns false and the caller
+ * stops. Nothing here writes to the database. */
+#ifndef SOW_EVAL_H
+#define SOW_EVAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "program.h"
+#include "value.h"
+
+typedef struct EScope {
+	const char *name;
+	Value v;
+	struct EScope *up;
+} EScope;
+
+typedef struct Eval {
+	Program *P;
+	Diag *D;
+	Arena *A;              /* text made while evaluating */
+	Module *mod;           /* file whose names are visible first */
+	Date as_of;            /* the evaluation date */
+	sqlite3 *db;           /* read-only; NULL when no --db */
+	Map cals;              /* calendar name -> Calendar* */
+	EScope *scope;         /* innermost binding */
+	long long steps;       /* nodes evaluated so far */
+	long long max_steps;   /* limit; exceeding it is an error */
+	int depth;             /* call depth, bounded */
+	bool warned_no_db;     /* said once that holidays need --db */
+} Eval;
+
+void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);
+void eval_free(Eval *E);
+/* Evaluate e in module m's view. False on error (reported). */
+bool eval_expr(Eval *E, Module *m, Node *e, Value *out);
+/* The calendar of that name (declared, or implied by the holidays table);
+ * NULL on a database error (reported at loc in src). */
+const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc);
+
+#endif

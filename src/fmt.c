@@ -1,0 +1,511 @@
+/* fmt.c: the canonical layout of a rule file.
+ *
+ * Items are separated by one blank line (imports stay together); clauses
+ * go one per line, indented two spaces, SOW clause keywords padded so their
+ * values line up. Expressions are printed with the fewest parentheses their
+ * precedence needs. Comments are placed by position: one on the same line
+ * as the end of a clause stays there; any other is printed on its own line
+ * before the next clause or item. Formatting twice changes nothing. */
+#include "fmt.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+typedef struct {
+	FILE *out;
+	const Src *src;
+	Comment *next;        /* first comment not printed yet */
+} Fmt;
+
+static void put_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else if (*s == '\t')
+			fputs("\\t", out);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static int prec(const Node *e)
+{
+	switch (e->kind) {
+	case N_IF: return 0;
+	case N_BIN:
+		switch (e->op) {
+		case OP_OR: return 1;
+		case OP_AND: return 2;
+		case OP_ADD: case OP_SUB: return 5;
+		case OP_MUL: case OP_DIV: return 6;
+		default: return 4;
+		}
+	case N_NOT: return 3;
+	case N_ISSET: case N_IN: return 4;
+	case N_NEG: return 7;
+	default: return 8;
+	}
+}
+
+static void expr(FILE *out, const Node *e, int ctx);
+static void query(FILE *out, const Node *q, const char *sep);
+
+static void list(FILE *out, const Node *e, const char *sep)
+{
+	for (; e; e = e->next) {
+		expr(out, e, 0);
+		if (e->next)
+			fputs(sep, out);
+	}
+}
+
+static void record(FILE *out, const Node *r)
+{
+	if (!r->a) {
+		fputs("{}", out);
+		return;
+	}
+	fputs("{ ", out);
+	for (const Node *f = r->a; f; f = f->next) {
+		fprintf(out, "%s: ", f->s);
+		expr(out, f->a, 0);
+		fputs(f->next ? ", " : " ", out);
+	}
+	fputc('}', out);
+}
+
+static void source(FILE *out, const Node *s)
+{
+	if (s->kind == N_SELECTQ) {
+		fputc('(', out);
+		query(out, s, " ");
+		fputc(')', out);
+	} else {
+		expr(out, s, 8);
+	}
+}
+
+static void expr(FILE *out, const Node *e, int ctx)
+{
+	int p = prec(e);
+	bool paren = p < ctx;
+	if (paren)
+		fputc('(', out);
+	switch (e->kind) {
+	case N_NUM: fputs(e->s, out); break;
+	case N_QTY: fprintf(out, "%s %s", e->s, unit_name((Unit)e->op, strcmp(e->s, "1") != 0)); break;
+	case N_MONEY: fprintf(out, "%s %s", e->s, e->s2); break;
+	case N_PERCENT: fprintf(out, "%s%%", e->s); break;
+	case N_STR: put_string(out, e->s); break;
+	case N_DATE: case N_PERIOD: case N_NAME: fputs(e->s, out); break;
+	case N_BOOL: fputs(e->op ? "true" : "false", out); break;
+	case N_UNSET: fputs("unset", out); break;
+	case N_BIN: {
+		bool cmp = p == 4;
+		expr(out, e->a, cmp ? p + 1 : p);
+		fprintf(out, " %s ", op_text(e->op));
+		expr(out, e->b, p + 1);
+		break;
+	}
+	case N_NOT: fputs("not ", out); expr(out, e->a, 3); break;
+	case N_NEG: fputc('-', out); expr(out, e->a, 7); break;
+	case N_ISSET: expr(out, e->a, 5); fputs(e->op ? " is not set" : " is set", out); break;
+	case N_IN: expr(out, e->a, 5); fputs(" in [", out); list(out, e->b, ", "); fputc(']', out); break;
+	case N_CALL:
+		fprintf(out, "%s(", e->s);
+		for (const Node *a = e->a; a; a = a->next) {
+			if (a->s)
+				fprintf(out, "%s: ", a->s);
+			expr(out, a->a, 0);
+			if (a->next)
+				fputs(", ", out);
+		}
+		fputc(')', out);
+		break;
+	case N_MEMBER: expr(out, e->a, 8); fprintf(out, ".%s", e->s); break;
+	case N_INDEX: expr(out, e->a, 8); fputc('[', out); expr(out, e->b, 0); fputc(']', out); break;
+	case N_IF:
+		fputs("if ", out);
+		expr(out, e->a, 0);
+		fputs(" then ", out);
+		expr(out, e->b, 0);
+		fputs(" else ", out);
+		expr(out, e->c, 0);
+		break;
+	case N_LIST: fputc('[', out); list(out, e->a, ", "); fputc(']', out); break;
+	case N_RECORD: record(out, e); break;
+	case N_SELECTQ: fputc('(', out); query(out, e, " "); fputc(')', out); break;
+	default: fputs("(?)", out); break;
+	}
+	if (paren)
+		fputc(')', out);
+}
+
+/* sep: " " for one line, "\n  " for a clause per line */
+static void query(FILE *out, const Node *q, const char *sep)
+{
+	fputs("from ", out);
+	for (const Node *f = q->a; f; f = f->next) {
+		if (f->s && f->a->kind == N_NAME && strcmp(f->s, f->a->s) != 0) {
+			fprintf(out, "%s in ", f->s);
+			source(out, f->a);
+		} else if (f->s && f->a->kind != N_NAME) {
+			fprintf(out, "%s in ", f->s);
+			source(out, f->a);
+		} else {
+			source(out, f->a);
+		}
+		if (f->next)
+			fputs(", ", out);
+	}
+	if (q->b) {
+		fprintf(out, "%swhere ", sep);
+		expr(out, q->b, 0);
+	}
+	if (q->c) {
+		fprintf(out, "%sgroup by ", sep);
+		list(out, q->c, ", ");
+	}
+	if (q->d) {
+		fprintf(out, "%sselect ", sep);
+		for (const Node *s = q->d; s; s = s->next) {
+			if (s->s)
+				fprintf(out, "%s: ", s->s);
+			expr(out, s->a, 0);
+			if (s->next)
+				fputs(", ", out);
+		}
+	}
+	if (q->e) {
+		fprintf(out, "%sorder by ", sep);
+		for (const Node *o = q->e; o; o = o->next) {
+			expr(out, o->a, 0);
+			if (o->op)
+				fputs(" desc", out);
+			if (o->next)
+				fputs(", ", out);
+		}
+	}
+	if (q->f) {
+		fprintf(out, "%slimit ", sep);
+		expr(out, q->f, 0);
+	}
+}
+
+void fmt_expr(FILE *out, const Node *e)
+{
+	if (e->kind == N_SELECTQ)
+		query(out, e, " ");
+	else
+		expr(out, e, 0);
+}
+
+/* ---- comments -------------------------------------------------------- */
+
+static int line_of(const Src *s, int off)
+{
+	int l = 1;
+	for (int i = 0; i < off && i < (int)s->len; i++)
+		l += s->text[i] == '\n';
+	return l;
+}
+
+static void put_comment(Fmt *F, const Comment *c)
+{
+	/* Comment text up to the end of its line, trailing blanks dropped. */
+	int end = c->loc.end;
+	while (end > c->loc.beg && (F->src->text[end - 1] == ' ' || F->src->text[end - 1] == '\t' || F->src->text[end - 1] == '\r'))
+		end--;
+	fwrite(F->src->text + c->loc.beg, 1, (size_t)(end - c->loc.beg), F->out);
+}
+
+/* Comments that start before offset `before`, each on its own line. */
+static void leading(Fmt *F, int before, const char *indent)
+{
+	while (F->next && F->next->loc.beg < before) {
+		fputs(indent, F->out);
+		put_comment(F, F->next);
+		fputc('\n', F->out);
+		F->next = F->next->next;
+	}
+}
+
+/* End a line, keeping a comment that stood on source line `line` after
+ * offset `from` (and before `limit`) at its end. */
+static void end_line(Fmt *F, int line, int from, int limit)
+{
+	if (F->next && F->next->loc.beg >= from && F->next->loc.beg < limit &&
+	    line_of(F->src, F->next->loc.beg) == line) {
+		fputs("  ", F->out);
+		put_comment(F, F->next);
+		F->next = F->next->next;
+	}
+	fputc('\n', F->out);
+}
+
+/* After a clause: a comment on the line where the clause ends. */
+static void trailing(Fmt *F, int end)
+{
+	end_line(F, line_of(F->src, end > 0 ? end - 1 : 0), end, (int)F->src->len + 1);
+}
+
+/* After a block's first line: a comment on the line the item starts on,
+ * before its first clause. */
+static void header_end(Fmt *F, const Node *it)
+{
+	end_line(F, line_of(F->src, it->loc.beg), it->loc.beg, it->a ? it->a->loc.beg : it->loc.end);
+}
+
+/* ---- items ----------------------------------------------------------- */
+
+static void kw(FILE *out, const char *k) { fprintf(out, "  %-10s ", k); }
+
+static void sow_clause(Fmt *F, const Node *c, int rolew)
+{
+	FILE *out = F->out;
+	switch (c->kind) {
+	case N_CUSTOMER: kw(out, "customer"); put_string(out, c->s); break;
+	case N_CURRENCY: kw(out, "currency"); fputs(c->s, out); break;
+	case N_SOWCAL: kw(out, "calendar"); put_string(out, c->s); break;
+	case N_BILLING: kw(out, "billing"); fputs(c->s, out); break;
+	case N_ACCEPTANCE:
+		kw(out, "acceptance");
+		fprintf(out, "passive %s business %s", c->s, strcmp(c->s, "1") == 0 ? "day" : "days");
+		break;
+	case N_RATE:
+		kw(out, "rate");
+		put_string(out, c->s);
+		fprintf(out, "%*s %s per hour", (int)(rolew - strlen(c->s)), "", c->s2);
+		break;
+	case N_MILESTONE: case N_TRAINING:
+		kw(out, c->kind == N_MILESTONE ? "milestone" : "training");
+		put_string(out, c->s);
+		fputc(' ', out);
+		put_string(out, c->s2);
+		fprintf(out, " %s", c->a->s);
+		break;
+	case N_AUTHORIZED: kw(out, "authorized"); fprintf(out, "hours %s", c->s); break;
+	case N_SOWROUND: kw(out, "rounding"); fprintf(out, "%s to %s mode %s", c->s, c->a->s, c->s2); break;
+	default: break;
+	}
+}
+
+static void clause_line(Fmt *F, const Node *c, const char *text)
+{
+	leading(F, c->loc.beg, "  ");
+	fprintf(F->out, "  %s", text);
+}
+
+static void rule_clause(Fmt *F, const Node *c)
+{
+	FILE *out = F->out;
+	leading(F, c->loc.beg, "  ");
+	switch (c->kind) {
+	case N_FOR: fprintf(out, "  for %s in ", c->s); source(out, c->a); break;
+	case N_WHERE: fputs("  where ", out); expr(out, c->a, 0); break;
+	case N_WHEN: fputs("  when ", out); expr(out, c->a, 0); break;
+	case N_LETC: fprintf(out, "  let %s = ", c->s); expr(out, c->a, 0); break;
+	case N_EMIT: fprintf(out, "  emit %s ", c->s); record(out, c->a); break;
+	default: break;
+	}
+	trailing(F, c->loc.end);
+}
+
+static void params(FILE *out, const Node *p)
+{
+	fputc('(', out);
+	for (; p; p = p->next)
+		fprintf(out, "%s%s", p->s, p->next ? ", " : "");
+	fputc(')', out);
+}
+
+static void block_end(Fmt *F, const Node *it)
+{
+	leading(F, it->loc.end, "  ");
+	fputc('}', F->out);
+	trailing(F, it->loc.end);
+}
+
+static void item(Fmt *F, const Node *it)
+{
+	FILE *out = F->out;
+	switch (it->kind) {
+	case N_IMPORT:
+		fputs("import ", out);
+		put_string(out, it->s);
+		trailing(F, it->loc.end);
+		break;
+	case N_SOW: {
+		fputs("sow ", out);
+		put_string(out, it->s);
+		fputs(" for project ", out);
+		put_string(out, it->s2);
+		fputs(" {", out);
+		header_end(F, it);
+		int rolew = 0;
+		for (const Node *c = it->a; c; c = c->next)
+			if (c->kind == N_RATE && (int)strlen(c->s) > rolew)
+				rolew = (int)strlen(c->s);
+		for (const Node *c = it->a; c; c = c->next) {
+			leading(F, c->loc.beg, "  ");
+			sow_clause(F, c, rolew);
+			trailing(F, c->loc.end);
+		}
+		block_end(F, it);
+		break;
+	}
+	case N_CALENDAR:
+		fputs("calendar ", out);
+		put_string(out, it->s);
+		fputs(" {", out);
+		header_end(F, it);
+		for (const Node *c = it->a; c; c = c->next) {
+			if (c->kind == N_WEEKEND) {
+				clause_line(F, c, "weekend");
+				for (const Node *w = c->a; w; w = w->next)
+					fprintf(out, " %s", w->s);
+			} else {
+				clause_line(F, c, "holiday ");
+				fputs(c->s, out);
+				if (c->s2) {
+					fputc(' ', out);
+					put_string(out, c->s2);
+				}
+			}
+			trailing(F, c->loc.end);
+		}
+		block_end(F, it);
+		break;
+	case N_FISCAL:
+		fprintf(out, "fiscal year starts %s", it->s);
+		trailing(F, it->loc.end);
+		break;
+	case N_LET:
+		fprintf(out, "const %s = ", it->s);
+		expr(out, it->a, 0);
+		trailing(F, it->loc.end);
+		break;
+	case N_ROUNDING:
+		fprintf(out, "rounding %s to %s mode %s", it->s, it->a->s, it->s2);
+		trailing(F, it->loc.end);
+		break;
+	case N_FN:
+		fprintf(out, "fn %s", it->s);
+		params(out, it->a);
+		fputs(" = ", out);
+		expr(out, it->b, 0);
+		trailing(F, it->loc.end);
+		break;
+	case N_RELATION:
+		fprintf(out, "relation %s(", it->s);
+		for (const Node *c = it->a; c; c = c->next)
+			fprintf(out, "%s %s%s", c->s, c->s2, c->next ? ", " : "");
+		fputc(')', out);
+		if (it->b) {
+			fputs(" unique (", out);
+			for (const Node *k = it->b; k; k = k->next)
+				fprintf(out, "%s%s", k->s, k->next ? ", " : "");
+			fputc(')', out);
+		}
+		trailing(F, it->loc.end);
+		break;
+	case N_ENUM:
+		fprintf(out, "enum %s { ", it->s);
+		for (const Node *m = it->a; m; m = m->next)
+			fprintf(out, "%s%s", m->s, m->next ? ", " : " ");
+		fputc('}', out);
+		trailing(F, it->loc.end);
+		break;
+	case N_MACHINE:
+		fprintf(out, "machine %s(%s)", it->s, it->s2);
+		if (it->b) {
+			fputs(" where ", out);
+			expr(out, it->b, 0);
+		}
+		fputs(" {", out);
+		header_end(F, it);
+		for (const Node *t = it->a; t; t = t->next) {
+			leading(F, t->loc.beg, "  ");
+			fputs("  ", out);
+			for (const Node *s = t->a; s; s = s->next) {
+				put_string(out, s->s);
+				if (s->next)
+					fputs(", ", out);
+			}
+			fputs(" -> ", out);
+			put_string(out, t->s);
+			if (t->b) {
+				fputs(" when ", out);
+				expr(out, t->b, 0);
+			}
+			if (t->c) {
+				fputs(" because ", out);
+				put_string(out, t->c->s);
+			}
+			trailing(F, t->loc.end);
+		}
+		block_end(F, it);
+		break;
+	case N_RULE:
+		fprintf(out, "rule %s", it->s);
+		header_end(F, it);
+		for (const Node *c = it->a; c; c = c->next)
+			rule_clause(F, c);
+		break;
+	case N_QUERY:
+		fprintf(out, "query %s", it->s);
+		if (it->a)
+			params(out, it->a);
+		fputs(" =\n  ", out);
+		query(out, it->b, "\n  ");
+		trailing(F, it->loc.end);
+		break;
+	case N_TEST:
+		fputs("test ", out);
+		put_string(out, it->s);
+		fputs(" {", out);
+		header_end(F, it);
+		for (const Node *c = it->a; c; c = c->next) {
+			leading(F, c->loc.beg, "  ");
+			switch (c->kind) {
+			case N_ASOF: fprintf(out, "  as of %s", c->s); break;
+			case N_GIVEN:
+				fprintf(out, "  given %s", c->s);
+				for (const Node *r = c->a; r; r = r->next) {
+					fputs(r == c->a ? " " : "\n    ", out);
+					record(out, r);
+				}
+				break;
+			case N_EXPECT: fputs("  expect ", out); expr(out, c->a, 0); break;
+			case N_EXPECTROW: fprintf(out, "  expect %s ", c->s); record(out, c->a); break;
+			default: break;
+			}
+			trailing(F, c->loc.end);
+		}
+		block_end(F, it);
+		break;
+	default:
+		break;
+	}
+}
+
+void fmt_file(FILE *out, const Src *src, Node *items, Comment *comments)
+{
+	Fmt F = { out, src, comments };
+	const Node *prev = NULL;
+	for (const Node *it = items; it; it = it->next) {
+		if (prev && !(prev->kind == N_IMPORT && it->kind == N_IMPORT))
+			fputc('\n', out);
+		leading(&F, it->loc.beg, "");
+		item(&F, it);
+		prev = it;
+	}
+	if (F.next && prev)
+		fputc('\n', out);
+	leading(&F, (int)src->len + 1, "");
+}

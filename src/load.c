@@ -1,0 +1,362 @@
+/* load.c: reading rule files into a Program and resolving `import`.
+ *
+ * `import "std"` looks, in order, in the importing file's folder, each folder
+ * of $SOW_PATH, the installed library, and the build tree's rules/ beside the
+ * binary; the name may be a file (std.sow) or a folder of *.sow files. A file
+ * is loaded once however often it is imported; import cycles are harmless. */
+#include "program.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parse.h"
+
+#ifndef SOW_RULES_DIR
+#define SOW_RULES_DIR "/usr/local/share/sow/rules"
+#endif
+
+const char *decl_kind_name(DeclKind k)
+{
+	static const char *const names[] = { "const", "fn", "rounding", "relation", "enum",
+		"machine", "rule", "query", "calendar" };
+	return names[k];
+}
+
+void program_init(Program *P, Arena *A, Diag *D, const char *argv0)
+{
+	memset(P, 0, sizeof *P);
+	P->A = A;
+	P->D = D;
+	P->fiscal_start = 2;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0 && argv0) {
+		n = (ssize_t)strlen(argv0);
+		if ((size_t)n >= sizeof exe)
+			n = 0;
+		memcpy(exe, argv0, (size_t)n);
+	}
+	exe[n > 0 ? n : 0] = 0;
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	else
+		strcpy(exe, ".");
+	P->exe_dir = arena_strndup(A, exe, strlen(exe));
+}
+
+void program_free(Program *P)
+{
+	for (int i = 0; i < P->nmods; i++)
+		map_free(&P->mods[i]->local);
+	free(P->mods);
+	map_free(&P->by_path);
+	map_free(&P->decls);
+	map_free(&P->sows);
+	map_free(&P->milestones);
+	map_free(&P->trainings);
+	map_free(&P->enum_member);
+}
+
+static DeclKind item_decl_kind(NodeKind k, bool *is_decl)
+{
+	*is_decl = true;
+	switch (k) {
+	case N_LET: return D_CONST;
+	case N_FN: return D_FN;
+	case N_ROUNDING: return D_ROUNDING;
+	case N_RELATION: return D_RELATION;
+	case N_ENUM: return D_ENUM;
+	case N_MACHINE: return D_MACHINE;
+	case N_RULE: return D_RULE;
+	case N_QUERY: return D_QUERY;
+	case N_CALENDAR: return D_CALENDAR;
+	default: *is_decl = false; return D_CONST;
+	}
+}
+
+/* Overridable per file: values, functions and rounding policies. */
+static bool overridable(DeclKind k) { return k == D_CONST || k == D_FN || k == D_ROUNDING; }
+
+static void note_previous(Program *P, const Module *m, Loc loc, const char *what)
+{
+	diag_at(P->D, m->src, loc, DIAG_NOTE, "%s", what);
+}
+
+static void declare(Program *P, Module *m, Node *item)
+{
+	bool is_decl;
+	DeclKind k = item_decl_kind(item->kind, &is_decl);
+	if (!is_decl)
+		return;
+	const char *name = item->s;
+	Decl *same = map_get(&m->local, name);
+	if (same) {
+		diag_at(P->D, m->src, item->loc, DIAG_ERROR, "'%s' is defined twice in this file", name);
+		note_previous(P, same->mod, same->node->loc, "first defined here");
+		return;
+	}
+	Decl *d = arena_alloc(P->A, sizeof *d);
+	d->kind = k;
+	d->name = name;
+	d->node = item;
+	d->mod = m;
+	map_put(&m->local, name, d);
+	Decl *g = map_get(&P->decls, name);
+	if (!g) {
+		map_put(&P->decls, name, d);
+		return;
+	}
+	if (g->kind != k) {
+		diag_at(P->D, m->src, item->loc, DIAG_ERROR, "'%s' is already a %s; a %s cannot replace it",
+			name, decl_kind_name(g->kind), decl_kind_name(k));
+		note_previous(P, g->mod, g->node->loc, "defined here");
+		return;
+	}
+	if (m->user && !g->mod->user) {
+		d->lib = g; /* a user file overriding the library */
+		if (!overridable(k))
+			map_put(&P->decls, name, d); /* global things are replaced outright */
+		return;
+	}
+	if (overridable(k) && m->user)
+		return; /* file-local definition; visible to this file first */
+	if (!m->user && g->mod->user) {
+		/* library loaded after a user file that overrides it */
+		g->lib = d;
+		if (overridable(k))
+			map_put(&P->decls, name, d);
+		return;
+	}
+	diag_at(P->D, m->src, item->loc, DIAG_ERROR, "%s '%s' is defined in two files", decl_kind_name(k), name);
+	note_previous(P, g->mod, g->node->loc, "first defined here");
+}
+
+Decl *program_lookup(const Program *P, const Module *m, const char *name)
+{
+	Decl *d = m ? map_get(&m->local, name) : NULL;
+	return d ? d : map_get(&P->decls, name);
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool load_any(Program *P, const char *path, bool user);
+
+static Module *new_module(Program *P, const Src *src, Node *items, Comment *comments, bool user)
+{
+	Module *m = arena_alloc(P->A, sizeof *m);
+	m->src = src;
+	m->items = items;
+	m->comments = comments;
+	m->user = user;
+	if (P->nmods == P->capmods) {
+		P->capmods = P->capmods ? P->capmods * 2 : 16;
+		Module **nm = realloc(P->mods, (size_t)P->capmods * sizeof *nm);
+		if (!nm) {
+			fputs("sow: out of memory\n", stderr);
+			abort();
+		}
+		P->mods = nm;
+	}
+	P->mods[P->nmods++] = m;
+	return m;
+}
+
+static char *join(Arena *A, const char *dir, const char *name, const char *ext)
+{
+	size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
+	char *p = arena_alloc(A, n);
+	snprintf(p, n, "%s/%s%s", dir, name, ext);
+	return p;
+}
+
+/* Resolve one import; report where it looked when nothing is there. */
+static void resolve_import(Program *P, Module *m, Node *imp)
+{
+	const char *name = imp->s;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", m->src->path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		strcpy(dir, ".");
+	const char *places[64];
+	int np = 0;
+	places[np++] = arena_strndup(P->A, dir, strlen(dir));
+	const char *sp = getenv("SOW_PATH");
+	char *spcopy = sp ? arena_strndup(P->A, sp, strlen(sp)) : NULL;
+	for (char *tok = spcopy ? strtok(spcopy, ":") : NULL; tok && np < 60; tok = strtok(NULL, ":"))
+		if (*tok)
+			places[np++] = tok;
+	places[np++] = SOW_RULES_DIR;
+	places[np++] = join(P->A, P->exe_dir, "rules", "");
+	if (name[0] == 0 || strstr(name, "..") || name[0] == '/') {
+		diag_at(P->D, m->src, imp->loc, DIAG_ERROR, "import names a library (like \"std\"), not a path");
+		return;
+	}
+	for (int i = 0; i < np; i++) {
+		char *asdir = join(P->A, places[i], name, "");
+		char *asfile = join(P->A, places[i], name, ".sow");
+		if (is_file(asfile)) {
+			load_any(P, asfile, false);
+			return;
+		}
+		if (is_dir(asdir)) {
+			load_any(P, asdir, false);
+			return;
+		}
+	}
+	diag_at(P->D, m->src, imp->loc, DIAG_ERROR, "cannot find import \"%s\"", name);
+	for (int i = 0; i < np; i++)
+		fprintf(P->D->out, "  looked for %s/%s.sow and %s/%s/\n", places[i], name, places[i], name);
+}
+
+static void register_sow(Program *P, Module *m, Node *sow)
+{
+	SowRef *prev = map_get(&P->sows, sow->s);
+	if (prev) {
+		diag_at(P->D, m->src, sow->loc, DIAG_ERROR, "SOW \"%s\" is declared twice", sow->s);
+		note_previous(P, prev->mod, prev->node->loc, "first declared here");
+		return;
+	}
+	SowRef *r = arena_alloc(P->A, sizeof *r);
+	*r = (SowRef){ sow, sow, m };
+	map_put(&P->sows, sow->s, r);
+	for (Node *c = sow->a; c; c = c->next) {
+		if (c->kind != N_MILESTONE && c->kind != N_TRAINING)
+			continue;
+		Map *ids = c->kind == N_MILESTONE ? &P->milestones : &P->trainings;
+		SowRef *other = map_get(ids, c->s);
+		if (other) {
+			diag_at(P->D, m->src, c->loc, DIAG_ERROR, "%s \"%s\" is already declared in SOW \"%s\"",
+				c->kind == N_MILESTONE ? "milestone" : "training", c->s, other->sow->s);
+			note_previous(P, other->mod, other->node->loc, "first declared here");
+			continue;
+		}
+		SowRef *cr = arena_alloc(P->A, sizeof *cr);
+		*cr = (SowRef){ c, sow, m };
+		map_put(ids, c->s, cr);
+	}
+}
+
+/* Declare a parsed file's items, then load what it imports. */
+static Module *add_module(Program *P, const Src *src, Node *items, Comment *comments, bool user,
+			  const char *canon)
+{
+	Module *m = new_module(P, src, items, comments, user);
+	/* Registered before its imports load, so an import cycle finds it. */
+	if (canon)
+		map_put(&P->by_path, arena_strndup(P->A, canon, strlen(canon)), m);
+	for (Node *it = items; it; it = it->next) {
+		declare(P, m, it);
+		if (it->kind == N_SOW)
+			register_sow(P, m, it);
+	}
+	for (Node *it = items; it; it = it->next)
+		if (it->kind == N_IMPORT)
+			resolve_import(P, m, it);
+	return m;
+}
+
+Module *program_add_source(Program *P, const Src *src, Node *items, Comment *comments)
+{
+	return add_module(P, src, items, comments, true, NULL);
+}
+
+static bool load_file(Program *P, const char *path, bool user)
+{
+	char canon[PATH_MAX];
+	if (!realpath(path, canon)) {
+		diag_plain(P->D, DIAG_ERROR, "cannot open %s: %s", path, strerror(errno));
+		return false;
+	}
+	Module *seen = map_get(&P->by_path, canon);
+	if (seen) {
+		seen->user |= user;
+		return true;
+	}
+	Src *src = src_read(P->A, path);
+	if (!src) {
+		diag_plain(P->D, DIAG_ERROR, "cannot read %s: %s", path, strerror(errno));
+		return false;
+	}
+	Parser ps;
+	parse_source(&ps, P->A, src, P->D, PARSE_FILE);
+	add_module(P, src, ps.items, ps.comments, user, canon);
+	return true;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every *.sow below dir, in name order (results must not depend on
+ * directory order). */
+static bool load_dir(Program *P, const char *dir, bool user, int depth)
+{
+	if (depth > 32)
+		return true;
+	DIR *d = opendir(dir);
+	if (!d) {
+		diag_plain(P->D, DIAG_ERROR, "cannot open %s: %s", dir, strerror(errno));
+		return false;
+	}
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **nn = realloc(names, cap * sizeof *nn);
+			if (!nn) {
+				fputs("sow: out of memory\n", stderr);
+				abort();
+			}
+			names = nn;
+		}
+		names[n++] = join(P->A, dir, e->d_name, "");
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(names[i]);
+		if (is_dir(names[i]))
+			ok &= load_dir(P, names[i], user, depth + 1);
+		else if (l > 4 && strcmp(names[i] + l - 4, ".sow") == 0)
+			ok &= load_file(P, names[i], user);
+	}
+	free(names);
+	return ok;
+}
+
+static bool load_any(Program *P, const char *path, bool user)
+{
+	if (is_dir(path)) {
+		size_t l = strlen(path);
+		char *p = arena_strndup(P->A, path, l);
+		while (l > 1 && p[l - 1] == '/')
+			p[--l] = 0;
+		return load_dir(P, p, user, 0);
+	}
+	return load_file(P, path, user);
+}
+
+bool program_load_path(Program *P, const char *path) { return load_any(P, path, true); }

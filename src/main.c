@@ -1,0 +1,420 @@
+/* main.c: the `sow` command line. A table of commands (name, handler,
+ * usage, summary) drives dispatch, `sow --help` and `sow CMD --help`.
+ * This is the only file that decides exit status; the core reports errors
+ * through a Diag and returns.
+ *
+ * Exit status: 0 success, 1 errors in rule files or at run time, 2 usage,
+ * 3 database or I/O error. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "check.h"
+#include "diag.h"
+#include "eval.h"
+#include "fmt.h"
+#include "parse.h"
+#include "program.h"
+#include "store.h"
+
+#ifndef SOW_VERSION
+#define SOW_VERSION "0.0.0"
+#endif
+
+enum { EXIT_RULES = 1, EXIT_USAGE = 2, EXIT_DB = 3 };
+
+typedef struct Command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+	const char *help;     /* options, one per line */
+} Command;
+
+static const Command *find_command(const char *name);
+
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "sow %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'sow %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+static void print_help(const Command *c)
+{
+	printf("usage: sow %s\n\n%s\n", c->usage, c->summary);
+	if (c->help && *c->help)
+		printf("\n%s", c->help);
+}
+
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+static Date today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* ---- sow check ------------------------------------------------------- */
+
+static int load_all(Program *P, int n, char **paths)
+{
+	bool ok = true;
+	for (int i = 0; i < n; i++)
+		ok &= program_load_path(P, paths[i]);
+	return ok ? 0 : EXIT_DB;
+}
+
+static void summary(const Diag *D)
+{
+	if (D->errors || D->warnings)
+		fprintf(stderr, "%d error%s, %d warning%s\n", D->errors, D->errors == 1 ? "" : "s", D->warnings,
+			D->warnings == 1 ? "" : "s");
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { 0, 0, 0, 0 } };
+	const char *db_path = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "+d:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db_path = optarg;
+		else
+			return usage_error("check", "unknown option");
+	}
+	if (optind >= argc)
+		return usage_error("check", "name at least one rule file or folder");
+	sqlite3 *db = NULL;
+	if (db_path) {
+		char err[512];
+		if (!(db = store_open(db_path, STORE_READ, err, sizeof err))) {
+			fprintf(stderr, "sow: error: %s\n", err);
+			return EXIT_DB;
+		}
+	}
+	Arena *A = arena_new();
+	Diag D;
+	diag_init(&D, stderr);
+	Program P;
+	program_init(&P, A, &D, argv[0]);
+	int rc = load_all(&P, argc - optind, argv + optind);
+	check_program(&P);
+	summary(&D);
+	if (!rc && D.errors)
+		rc = EXIT_RULES;
+	program_free(&P);
+	arena_free(A);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* ---- sow eval -------------------------------------------------------- */
+
+static int cmd_eval(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
+		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
+		{ 0, 0, 0, 0 } };
+	const char *db_path = NULL, *text = NULL;
+	Date as_of = today();
+	long long max_steps = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+d:e:a:s:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db_path = optarg; break;
+		case 'e': text = optarg; break;
+		case 'a':
+			if (!date_parse(optarg, strlen(optarg), &as_of))
+				return usage_error("eval", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
+			break;
+		case 's': {
+			char *end;
+			errno = 0;
+			max_steps = strtoll(optarg, &end, 10);
+			if (errno || *end || max_steps <= 0)
+				return usage_error("eval", "--max-steps wants a positive number");
+			break;
+		}
+		default: return usage_error("eval", "unknown option");
+		}
+	}
+	if (!text)
+		return usage_error("eval", "give the expression with -e 'EXPR'");
+	sqlite3 *db = NULL;
+	if (db_path) {
+		char err[512];
+		if (!(db = store_open(db_path, STORE_READ, err, sizeof err))) {
+			fprintf(stderr, "sow: error: %s\n", err);
+			return EXIT_DB;
+		}
+	}
+	Arena *A = arena_new();
+	Diag D;
+	diag_init(&D, stderr);
+	Program P;
+	program_init(&P, A, &D, argv[0]);
+	int rc = load_all(&P, argc - optind, argv + optind);
+	if (!rc) {
+		check_program(&P);
+		Src *src = src_from_string(A, "<eval>", text, strlen(text));
+		Parser ps;
+		Module *m = program_add_source(&P, src, NULL, NULL);
+		Type t;
+		if (D.errors == 0 && parse_source(&ps, A, src, &D, PARSE_EVAL) == 0 && ps.expr &&
+		    check_expr(&P, m, ps.expr, &t) == 0) {
+			Eval E;
+			eval_init(&E, &P, A, db, as_of);
+			if (max_steps)
+				E.max_steps = max_steps;
+			Value v;
+			if (eval_expr(&E, m, ps.expr, &v)) {
+				char buf[4096];
+				puts(value_fmt(&v, buf, sizeof buf));
+			}
+			eval_free(&E);
+		}
+		if (D.errors)
+			rc = EXIT_RULES;
+	}
+	program_free(&P);
+	arena_free(A);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* ---- sow fmt --------------------------------------------------------- */
+
+static int fmt_one(const char *path, bool check_only, int *unformatted)
+{
+	Arena *A = arena_new();
+	Diag D;
+	diag_init(&D, stderr);
+	int rc = 0;
+	Src *src = src_read(A, path);
+	if (!src) {
+		fprintf(stderr, "sow: error: cannot read %s: %s\n", path, strerror(errno));
+		arena_free(A);
+		return EXIT_DB;
+	}
+	Parser ps;
+	if (parse_source(&ps, A, src, &D, PARSE_FILE) != 0) {
+		/* Never rewrite what could not be read whole. */
+		arena_free(A);
+		return EXIT_RULES;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		abort();
+	fmt_file(mem, src, ps.items, ps.comments);
+	fclose(mem);
+	if (check_only) {
+		if (len != src->len || memcmp(buf, src->text, len) != 0) {
+			printf("%s\n", path);
+			(*unformatted)++;
+		}
+	} else {
+		fwrite(buf, 1, len, stdout);
+	}
+	free(buf);
+	arena_free(A);
+	return rc;
+}
+
+static int fmt_path(const char *path, bool check_only, int *unformatted);
+
+static int fmt_dir(const char *dir, bool check_only, int *unformatted)
+{
+	/* Reuse the loader's walk order: sorted names, *.sow files. */
+	char cmd_path[4096];
+	struct dirent **list;
+	int n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "sow: error: cannot open %s: %s\n", dir, strerror(errno));
+		return EXIT_DB;
+	}
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		const char *name = list[i]->d_name;
+		if (name[0] != '.') {
+			snprintf(cmd_path, sizeof cmd_path, "%s/%s", dir, name);
+			struct stat st;
+			size_t l = strlen(name);
+			if (stat(cmd_path, &st) == 0 && (S_ISDIR(st.st_mode) || (l > 4 && strcmp(name + l - 4, ".sow") == 0))) {
+				int r = fmt_path(cmd_path, check_only, unformatted);
+				if (r > rc)
+					rc = r;
+			}
+		}
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+static int fmt_path(const char *path, bool check_only, int *unformatted)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return fmt_dir(path, check_only, unformatted);
+	return fmt_one(path, check_only, unformatted);
+}
+
+static int cmd_fmt(int argc, char **argv)
+{
+	static const struct option opts[] = { { "check", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
+	bool check_only = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+c", opts, NULL)) != -1) {
+		if (c == 'c')
+			check_only = true;
+		else
+			return usage_error("fmt", "unknown option");
+	}
+	if (optind >= argc)
+		return usage_error("fmt", "name at least one rule file or folder");
+	int rc = 0, unformatted = 0;
+	for (int i = optind; i < argc; i++) {
+		int r = fmt_path(argv[i], check_only, &unformatted);
+		if (r > rc)
+			rc = r;
+	}
+	if (!rc && unformatted)
+		rc = 1;
+	return rc;
+}
+
+/* ---- sow init -------------------------------------------------------- */
+
+static int cmd_init(int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("init", "name one database file");
+	char err[512];
+	sqlite3 *db = store_open(argv[1], STORE_CREATE, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return EXIT_DB;
+	}
+	bool ok = store_init(db, err, sizeof err);
+	sqlite3_close(db);
+	if (!ok) {
+		fprintf(stderr, "sow: error: %s: %s\n", argv[1], err);
+		return EXIT_DB;
+	}
+	return 0;
+}
+
+/* ---- the table ------------------------------------------------------- */
+
+static int cmd_help(int argc, char **argv);
+
+static const Command commands[] = {
+	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
+	{ "check", cmd_check, "check [--db DB] PATH...",
+	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
+	  "  --db DB     open DB (read-only) as well\n" },
+	{ "eval", cmd_eval, "eval [--db DB] [--as-of DATE] [PATH...] -e EXPR",
+	  "Print the value of one expression, with the rule files in PATH loaded.",
+	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
+	  "  --db DB            read holidays (and data) from DB, read-only\n"
+	  "  --as-of DATE       the date as_of stands for (default: today)\n"
+	  "  --max-steps N      stop a runaway evaluation after N steps (default 100000000)\n" },
+	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
+	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
+	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },
+};
+
+static const Command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void main_help(void)
+{
+	printf("sow %s: rules for professional-services billing and revenue\n\nusage: sow COMMAND [ARGS]\n\n", SOW_VERSION);
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		printf("  %-46s %s\n", commands[i].usage, commands[i].summary);
+	printf("\nNot in this build yet: import, run, close, test, repl (see README).\n"
+	       "Exit status: 0 ok, 1 rule errors, 2 usage, 3 database or I/O error.\n"
+	       "'sow COMMAND --help' describes one command.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_help();
+		return 0;
+	}
+	const Command *c = find_command(argv[1]);
+	if (!c)
+		return usage_error("help", "no command '%s'", argv[1]);
+	print_help(c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_help();
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		main_help();
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("sow %s (sqlite %s)\n", SOW_VERSION, sqlite3_libversion());
+		return 0;
+	}
+	const Command *c = find_command(argv[1]);
+	if (!c) {
+		static const char *const planned[] = { "import", "run", "close", "test", "repl" };
+		for (size_t i = 0; i < sizeof planned / sizeof *planned; i++)
+			if (strcmp(argv[1], planned[i]) == 0) {
+				fprintf(stderr, "sow: '%s' is not in this build yet (see README: status)\n", argv[1]);
+				return EXIT_USAGE;
+			}
+		const char *names[16];
+		int n = 0;
+		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+			names[n++] = commands[i].name;
+		const char *s = diag_suggest(argv[1], names, n);
+		fprintf(stderr, "sow: unknown command '%s'%s%s%s\nTry 'sow --help'.\n", argv[1],
+			s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+		return EXIT_USAGE;
+	}
+	if (wants_help(argc - 1, argv + 1)) {
+		print_help(c);
+		return 0;
+	}
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,66 @@
+/* map.c: FNV-1a hashing, linear probing, doubling at half full. */
+#include "map.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+void *map_get(const Map *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return NULL;
+		if (strcmp(m->keys[i], key) == 0)
+			return m->vals[i];
+	}
+}
+
+static void grow(Map *m)
+{
+	Map n = { 0 };
+	n.cap = m->cap ? m->cap * 2 : 16;
+	n.keys = calloc(n.cap, sizeof *n.keys);
+	n.vals = calloc(n.cap, sizeof *n.vals);
+	if (!n.keys || !n.vals) {
+		fputs("sow: out of memory\n", stderr);
+		abort();
+	}
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			map_put(&n, m->keys[i], m->vals[i]);
+	free(m->keys);
+	free(m->vals);
+	*m = n;
+}
+
+void map_put(Map *m, const char *key, void *val)
+{
+	if ((m->len + 1) * 2 > m->cap)
+		grow(m);
+	size_t i = hash(key) & (m->cap - 1);
+	for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (strcmp(m->keys[i], key) == 0) {
+			m->vals[i] = val;
+			return;
+		}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->len++;
+}
+
+void map_free(Map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,19 @@
+/* map.h: string-keyed hash map (open addressing). Keys are not copied: they
+ * must outlive the map (they live in the tree's arena). */
+#ifndef SOW_MAP_H
+#define SOW_MAP_H
+
+#include <stddef.h>
+
+typedef struct {
+	const char **keys;  /* NULL = empty slot */
+	void **vals;
+	size_t cap;         /* power of two, or 0 */
+	size_t len;
+} Map;
+
+void *map_get(const Map *m, const char *key);
+void map_put(Map *m, const char *key, void *val);  /* insert or replace */
+void map_free(Map *m);
+
+#endif

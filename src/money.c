@@ -1,0 +1,27 @@
+/* money.c: the currency table. Minor units from ISO 4217; codes not listed
+ * here are rejected at check time rather than guessed. */
+#include "money.h"
+
+#include <string.h>
+
+static const struct { char code[4]; signed char minor; } currencies[] = {
+	{ "AED", 2 }, { "ARS", 2 }, { "AUD", 2 }, { "BGN", 2 }, { "BHD", 3 }, { "BRL", 2 },
+	{ "CAD", 2 }, { "CHF", 2 }, { "CLP", 0 }, { "CNY", 2 }, { "COP", 2 }, { "CZK", 2 },
+	{ "DKK", 2 }, { "EGP", 2 }, { "EUR", 2 }, { "GBP", 2 }, { "HKD", 2 }, { "HUF", 2 },
+	{ "IDR", 2 }, { "ILS", 2 }, { "INR", 2 }, { "ISK", 0 }, { "JOD", 3 }, { "JPY", 0 },
+	{ "KRW", 0 }, { "KWD", 3 }, { "MXN", 2 }, { "MYR", 2 }, { "NGN", 2 }, { "NOK", 2 },
+	{ "NZD", 2 }, { "OMR", 3 }, { "PHP", 2 }, { "PKR", 2 }, { "PLN", 2 }, { "QAR", 2 },
+	{ "RON", 2 }, { "RSD", 2 }, { "SAR", 2 }, { "SEK", 2 }, { "SGD", 2 }, { "THB", 2 },
+	{ "TND", 3 }, { "TRY", 2 }, { "TWD", 2 }, { "UAH", 2 }, { "USD", 2 }, { "VND", 0 },
+	{ "ZAR", 2 },
+};
+
+int money_minor_unit(const char *code)
+{
+	for (size_t i = 0; i < sizeof currencies / sizeof *currencies; i++)
+		if (strcmp(currencies[i].code, code) == 0)
+			return currencies[i].minor;
+	return -1;
+}
+
+bool money_is_currency(const char *code) { return money_minor_unit(code) >= 0; }

@@ -1,0 +1,84 @@
+/* parse.c: drives the scanner and the grammar over one source text, and
+ * reads source files. Everything a parse needs is in the Parser; nothing is
+ * global, so parses can be nested or repeated. */
+#include "parse.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sow.tab.h"
+#include "sow.lex.h"
+
+int parse_source(Parser *P, Arena *A, const Src *src, Diag *D, ParseMode mode)
+{
+	memset(P, 0, sizeof *P);
+	P->A = A;
+	P->src = src;
+	P->D = D;
+	P->start = mode == PARSE_FILE ? START_FILE : START_EVAL;
+	yyscan_t scanner;
+	if (yylex_init_extra(P, &scanner) != 0) {
+		fputs("sow: out of memory\n", stderr);
+		abort();
+	}
+	YY_BUFFER_STATE buf = yy_scan_bytes(src->text, (int)src->len, scanner);
+	int rc = yyparse(scanner, P);
+	yy_delete_buffer(buf, scanner);
+	yylex_destroy(scanner);
+	if (rc != 0 && P->errors == 0)
+		P->errors = 1;
+	return P->errors;
+}
+
+Src *src_from_string(Arena *A, const char *name, const char *text, size_t len)
+{
+	Src *s = arena_alloc(A, sizeof *s);
+	s->path = arena_strndup(A, name, strlen(name));
+	s->text = arena_strndup(A, text, len);
+	s->len = len;
+	return s;
+}
+
+Src *src_read(Arena *A, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			fclose(f);
+			errno = ENOMEM;
+			return NULL;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+		if (len == cap) {
+			if (cap > (size_t)1 << 30) { /* a rule file over 1 GiB is not a rule file */
+				free(buf);
+				fclose(f);
+				errno = EFBIG;
+				return NULL;
+			}
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	Src *s = src_from_string(A, path, buf, len);
+	free(buf);
+	return s;
+}

@@ -1,0 +1,189 @@
+/* schema.c: table and column definitions of SPEC section 4. */
+#include "schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COLS(x) x, (int)(sizeof x / sizeof *x)
+
+static const ColumnDef projects[] = {
+	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "name", COL_TEXT, "name TEXT" },
+	{ "customer", COL_TEXT, "customer TEXT" }, { "kind", COL_TEXT, "kind TEXT" },
+	{ "status", COL_TEXT, "status TEXT" }, { "country", COL_TEXT, "country TEXT" },
+	{ "vat_number", COL_TEXT, "vat_number TEXT" }, { "booked_on", COL_DATE, "booked_on TEXT" },
+	{ "sow_signed_on", COL_DATE, "sow_signed_on TEXT" },
+	{ "calendar", COL_TEXT, "calendar TEXT DEFAULT 'US'" },
+};
+static const ColumnDef milestones[] = {
+	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "project_id", COL_TEXT, "project_id TEXT" },
+	{ "name", COL_TEXT, "name TEXT" }, { "planned_sign_off_on", COL_DATE, "planned_sign_off_on TEXT" },
+	{ "confident", COL_BOOL, "confident INTEGER" }, { "sign_off_sent_on", COL_DATE, "sign_off_sent_on TEXT" },
+	{ "sign_off_received_on", COL_DATE, "sign_off_received_on TEXT" },
+};
+static const ColumnDef time_entries[] = {
+	{ "id", COL_INT, "id INTEGER PRIMARY KEY" }, { "project_id", COL_TEXT, "project_id TEXT" },
+	{ "person", COL_TEXT, "person TEXT" }, { "role", COL_TEXT, "role TEXT" },
+	{ "worked_on", COL_DATE, "worked_on TEXT" }, { "hours", COL_HOURS, "hours TEXT" },
+	{ "approved_on", COL_DATE, "approved_on TEXT" }, { "billable", COL_BOOL, "billable INTEGER" },
+};
+static const ColumnDef allocations[] = {
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "person", COL_TEXT, "person TEXT" },
+	{ "role", COL_TEXT, "role TEXT" }, { "week_of", COL_DATE, "week_of TEXT" },
+	{ "hours", COL_HOURS, "hours TEXT" }, { "kind", COL_TEXT, "kind TEXT" },
+};
+static const ColumnDef trainings[] = {
+	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "project_id", COL_TEXT, "project_id TEXT" },
+	{ "course", COL_TEXT, "course TEXT" }, { "planned_on", COL_DATE, "planned_on TEXT" },
+	{ "delivered_on", COL_DATE, "delivered_on TEXT" },
+	{ "roster_received_on", COL_DATE, "roster_received_on TEXT" },
+};
+static const ColumnDef holidays[] = {
+	{ "calendar", COL_TEXT, "calendar TEXT NOT NULL" }, { "day", COL_DATE, "day TEXT NOT NULL" },
+	{ "name", COL_TEXT, "name TEXT" },
+};
+static const ColumnDef status_history[] = {
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "status", COL_TEXT, "status TEXT" },
+	{ "changed_on", COL_DATE, "changed_on TEXT" },
+};
+static const ColumnDef opportunities[] = {
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "stage", COL_INT, "stage INTEGER" },
+	{ "forecast_category", COL_TEXT, "forecast_category TEXT" },
+	{ "sow_agreed", COL_BOOL, "sow_agreed INTEGER" }, { "quote_created", COL_BOOL, "quote_created INTEGER" },
+	{ "msa_executed", COL_BOOL, "msa_executed INTEGER" },
+	{ "close_plan_agreed", COL_BOOL, "close_plan_agreed INTEGER" },
+	{ "skills_pushed", COL_BOOL, "skills_pushed INTEGER" },
+	{ "intake_complete", COL_BOOL, "intake_complete INTEGER" },
+};
+static const ColumnDef health_reports[] = {
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "week_of", COL_DATE, "week_of TEXT" },
+	{ "overall", COL_TEXT, "overall TEXT" }, { "schedule", COL_TEXT, "schedule TEXT" },
+	{ "scope", COL_TEXT, "scope TEXT" }, { "budget", COL_TEXT, "budget TEXT" },
+	{ "client", COL_TEXT, "client TEXT" }, { "submitted_on", COL_DATE, "submitted_on TEXT" },
+};
+static const ColumnDef partner_invoices[] = {
+	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "partner", COL_TEXT, "partner TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "hours", COL_HOURS, "hours TEXT" }, { "rate", COL_DECIMAL, "rate TEXT" },
+	{ "amount", COL_DECIMAL, "amount TEXT" },
+};
+static const ColumnDef people[] = {
+	{ "person", COL_TEXT, "person TEXT PRIMARY KEY" }, { "partner", COL_TEXT, "partner TEXT" },
+};
+static const ColumnDef service_logs[] = {
+	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "customer", COL_TEXT, "customer TEXT" },
+	{ "logged_on", COL_DATE, "logged_on TEXT" }, { "service_type", COL_TEXT, "service_type TEXT" },
+	{ "title", COL_TEXT, "title TEXT" }, { "minutes", COL_INT, "minutes INTEGER" },
+};
+static const ColumnDef invoices[] = {
+	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "customer", COL_TEXT, "customer TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "invoice_on", COL_DATE, "invoice_on TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "credit_of", COL_TEXT, "credit_of TEXT" }, { "reason", COL_TEXT, "reason TEXT" },
+};
+static const ColumnDef fx_rates[] = {
+	{ "day", COL_DATE, "day TEXT" }, { "base", COL_TEXT, "base TEXT" },
+	{ "quote", COL_TEXT, "quote TEXT" }, { "rate", COL_DECIMAL, "rate TEXT" },
+};
+static const ColumnDef runs[] = {
+	{ "id", COL_INT, "id INTEGER PRIMARY KEY" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "as_of", COL_DATE, "as_of TEXT" }, { "started_at", COL_TEXT, "started_at TEXT" },
+	{ "finished_at", COL_TEXT, "finished_at TEXT" }, { "rules_digest", COL_TEXT, "rules_digest TEXT" },
+	{ "status", COL_TEXT, "status TEXT" },
+};
+static const ColumnDef revenue[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "source", COL_TEXT, "source TEXT" },
+	{ "source_id", COL_TEXT, "source_id TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "recognized_on", COL_DATE, "recognized_on TEXT" },
+	{ "basis", COL_TEXT, "basis TEXT" }, { "rule", COL_TEXT, "rule TEXT" },
+};
+static const ColumnDef billing[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "source_id", COL_TEXT, "source_id TEXT" },
+	{ "amount", COL_MONEY, "amount TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
+	{ "bill_on", COL_DATE, "bill_on TEXT" }, { "reason", COL_TEXT, "reason TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
+static const ColumnDef forecast[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "project_id", COL_TEXT, "project_id TEXT" },
+	{ "fiscal_quarter", COL_TEXT, "fiscal_quarter TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "basis", COL_TEXT, "basis TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
+static const ColumnDef transitions[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "project_id", COL_TEXT, "project_id TEXT" },
+	{ "from_status", COL_TEXT, "from_status TEXT" }, { "to_status", COL_TEXT, "to_status TEXT" },
+	{ "on_date", COL_DATE, "on_date TEXT" }, { "reason", COL_TEXT, "reason TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
+static const ColumnDef findings[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "project_id", COL_TEXT, "project_id TEXT" },
+	{ "severity", COL_TEXT, "severity TEXT" }, { "code", COL_TEXT, "code TEXT" },
+	{ "message", COL_TEXT, "message TEXT" }, { "subject", COL_TEXT, "subject TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
+
+const TableDef schema_tables[] = {
+	{ "projects", COLS(projects), "id", NULL, 0 },
+	{ "milestones", COLS(milestones), "id", NULL, 0 },
+	{ "time_entries", COLS(time_entries), "id", NULL, 0 },
+	{ "allocations", COLS(allocations), NULL, NULL, 0 },
+	{ "trainings", COLS(trainings), "id", NULL, 0 },
+	{ "holidays", COLS(holidays), NULL, "PRIMARY KEY (calendar, day)", 0 },
+	{ "status_history", COLS(status_history), NULL, NULL, 0 },
+	{ "opportunities", COLS(opportunities), "project_id", NULL, 0 },
+	{ "health_reports", COLS(health_reports), NULL, NULL, 0 },
+	{ "partner_invoices", COLS(partner_invoices), "id", NULL, 0 },
+	{ "people", COLS(people), "person", NULL, 0 },
+	{ "service_logs", COLS(service_logs), "id", NULL, 0 },
+	{ "invoices", COLS(invoices), "id", NULL, 0 },
+	{ "fx_rates", COLS(fx_rates), NULL, NULL, 0 },
+	{ "runs", COLS(runs), "id", NULL, 1 },
+	{ "revenue", COLS(revenue), NULL, NULL, 1 },
+	{ "billing", COLS(billing), NULL, NULL, 1 },
+	{ "forecast", COLS(forecast), NULL, NULL, 1 },
+	{ "transitions", COLS(transitions), NULL, NULL, 1 },
+	{ "findings", COLS(findings), NULL, NULL, 1 },
+};
+const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
+
+const TableDef *schema_table(const char *name)
+{
+	for (int i = 0; i < schema_ntables; i++)
+		if (strcmp(schema_tables[i].name, name) == 0)
+			return &schema_tables[i];
+	return NULL;
+}
+
+int schema_column(const TableDef *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *coltype_name(ColType t)
+{
+	static const char *const names[] = { "text", "date", "decimal", "hours", "money", "int", "bool", "period" };
+	return names[t];
+}
+
+void schema_table_sql(const TableDef *t, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "CREATE TABLE IF NOT EXISTS %s (", t->name);
+	for (int c = 0; c < t->ncols && n < size; c++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", c ? ", " : "", t->cols[c].sql);
+	if (t->extra && n < size)
+		n += (size_t)snprintf(buf + n, size - n, ", %s", t->extra);
+	if (n < size)
+		snprintf(buf + n, size - n, ")");
+}
+
+const char schema_index_sql[] =
+	"CREATE INDEX IF NOT EXISTS milestones_project ON milestones(project_id);\n"
+	"CREATE INDEX IF NOT EXISTS time_entries_project ON time_entries(project_id, approved_on);\n"
+	"CREATE INDEX IF NOT EXISTS trainings_project ON trainings(project_id);\n"
+	"CREATE INDEX IF NOT EXISTS allocations_project ON allocations(project_id, week_of);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_run ON revenue(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_source ON revenue(source, source_id);\n";

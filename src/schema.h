@@ -1,0 +1,42 @@
+/* schema.h: the standard tables of SPEC section 4, as data.
+ *
+ * One description serves `sow init` (which turns it into CREATE TABLE), the
+ * checker (which types `m.sign_off_sent_on` as a date) and the importer.
+ * Column types are the value types rules see, not SQLite storage classes. */
+#ifndef SOW_SCHEMA_H
+#define SOW_SCHEMA_H
+
+#include <stddef.h>
+
+typedef enum {
+	COL_TEXT, COL_DATE, COL_DECIMAL, COL_HOURS, COL_MONEY, COL_INT, COL_BOOL, COL_PERIOD
+} ColType;
+
+typedef struct {
+	const char *name;
+	ColType type;
+	const char *sql;      /* column definition for CREATE TABLE */
+} ColumnDef;
+
+typedef struct {
+	const char *name;
+	const ColumnDef *cols;
+	int ncols;
+	const char *id;       /* column naming a row in messages ("id", or NULL) */
+	const char *extra;    /* table constraints, or NULL */
+	int output;           /* 1: written by `sow run`, 0: analysts' data */
+} TableDef;
+
+#define SCHEMA_VERSION 1
+
+extern const TableDef schema_tables[];
+extern const int schema_ntables;
+
+const TableDef *schema_table(const char *name);
+int schema_column(const TableDef *t, const char *name);   /* index or -1 */
+const char *coltype_name(ColType t);
+/* CREATE TABLE IF NOT EXISTS statement for t, into buf. */
+void schema_table_sql(const TableDef *t, char *buf, size_t size);
+extern const char schema_index_sql[];   /* CREATE INDEX IF NOT EXISTS ... */
+
+#endif

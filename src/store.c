@@ -1,0 +1,91 @@
+/* store.c: SQLite access shared by every command: open with a busy timeout,
+ * refuse what is not a sow database (or a newer one), create the schema. */
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "schema.h"
+
+#define BUSY_MS 5000
+
+static int user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
+{
+	struct stat sb;
+	if (mode != STORE_CREATE && stat(path, &sb) != 0) {
+		snprintf(err, n, "%s: no such database (create it with: sow init %s)", path, path);
+		return NULL;
+	}
+	int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
+		  : mode == STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, n, "%s: cannot open database: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, BUSY_MS);
+	int v = 0;
+	rc = user_version(db, &v);
+	if (rc != SQLITE_OK) {
+		snprintf(err, n, "%s: %s", path,
+			 rc == SQLITE_NOTADB ? "not a database (or corrupt)" :
+			 rc == SQLITE_BUSY ? "database is locked by another process" : sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return NULL;
+	}
+	if (v > SCHEMA_VERSION) {
+		snprintf(err, n, "%s: schema version %d is newer than this sow knows (%d); upgrade sow", path, v, SCHEMA_VERSION);
+		sqlite3_close(db);
+		return NULL;
+	}
+	if (mode != STORE_CREATE && v == 0) {
+		snprintf(err, n, "%s: not a sow database (run: sow init %s)", path, path);
+		sqlite3_close(db);
+		return NULL;
+	}
+	/* Rules may not write: the read-only handle enforces it for queries. */
+	return db;
+}
+
+bool store_init(sqlite3 *db, char *err, size_t n)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	for (int i = 0; i < schema_ntables; i++) {
+		char sql[2048];
+		schema_table_sql(&schema_tables[i], sql, sizeof sql);
+		if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+			goto fail;
+	}
+	if (sqlite3_exec(db, schema_index_sql, NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SCHEMA_VERSION);
+	if (sqlite3_exec(db, pragma, NULL, NULL, &msg) != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	return true;
+fail:
+	snprintf(err, n, "%s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return false;
+}

@@ -1,0 +1,65 @@
+/* value.c: naming and printing values. Money prints with at least its
+ * currency's minor unit of places (more when the exact value has more:
+ * nothing is rounded by printing). */
+#include "value.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "money.h"
+
+const char *vkind_name(VKind k)
+{
+	static const char *const names[] = { "unset", "bool", "number", "percentage", "hours",
+		"money", "date", "duration", "period", "text", "symbol", "list", "row", "any" };
+	return names[k];
+}
+
+char *value_fmt(const Value *v, char *buf, size_t n)
+{
+	char t[DEC_BUFSZ], d[DATE_BUFSZ];
+	switch (v->k) {
+	case V_UNSET: snprintf(buf, n, "unset"); break;
+	case V_BOOL: snprintf(buf, n, "%s", v->b ? "true" : "false"); break;
+	case V_NUM: snprintf(buf, n, "%s", dec_fmt(v->d, t)); break;
+	case V_PERCENT: snprintf(buf, n, "%s%%", dec_fmt(v->d, t)); break;
+	case V_HOURS: snprintf(buf, n, "%s hours", dec_fmt(v->d, t)); break;
+	case V_MONEY: {
+		int minor = money_minor_unit(v->cur);
+		Dec x = v->d;
+		snprintf(buf, n, "%s %s", x.scale < minor ? dec_fmt_places(x, minor, t) : dec_fmt(x, t), v->cur);
+		break;
+	}
+	case V_DATE: snprintf(buf, n, "%s", date_fmt(v->date, d)); break;
+	case V_DUR: {
+		long long c = 0;
+		dec_to_ll(v->d, &c);
+		snprintf(buf, n, "%s %s", dec_fmt(v->d, t), unit_name(v->unit, c != 1 && c != -1));
+		break;
+	}
+	case V_PERIOD:
+		if (v->pk == PER_MONTH)
+			snprintf(buf, n, "%04d-%02d", v->year, v->idx);
+		else if (v->pk == PER_QUARTER)
+			snprintf(buf, n, "FY%04d-Q%d", v->year, v->idx);
+		else
+			snprintf(buf, n, "FY%04d", v->year);
+		break;
+	case V_TEXT: snprintf(buf, n, "%s", v->s); break;
+	case V_SYM: snprintf(buf, n, "%s", v->s); break;
+	case V_ROW: snprintf(buf, n, "<row>"); break;
+	case V_ANY: snprintf(buf, n, "<any>"); break;
+	case V_LIST: {
+		size_t len = (size_t)snprintf(buf, n, "[");
+		for (int i = 0; i < v->nitems && len < n; i++) {
+			char item[256];
+			value_fmt(&v->items[i], item, sizeof item);
+			len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", item);
+		}
+		if (len < n)
+			snprintf(buf + len, n - len, "]");
+		break;
+	}
+	}
+	return buf;
+}

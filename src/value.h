@@ -1,0 +1,46 @@
+/* value.h: run-time values of the sow language.
+ *
+ * A Value is small and passed by value. Money carries its currency; hours,
+ * percentages and durations carry their unit, so "USD + EUR" and "date +
+ * money" are caught when they happen (the checker catches them earlier
+ * wherever types are known). Text points into an arena owned by whoever
+ * evaluates. Nothing here is a binary floating-point number. */
+#ifndef SOW_VALUE_H
+#define SOW_VALUE_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+#include "date.h"
+#include "decimal.h"
+
+typedef enum {
+	V_UNSET, V_BOOL, V_NUM, V_PERCENT, V_HOURS, V_MONEY, V_DATE, V_DUR,
+	V_PERIOD, V_TEXT, V_SYM, V_LIST,
+	V_ROW,              /* a row of a table or relation */
+	V_ANY               /* type only: not known until run time */
+} VKind;
+
+typedef enum { PER_MONTH, PER_QUARTER, PER_YEAR } PeriodKind;
+
+typedef struct Value Value;
+struct Value {
+	VKind k;
+	Unit unit;          /* V_DUR: days, business days, weeks, months, years */
+	char cur[4];        /* V_MONEY: ISO code */
+	Dec d;              /* V_NUM, V_HOURS, V_MONEY, V_DUR; V_PERCENT holds 21 for 21% */
+	Date date;          /* V_DATE */
+	bool b;             /* V_BOOL */
+	PeriodKind pk;      /* V_PERIOD: month (year, idx 1..12), fiscal quarter
+	                     * (fiscal year, idx 1..4), fiscal year (year) */
+	int year, idx;
+	const char *s;      /* V_TEXT, V_SYM (symbol name) */
+	const Value *items; /* V_LIST */
+	int nitems;
+};
+
+const char *vkind_name(VKind k);
+/* Text form, as `sow eval` prints it; writes into buf of size n. */
+char *value_fmt(const Value *v, char *buf, size_t n);
+
+#endif
