@@ -24,6 +24,7 @@ typedef void *yyscan_t;
 #include <string.h>
 
 int yylex(YYSTYPE *lval, Loc *lloc, yyscan_t scanner);
+int lex_is_keyword_n(const char *s, size_t n);
 static void yyerror(Loc *loc, yyscan_t scanner, Parser *P, const char *msg);
 static Node *mk(Parser *P, NodeKind k, Loc loc) { return ast_node(P->A, k, loc); }
 static Node *bin(Parser *P, int op, Node *a, Node *b, Loc loc)
@@ -32,7 +33,31 @@ static Node *bin(Parser *P, int op, Node *a, Node *b, Loc loc)
 	n->op = op; n->a = a; n->b = b;
 	return n;
 }
-static Loc at(Loc a, Loc b) { return (Loc){ a.beg, b.end }; }
+/* Words with a fixed place (per hour, authorized hours, fiscal year) are
+ * not reserved: the grammar takes a name there and checks it is the word. */
+static void word(Parser *P, Loc loc, const char *got, const char *want, const char *alt)
+{
+	if (strcmp(got, want) != 0 && !(alt && strcmp(got, alt) == 0)) {
+		P->errors++;
+		diag_at(P->D, P->src, loc, DIAG_ERROR, "expected '%s' here, not '%s'", want, got);
+	}
+}
+
+/* The unit after a number: 5 days, 2 weeks, 1 month, 8 hours. */
+static int unit(Parser *P, Loc loc, const char *name)
+{
+	static const struct { const char *name; int unit; } units[] = {
+		{ "day", U_DAYS }, { "days", U_DAYS }, { "week", U_WEEKS }, { "weeks", U_WEEKS },
+		{ "month", U_MONTHS }, { "months", U_MONTHS }, { "year", U_YEARS }, { "years", U_YEARS },
+		{ "hour", U_HOURS }, { "hours", U_HOURS },
+	};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (strcmp(name, units[i].name) == 0)
+			return units[i].unit;
+	P->errors++;
+	diag_at(P->D, P->src, loc, DIAG_ERROR, "unknown unit '%s' (days, weeks, months, years, hours, business days)", name);
+	return U_DAYS;
+}
 #define YYLLOC_DEFAULT(Cur, Rhs, N) do { \
 	if (N) { (Cur).beg = YYRHSLOC(Rhs, 1).beg; (Cur).end = YYRHSLOC(Rhs, N).end; } \
 	else { (Cur).beg = (Cur).end = YYRHSLOC(Rhs, 0).end; } } while (0)
@@ -43,23 +68,23 @@ static Loc at(Loc a, Loc b) { return (Loc){ a.beg, b.end }; }
 
 %union { char *str; Node *node; int num; }
 
+%token END 0 "end of input"
 %token START_FILE START_EVAL
 %token <str> IDENT "name" STRING "string" NUMBER "number" DATE "date" PERIOD "period"
 %token <str> CURRENCY "currency code"
 %token <str> ACCEPTANCE "acceptance" AND "and" AS "as" ASC "asc" AUTHORIZED "authorized"
 %token <str> BECAUSE "because" BILLING "billing" BUSINESS "business" BY "by"
-%token <str> CALENDAR "calendar" CONST "const" CURRENCY_KW "currency" CUSTOMER "customer" DAY "day"
-%token <str> DAYS "days" DESC "desc" ELSE "else" EMIT "emit" ENUM "enum" EXPECT "expect"
+%token <str> CALENDAR "calendar" CONST "const" CURRENCY_KW "currency" CUSTOMER "customer"
+%token <str> DESC "desc" ELSE "else" EMIT "emit" ENUM "enum" EXPECT "expect"
 %token <str> FALSE "false" FISCAL "fiscal" FN "fn" FOR "for" FROM "from" GIVEN "given"
-%token <str> GROUP "group" HOLIDAY "holiday" HOUR "hour" HOURS "hours" IF "if"
+%token <str> GROUP "group" HOLIDAY "holiday" IF "if"
 %token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
-%token <str> MILESTONE "milestone" MODE "mode" MONTH "month" MONTHS "months" NOT "not"
+%token <str> MILESTONE "milestone" MODE "mode" NOT "not"
 %token <str> OF "of" OR "or" ORDER "order" PASSIVE "passive" PER "per" PROJECT "project"
 %token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
 %token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
 %token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
-%token <str> WEEK "week" WEEKEND "weekend" WEEKS "weeks" WHEN "when" WHERE "where"
-%token <str> YEAR "year" YEARS "years"
+%token <str> WEEKEND "weekend" WHEN "when" WHERE "where"
 %token EQ "==" NE "!=" LE "<=" GE ">=" ARROW "->"
 
 %type <node> items item import sow sow_clauses sow_clause calendar cal_clauses cal_clause
@@ -70,7 +95,6 @@ static Loc at(Loc a, Loc b) { return (Loc){ a.beg, b.end }; }
 %type <node> records record fields field expr postfix primary args arglist arg rounding
 %type <node> opt_select opt_reason opt_guard opt_unique machine_filter
 %type <str> anyname billing_term
-%type <num> unit
 
 %precedence IFX
 %left OR
@@ -120,18 +144,16 @@ sow_clause
 	| CURRENCY_KW CURRENCY        { $$ = mk(P, N_CURRENCY, @$); $$->s = $2; }
 	| CALENDAR STRING             { $$ = mk(P, N_SOWCAL, @$); $$->s = $2; }
 	| BILLING billing_term        { $$ = mk(P, N_BILLING, @$); $$->s = $2; $$->a = mk(P, N_NAME, @2); }
-	| ACCEPTANCE PASSIVE NUMBER BUSINESS DAYS
-		{ $$ = mk(P, N_ACCEPTANCE, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); }
-	| ACCEPTANCE PASSIVE NUMBER BUSINESS DAY
-		{ $$ = mk(P, N_ACCEPTANCE, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); }
-	| RATE STRING NUMBER PER HOUR
-		{ $$ = mk(P, N_RATE, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @3); }
+	| ACCEPTANCE PASSIVE NUMBER BUSINESS IDENT
+		{ $$ = mk(P, N_ACCEPTANCE, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); word(P, @5, $5, "days", "day"); }
+	| RATE STRING NUMBER PER IDENT
+		{ $$ = mk(P, N_RATE, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @3); word(P, @5, $5, "hour", NULL); }
 	| MILESTONE STRING STRING NUMBER
 		{ $$ = mk(P, N_MILESTONE, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; }
 	| TRAINING STRING STRING NUMBER
 		{ $$ = mk(P, N_TRAINING, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; }
-	| AUTHORIZED HOURS NUMBER
-		{ $$ = mk(P, N_AUTHORIZED, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); }
+	| AUTHORIZED IDENT NUMBER
+		{ $$ = mk(P, N_AUTHORIZED, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); word(P, @2, $2, "hours", NULL); }
 	| ROUNDING IDENT TO NUMBER MODE IDENT
 		{ $$ = mk(P, N_SOWROUND, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
 	| error                       { $$ = NULL; }
@@ -165,7 +187,7 @@ weekdays
 	;
 
 fiscal
-	: FISCAL YEAR STARTS IDENT    { $$ = mk(P, N_FISCAL, @$); $$->s = $4; $$->a = mk(P, N_NAME, @4); }
+	: FISCAL IDENT STARTS IDENT   { $$ = mk(P, N_FISCAL, @$); $$->s = $4; $$->a = mk(P, N_NAME, @4); word(P, @2, $2, "year", NULL); }
 	;
 
 letdecl
@@ -418,7 +440,8 @@ postfix
 
 primary
 	: NUMBER                      { $$ = mk(P, N_NUM, @$); $$->s = $1; }
-	| NUMBER unit                 { $$ = mk(P, N_QTY, @$); $$->s = $1; $$->op = $2; }
+	| NUMBER IDENT                { $$ = mk(P, N_QTY, @$); $$->s = $1; $$->op = unit(P, @2, $2); }
+	| NUMBER BUSINESS IDENT       { $$ = mk(P, N_QTY, @$); $$->s = $1; $$->op = U_BDAYS; word(P, @3, $3, "days", "day"); }
 	| NUMBER CURRENCY             { $$ = mk(P, N_MONEY, @$); $$->s = $1; $$->s2 = $2; }
 	| NUMBER '%'                  { $$ = mk(P, N_PERCENT, @$); $$->s = $1; }
 	| STRING                      { $$ = mk(P, N_STR, @$); $$->s = $1; }
@@ -434,15 +457,6 @@ primary
 	| '[' exprlist ']'            { $$ = mk(P, N_LIST, @$); $$->a = $2; }
 	| record
 	| '(' error ')'               { $$ = mk(P, N_ERROR, @$); }
-	;
-
-unit
-	: DAYS { $$ = U_DAYS; } | DAY { $$ = U_DAYS; }
-	| BUSINESS DAYS { $$ = U_BDAYS; } | BUSINESS DAY { $$ = U_BDAYS; }
-	| WEEKS { $$ = U_WEEKS; } | WEEK { $$ = U_WEEKS; }
-	| MONTHS { $$ = U_MONTHS; } | MONTH { $$ = U_MONTHS; }
-	| YEARS { $$ = U_YEARS; } | YEAR { $$ = U_YEARS; }
-	| HOURS { $$ = U_HOURS; } | HOUR { $$ = U_HOURS; }
 	;
 
 exprlist
@@ -469,12 +483,12 @@ arg
  * columns such as hours, calendar, currency and rate stay reachable. */
 anyname
 	: IDENT | ACCEPTANCE | AND | AS | ASC | AUTHORIZED | BECAUSE | BILLING | BUSINESS
-	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DAY | DAYS | DESC | ELSE | EMIT | ENUM
-	| EXPECT | FALSE | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY | HOUR | HOURS
-	| IF | IMPORT | IN | IS | LET | LIMIT | MACHINE | MILESTONE | MODE | MONTH | MONTHS
+	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
+	| EXPECT | FALSE | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
+	| IF | IMPORT | IN | IS | LET | LIMIT | MACHINE | MILESTONE | MODE
 	| NOT | OF | OR | ORDER | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
 	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
-	| UNIQUE | UNSET | WEEK | WEEKEND | WEEKS | WHEN | WHERE | YEAR | YEARS
+	| UNIQUE | UNSET | WEEKEND | WHEN | WHERE
 	;
 
 %%
@@ -506,8 +520,19 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Pars
 	} else {
 		int tl = loc->end - loc->beg;
 		const char *text = P->src->text + loc->beg;
+		bool want_name = false, reserved = tl > 0 && tl < 20 && lex_is_keyword_n(text, (size_t)tl);
+		for (int i = 0; i < n; i++)
+			want_name |= exp[i] == YYSYMBOL_IDENT;
+		if (loc->beg <= P->lex_error_upto)
+			return 0; /* follows from the lexical error just reported */
+		if (want_name && reserved) {
+			diag_at(P->D, P->src, *loc, DIAG_ERROR, "'%.*s' is a reserved word and cannot be a name here", tl, text);
+			return 0;
+		}
 		bool quote = tl > 0 && tl <= 40 && la != YYSYMBOL_STRING && !memchr(text, '\n', (size_t)tl);
-		if (quote && (la == YYSYMBOL_IDENT || la == YYSYMBOL_NUMBER || la == YYSYMBOL_CURRENCY || la == YYSYMBOL_DATE || la == YYSYMBOL_PERIOD))
+		if (reserved)
+			len = snprintf(msg, sizeof msg, "unexpected reserved word '%.*s'", tl, text);
+		else if (quote && (la == YYSYMBOL_IDENT || la == YYSYMBOL_NUMBER || la == YYSYMBOL_CURRENCY || la == YYSYMBOL_DATE || la == YYSYMBOL_PERIOD))
 			len = snprintf(msg, sizeof msg, "unexpected %s '%.*s'", yysymbol_name(la), tl, text);
 		else
 			len = snprintf(msg, sizeof msg, "unexpected %s", yysymbol_name(la));

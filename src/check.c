@@ -1001,10 +1001,11 @@ static void ck_rule(Ck *C, Decl *d)
 		case N_WHERE: ck_cond(C, c->a, "a where condition"); break;
 		case N_WHEN: ck_cond(C, c->a, "a when condition"); break;
 		case N_LETC: {
+			Type t = ck(C, c->a);
 			if (find_var(C, c->s))
 				ERR(C, c->loc, "'%s' is already bound in this rule", c->s);
-			Type t = ck(C, c->a);
-			bind(C, c->s, t);
+			else
+				bind(C, c->s, t);
 			break;
 		}
 		case N_EMIT: {
@@ -1185,7 +1186,11 @@ static void ck_test(Ck *C, Node *t)
 			break;
 		case N_GIVEN: {
 			const TableDef *td = schema_table(c->s);
-			if (!td || td->output) {
+			if (td && td->output) {
+				ERR(C, c->loc, "'%s' is written by sow run; given takes an input table", c->s);
+				break;
+			}
+			if (!td) {
 				const char *sug = suggest_relation(C, c->s);
 				ERR(C, c->loc, "given names an input table, not '%s'%s%s%s", c->s, sug ? "; did you mean '" : "",
 				    sug ? sug : "", sug ? "'?" : "");

@@ -44,7 +44,12 @@ static int counts(Diag *d, DiagLevel lv)
 		d->errors++;
 	else if (lv == DIAG_WARNING)
 		d->warnings++;
-	return !(lv == DIAG_ERROR && d->max_errors && d->errors > d->max_errors);
+	if (d->max_errors && d->errors > d->max_errors) {
+		if (lv == DIAG_ERROR && d->errors == d->max_errors + 1)
+			fprintf(d->out, "sow: more than %d errors; not showing the rest\n", d->max_errors);
+		return 0;
+	}
+	return 1;
 }
 
 #define WINDOW 60 /* bytes shown either side of the fault on a long line */

@@ -9,6 +9,7 @@
 #include "fmt.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -224,14 +225,23 @@ static void put_comment(Fmt *F, const Comment *c)
 	fwrite(F->src->text + c->loc.beg, 1, (size_t)(end - c->loc.beg), F->out);
 }
 
-/* Comments that start before offset `before`, each on its own line. */
+/* Comments that start before offset `before`, each on its own line. A
+ * blank line after a comment in the source stays (it separates a file's
+ * header comment from its first item). */
 static void leading(Fmt *F, int before, const char *indent)
 {
 	while (F->next && F->next->loc.beg < before) {
+		Comment *c = F->next;
 		fputs(indent, F->out);
-		put_comment(F, F->next);
+		put_comment(F, c);
 		fputc('\n', F->out);
-		F->next = F->next->next;
+		F->next = c->next;
+		int upto = F->next && F->next->loc.beg < before ? F->next->loc.beg : before;
+		int newlines = 0;
+		for (int i = c->loc.end; i < upto && i < (int)F->src->len; i++)
+			newlines += F->src->text[i] == '\n';
+		if (newlines >= 2 && upto < (int)F->src->len)
+			fputc('\n', F->out);
 	}
 }
 
@@ -316,6 +326,33 @@ static void rule_clause(Fmt *F, const Node *c)
 	trailing(F, c->loc.end);
 }
 
+#define WIDTH 100 /* a definition longer than this goes on more lines */
+
+/* The right side of `const x =` / `fn f(a) =`: on the same line when the
+ * whole fits in WIDTH columns, else on the next line; an if that still
+ * does not fit puts then and else on lines of their own. */
+static void body(FILE *out, const Node *e, int used)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	expr(m, e, 0);
+	fclose(m);
+	if (used + 1 + (int)len <= WIDTH) {
+		fprintf(out, " %s", text);
+	} else if (e->kind == N_IF) {
+		fputs("\n  if ", out);
+		expr(out, e->a, 0);
+		fputs("\n  then ", out);
+		expr(out, e->b, 0);
+		fputs("\n  else ", out);
+		expr(out, e->c, 0);
+	} else {
+		fprintf(out, "\n  %s", text);
+	}
+	free(text);
+}
+
 static void params(FILE *out, const Node *p)
 {
 	fputc('(', out);
@@ -386,21 +423,28 @@ static void item(Fmt *F, const Node *it)
 		trailing(F, it->loc.end);
 		break;
 	case N_LET:
-		fprintf(out, "const %s = ", it->s);
-		expr(out, it->a, 0);
+		fprintf(out, "const %s =", it->s);
+		body(out, it->a, (int)strlen(it->s) + 8);
 		trailing(F, it->loc.end);
 		break;
 	case N_ROUNDING:
 		fprintf(out, "rounding %s to %s mode %s", it->s, it->a->s, it->s2);
 		trailing(F, it->loc.end);
 		break;
-	case N_FN:
-		fprintf(out, "fn %s", it->s);
-		params(out, it->a);
-		fputs(" = ", out);
-		expr(out, it->b, 0);
+	case N_FN: {
+		char *head = NULL;
+		size_t hl = 0;
+		FILE *h = open_memstream(&head, &hl);
+		fprintf(h, "fn %s", it->s);
+		params(h, it->a);
+		fputs(" =", h);
+		fclose(h);
+		fputs(head, out);
+		body(out, it->b, (int)hl);
+		free(head);
 		trailing(F, it->loc.end);
 		break;
+	}
 	case N_RELATION:
 		fprintf(out, "relation %s(", it->s);
 		for (const Node *c = it->a; c; c = c->next)

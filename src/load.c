@@ -114,9 +114,12 @@ static void declare(Program *P, Module *m, Node *item)
 		return;
 	}
 	if (g->kind != k) {
-		diag_at(P->D, m->src, item->loc, DIAG_ERROR, "'%s' is already a %s; a %s cannot replace it",
-			name, decl_kind_name(g->kind), decl_kind_name(k));
-		note_previous(P, g->mod, g->node->loc, "defined here");
+		/* Say it where the analyst can change it: at the user file. */
+		Decl *user = m->user || !g->mod->user ? d : g, *other = user == d ? g : d;
+		diag_at(P->D, user->mod->src, user->node->loc, DIAG_ERROR, "'%s' is a %s %s; a %s cannot replace it",
+			name, decl_kind_name(other->kind), other->mod->user ? "already" : "in the library",
+			decl_kind_name(user->kind));
+		note_previous(P, other->mod, other->node->loc, "defined here");
 		return;
 	}
 	if (m->user && !g->mod->user) {
@@ -157,6 +160,32 @@ static bool is_file(const char *path)
 }
 
 static bool load_any(Program *P, const char *path, bool user);
+
+/* A library file's path as messages show it: relative to the current
+ * folder when that is short (../../rules/std/x.sow), else absolute. */
+static const char *display_path(Program *P, const char *path)
+{
+	char abs[PATH_MAX], cwd[PATH_MAX];
+	if (!realpath(path, abs) || !getcwd(cwd, sizeof cwd))
+		return path;
+	size_t common = 0, i = 0;
+	for (; abs[i] && abs[i] == cwd[i]; i++)
+		if (abs[i] == '/')
+			common = i;
+	if (!cwd[i] && abs[i] == '/')
+		common = i; /* the file is below the current folder */
+	int ups = 0;
+	for (const char *c = cwd + common; *c; c++)
+		ups += *c == '/';
+	if (strcmp(cwd, "/") == 0 || ups > 3)
+		return arena_strndup(P->A, abs, strlen(abs));
+	char rel[PATH_MAX] = "";
+	size_t n = 0;
+	for (int u = 0; u < ups; u++)
+		n += (size_t)snprintf(rel + n, sizeof rel - n, "../");
+	snprintf(rel + n, sizeof rel - n, "%s", abs + common + 1);
+	return arena_strndup(P->A, rel, strlen(rel));
+}
 
 static Module *new_module(Program *P, const Src *src, Node *items, Comment *comments, bool user)
 {
@@ -206,7 +235,12 @@ static void resolve_import(Program *P, Module *m, Node *imp)
 		if (*tok)
 			places[np++] = tok;
 	places[np++] = SOW_RULES_DIR;
-	places[np++] = join(P->A, P->exe_dir, "rules", "");
+	/* the build tree: rules/ beside the binary, or one up (build/sow-san) */
+	char *tree = join(P->A, P->exe_dir, "rules", "");
+	if (!is_dir(tree))
+		tree = join(P->A, P->exe_dir, "../rules", "");
+	if (is_dir(tree))
+		places[np++] = display_path(P, tree);
 	if (name[0] == 0 || strstr(name, "..") || name[0] == '/') {
 		diag_at(P->D, m->src, imp->loc, DIAG_ERROR, "import names a library (like \"std\"), not a path");
 		return;
@@ -245,8 +279,12 @@ static void register_sow(Program *P, Module *m, Node *sow)
 		Map *ids = c->kind == N_MILESTONE ? &P->milestones : &P->trainings;
 		SowRef *other = map_get(ids, c->s);
 		if (other) {
-			diag_at(P->D, m->src, c->loc, DIAG_ERROR, "%s \"%s\" is already declared in SOW \"%s\"",
-				c->kind == N_MILESTONE ? "milestone" : "training", c->s, other->sow->s);
+			if (other->sow == sow)
+				diag_at(P->D, m->src, c->loc, DIAG_ERROR, "%s \"%s\" is declared twice in this SOW",
+					c->kind == N_MILESTONE ? "milestone" : "training", c->s);
+			else
+				diag_at(P->D, m->src, c->loc, DIAG_ERROR, "%s \"%s\" is already declared in SOW \"%s\"",
+					c->kind == N_MILESTONE ? "milestone" : "training", c->s, other->sow->s);
 			note_previous(P, other->mod, other->node->loc, "first declared here");
 			continue;
 		}
@@ -297,6 +335,8 @@ static bool load_file(Program *P, const char *path, bool user)
 		diag_plain(P->D, DIAG_ERROR, "cannot read %s: %s", path, strerror(errno));
 		return false;
 	}
+	if (!user)
+		src->path = (char *)display_path(P, path);
 	Parser ps;
 	parse_source(&ps, P->A, src, P->D, PARSE_FILE);
 	add_module(P, src, ps.items, ps.comments, user, canon);

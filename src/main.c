@@ -99,7 +99,7 @@ static int cmd_check(int argc, char **argv)
 	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "+d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db_path = optarg;
 		else
@@ -143,7 +143,7 @@ static int cmd_eval(int argc, char **argv)
 	Date as_of = today();
 	long long max_steps = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+d:e:a:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:a:s:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
 		case 'e': text = optarg; break;
@@ -290,7 +290,7 @@ static int cmd_fmt(int argc, char **argv)
 	static const struct option opts[] = { { "check", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
 	bool check_only = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "+c", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c", opts, NULL)) != -1) {
 		if (c == 'c')
 			check_only = true;
 		else

@@ -18,6 +18,7 @@ int parse_source(Parser *P, Arena *A, const Src *src, Diag *D, ParseMode mode)
 	P->src = src;
 	P->D = D;
 	P->start = mode == PARSE_FILE ? START_FILE : START_EVAL;
+	P->lex_error_upto = -1;
 	yyscan_t scanner;
 	if (yylex_init_extra(P, &scanner) != 0) {
 		fputs("sow: out of memory\n", stderr);

@@ -22,6 +22,8 @@ typedef struct Parser {
 	int off;             /* scanner position, bytes from the start */
 	int errors;          /* syntax and lexical errors in this parse */
 	bool eof_error;      /* a syntax error was found at end of input */
+	int lex_error_upto;  /* a syntax error before this offset follows from a
+	                      * lexical error already reported: not repeated */
 	Node *items;         /* PARSE_FILE: list of top-level items */
 	Node *expr;          /* PARSE_EVAL: the expression or query */
 	Comment *comments;   /* every comment, in order (for fmt) */

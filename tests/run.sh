@@ -1,0 +1,210 @@
+#!/bin/sh
+# tests/run.sh: every test of sow, against each binary given (the plain
+# build and the sanitizer build). Suites, each a folder of text cases:
+#   unit   tables computed by numpy / Python decimal (tests/unit/*.tsv)
+#   check  NAME.sow (or folder NAME/) -> NAME.err, the exact diagnostics
+#   eval   *.test: paragraphs of expression, then expected output
+#   fmt    NAME.sow -> NAME.fmt; fmt is idempotent on every rule file
+#   bad    hostile input: located errors, exit 1, never a crash or a hang
+#   cli    cli/cases.txt: exit status and output of the command line
+# Ends with "N passed, N failed"; exits 1 if anything failed.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+export SOW_HISTORY="$tmp/history"
+unset SOW_PATH
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1))
+	printf 'FAIL %s\n' "$1"
+	[ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/  | /' "$2" | head -40
+	return 0
+}
+
+# Compare actual (file) with expected (file); print a diff on mismatch.
+same() {
+	if cmp -s "$2" "$3"; then ok; else
+		bad "$1"
+		diff -u "$2" "$3" | head -40 | sed 's/^/  /'
+	fi
+}
+
+run_unit() {
+	for u in build/unit build/unit-san; do
+		[ -x "$u" ] || continue
+		out=$("$u" tests/unit 2>"$tmp/unit.err")
+		p=$(printf '%s\n' "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+		f=$(printf '%s\n' "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+		pass=$((pass + ${p:-0}))
+		fail=$((fail + ${f:-1}))
+		[ "${f:-1}" = 0 ] || bad "$u" "$tmp/unit.err"
+	done
+}
+
+# A sanitizer report or a signal is a failure whatever else happened.
+crashed() { [ "$1" -ge 99 ] || grep -q -e 'Sanitizer' -e 'runtime error' "$2"; }
+
+run_check() {
+	sow=$1
+	for case in tests/check/*.sow tests/check/*/; do
+		[ -e "$case" ] || continue
+		name=${case%/}
+		name=${name%.sow}
+		exp="$name.err"
+		arg=$(basename "${case%/}")
+		[ -f "$exp" ] || { bad "$case: no $exp"; continue; }
+		(cd tests/check && "$sow" check "$arg" >/dev/null 2>"$tmp/err")
+		rc=$?
+		want=0
+		grep -q ': error: ' "$exp" && want=1
+		if crashed $rc "$tmp/err"; then bad "$sow check $case crashed ($rc)" "$tmp/err"; continue; fi
+		if [ $rc -ne $want ]; then bad "$case: exit $rc, expected $want" "$tmp/err"; continue; fi
+		same "$case" "$exp" "$tmp/err"
+	done
+}
+
+make_fixture() {
+	rm -f "$tmp/fixture.db"
+	"$1" init "$tmp/fixture.db" && sqlite3 "$tmp/fixture.db" < tests/eval/fixture.sql
+}
+
+# A .test file is paragraphs: optional "%%ARGS ..." lines, then the
+# expression (one line), then the expected stdout, or a line %%FAIL and the
+# exact stderr. Each runs as: sow eval --db FIXTURE --as-of 2026-11-25
+# tests/eval/lib.sow ARGS -e EXPR.
+split_cases() {
+	rm -rf "$tmp/cases"
+	mkdir -p "$tmp/cases"
+	awk -v dir="$tmp/cases" '
+		function start() { n++; base = sprintf("%s/%04d", dir, n); printf "%d\n", NR > (base ".line");
+			printf "" > (base ".args"); printf "" > (base ".want"); state = 0 }
+		/^#/ && state < 0 { next }
+		/^$/ { state = -1; next }
+		{ if (state < 0 || n == 0) start() }
+		state == 0 && /^%%ARGS / { sub(/^%%ARGS /, ""); print >> (base ".args"); next }
+		state == 0 { print > (base ".expr"); state = 1; next }
+		state == 1 && /^%%FAIL$/ { printf "" > (base ".fail"); next }
+		{ print >> (base ".want") }
+		BEGIN { state = -1; n = 0 }' "$1"
+}
+
+run_eval() {
+	sow=$1
+	make_fixture "$sow" >/dev/null 2>&1 || { bad "eval fixture ($sow)"; return; }
+	for t in tests/eval/*.test; do
+		split_cases "$t"
+		for c in "$tmp"/cases/*.expr; do
+			[ -e "$c" ] || continue
+			b=${c%.expr}
+			line=$(cat "$b.line")
+			expr=$(cat "$c")
+			args=$(cat "$b.args")
+			# shellcheck disable=SC2086
+			"$sow" eval --db "$tmp/fixture.db" --as-of 2026-11-25 tests/eval/lib.sow $args -e "$expr" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if crashed $rc "$tmp/err"; then bad "$t:$line: crashed ($rc)" "$tmp/err"; continue; fi
+			if [ -e "$b.fail" ]; then
+				[ $rc -eq 1 ] || { bad "$t:$line: $expr: exit $rc, expected 1" "$tmp/out"; continue; }
+				same "$t:$line: $expr" "$b.want" "$tmp/err"
+			else
+				[ $rc -eq 0 ] || { bad "$t:$line: $expr: exit $rc" "$tmp/err"; continue; }
+				same "$t:$line: $expr" "$b.want" "$tmp/out"
+			fi
+		done
+	done
+}
+
+run_fmt() {
+	sow=$1
+	for f in tests/fmt/*.sow; do
+		[ -e "$f" ] || continue
+		"$sow" fmt "$f" >"$tmp/fmt1" 2>"$tmp/err" || { bad "fmt $f" "$tmp/err"; continue; }
+		same "fmt $f" "${f%.sow}.fmt" "$tmp/fmt1"
+	done
+	# idempotent over every rule file we ship
+	for f in $(find rules examples tests/fmt -name '*.sow' 2>/dev/null | sort); do
+		"$sow" fmt "$f" >"$tmp/fmt1" 2>"$tmp/err" || { bad "fmt $f" "$tmp/err"; continue; }
+		cp "$tmp/fmt1" "$tmp/again.sow"
+		"$sow" fmt "$tmp/again.sow" >"$tmp/fmt2" 2>"$tmp/err" || { bad "fmt of fmt $f" "$tmp/err"; continue; }
+		same "fmt idempotent $f" "$tmp/fmt1" "$tmp/fmt2"
+	done
+	for f in $(find rules examples -name '*.sow' 2>/dev/null | sort); do
+		if "$sow" fmt --check "$f" >"$tmp/out" 2>&1; then ok; else bad "not formatted: $f (run: sow fmt $f)"; fi
+	done
+}
+
+# Hostile input made here (big, or binary); each must give located errors
+# and exit 1 within the time limit, with no sanitizer report.
+make_bad() {
+	d="$tmp/bad"
+	mkdir -p "$d"
+	cp tests/bad/*.sow "$d/" 2>/dev/null
+	awk 'BEGIN { for (i = 0; i < 10000; i++) printf "("; print "" }' >"$d/parens.sow"
+	awk 'BEGIN { printf "const x = "; for (i = 0; i < 10000; i++) printf "("; printf "1"; for (i = 0; i < 10000; i++) printf ")"; print "" }' >"$d/parens_closed.sow"
+	awk 'BEGIN { printf "const x = \""; for (i = 0; i < 200000; i++) printf "abcdefghijklmnopqrstuvwxyz0123456789,.;"; print "" }' >"$d/long_line.sow"
+	awk 'BEGIN { s = 12345; for (i = 0; i < 65536; i++) { s = (s * 1103515245 + 12345) % 2147483648; printf "%c", int(s / 65536) % 256 } }' >"$d/junk.sow"
+	awk 'BEGIN { printf "const x = 1 +"; for (i = 0; i < 5000; i++) printf " -"; print " 1" }' >"$d/unary.sow"
+	awk 'BEGIN { printf "const x = "; for (i = 0; i < 3000; i++) printf "not "; print "true" }' >"$d/nots.sow"
+	printf 'sow "A" for project "P" {\n  currency USD\n  billing milestone\n  customer "x\0y"\n}\n\0\0\0' >"$d/nul.sow"
+}
+
+run_bad() {
+	sow=$1
+	for f in "$tmp"/bad/*.sow; do
+		timeout 60 "$sow" check "$f" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		name=$(basename "$f")
+		if crashed $rc "$tmp/err" || [ $rc -eq 124 ]; then bad "bad input $name: exit $rc" "$tmp/err"; continue; fi
+		if [ $rc -ne 1 ] || ! grep -q "$name:[0-9]*:[0-9]*: error: " "$tmp/err"; then
+			bad "bad input $name: exit $rc, expected 1 with a located error" "$tmp/err"
+			continue
+		fi
+		ok
+	done
+}
+
+# cli/cases.txt: EXIT<TAB>ARGS<TAB>PATTERN (grep -E on stdout+stderr; EMPTY:
+# no output at all).
+# ARGS is split by the shell; @TMP stands for a scratch folder.
+run_cli() {
+	sow=$1
+	printf 'not a database, just text\n' >"$tmp/notadb.db"
+	rm -f "$tmp/new.db"
+	while IFS='	' read -r want args pattern; do
+		case "$want" in ''|'#'*) continue ;; esac
+		args=$(printf '%s' "$args" | sed "s#@TMP#$tmp#g")
+		# shellcheck disable=SC2086
+		eval "set -- $args"
+		"$sow" "$@" >"$tmp/out" 2>&1 </dev/null
+		rc=$?
+		if crashed $rc "$tmp/out"; then bad "sow $args: crashed" "$tmp/out"; continue; fi
+		if [ "$rc" != "$want" ]; then bad "sow $args: exit $rc, expected $want" "$tmp/out"; continue; fi
+		if [ "$pattern" = EMPTY ]; then
+			[ -s "$tmp/out" ] && { bad "sow $args: expected no output" "$tmp/out"; continue; }
+		elif [ -n "$pattern" ] && ! grep -qE -e "$pattern" "$tmp/out"; then
+			bad "sow $args: no /$pattern/" "$tmp/out"; continue
+		fi
+		ok
+	done <tests/cli/cases.txt
+}
+
+run_unit
+make_bad
+for sow in "$@"; do
+	[ -x "$sow" ] || { bad "no binary $sow"; continue; }
+	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
+	run_check "$sow"
+	run_eval "$sow"
+	run_fmt "$sow"
+	run_bad "$sow"
+	run_cli "$sow"
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
