@@ -30,6 +30,20 @@ void arena_free(Arena *a)
 	free(a);
 }
 
+void arena_reset(Arena *a)
+{
+	/* keep the newest chunk for reuse, free the rest */
+	Chunk *keep = a->head;
+	if (!keep)
+		return;
+	for (Chunk *c = keep->next, *n; c; c = n) {
+		n = c->next;
+		free(c);
+	}
+	keep->next = NULL;
+	keep->used = 0;
+}
+
 void *arena_alloc(Arena *a, size_t n)
 {
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);

@@ -21,6 +21,7 @@ typedef struct Arena Arena;
 Arena *arena_new(void);
 void arena_free(Arena *a);
 void *arena_alloc(Arena *a, size_t n);          /* zeroed; aborts when out of memory */
+void arena_reset(Arena *a);                     /* forget everything, keep one chunk */
 char *arena_strndup(Arena *a, const char *s, size_t n);
 
 typedef enum {
@@ -63,6 +64,9 @@ struct Node {
 	Node *a, *b, *c, *d;  /* children; a query uses all six: from, where, */
 	Node *e, *f;          /* group, select, order, limit */
 	Node *next;        /* next in a list */
+	void *aux;         /* set by the checker for the evaluator: the Shape of a
+	                    * for/from source or a query's result */
+	int idx;           /* member access: column index + 1 (0: not resolved) */
 	Node *tail;        /* last of a list; kept on the head only */
 };
 

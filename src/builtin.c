@@ -32,6 +32,7 @@ const Builtin builtins[B__COUNT] = {
 	[B_DATE] = { "date", 1, 1, "", 0, "date(\"2026-11-27\"): text to date" },
 	[B_COALESCE] = { "coalesce", 2, -1, "", 0, "coalesce(x, y, ...): the first that is set" },
 	[B_ABS] = { "abs", 1, 1, "", 0, "abs(x)" },
+	[B_IS_CLOSED] = { "is_closed", 1, 1, "", 0, "is_closed(2026-10): the period was closed with sow close" },
 	[B_MIN] = { "min", 1, -1, "", 2, "min(a, b, ...) or, in a query, min(x) over a group" },
 	[B_MAX] = { "max", 1, -1, "", 2, "max(a, b, ...) or, in a query, max(x) over a group" },
 	[B_SUM] = { "sum", 1, 1, "", 1, "sum(x) over a group" },

@@ -29,7 +29,7 @@ typedef struct {
 	Program *P;
 	Diag *D;
 	Module *mod;          /* file being checked */
-	Map shapes;           /* relation name -> Shape* */
+	Map *shapes;          /* relation name -> Shape* (the Program's) */
 	Scope *scope;         /* innermost variable */
 	int agg;              /* >0: aggregates allowed here (select of a grouped query) */
 	int in_agg;           /* >0: inside an aggregate's argument */
@@ -105,6 +105,8 @@ static Shape *new_shape(Ck *C, const char *name, int n, int source)
 /* The relations every program has: database tables and the SOW terms. */
 static void builtin_shapes(Ck *C)
 {
+	if (C->shapes->len)
+		return; /* made by an earlier check of this program */
 	for (int i = 0; i < schema_ntables; i++) {
 		const TableDef *t = &schema_tables[i];
 		Shape *s = new_shape(C, t->name, t->ncols, 0);
@@ -112,7 +114,7 @@ static void builtin_shapes(Ck *C)
 			s->cols[c] = t->cols[c].name;
 			s->types[c] = coltype(t->cols[c].type);
 		}
-		map_put(&C->shapes, t->name, s);
+		map_put(C->shapes, t->name, s);
 	}
 	static const struct { const char *name; const char *cols[9]; VKind kinds[9]; } sow[] = {
 		{ "sows", { "id", "project_id", "customer", "currency", "calendar", "billing", "acceptance_days", "authorized_hours", NULL },
@@ -130,7 +132,7 @@ static void builtin_shapes(Ck *C)
 			s->cols[c] = sow[i].cols[c];
 			s->types[c] = ty(sow[i].kinds[c]);
 		}
-		map_put(&C->shapes, sow[i].name, s);
+		map_put(C->shapes, sow[i].name, s);
 	}
 }
 
@@ -182,9 +184,9 @@ static const char *suggest_relation(Ck *C, const char *name)
 {
 	const char *cands[256];
 	int n = 0;
-	for (size_t i = 0; i < C->shapes.cap && n < 256; i++)
-		if (C->shapes.keys[i])
-			cands[n++] = C->shapes.keys[i];
+	for (size_t i = 0; i < C->shapes->cap && n < 256; i++)
+		if (C->shapes->keys[i])
+			cands[n++] = C->shapes->keys[i];
 	return diag_suggest(name, cands, n);
 }
 
@@ -341,6 +343,9 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 	case B_PERIOD_START: case B_PERIOD_END:
 		want(C, pos[0]->a, pt[0], V_PERIOD, b->name, 1);
 		return ty(V_DATE);
+	case B_IS_CLOSED:
+		want(C, pos[0]->a, pt[0], V_PERIOD, b->name, 1);
+		return ty(V_BOOL);
 	case B_MINOR_UNIT:
 		want(C, pos[0]->a, pt[0], V_TEXT, b->name, 1);
 		return ty(V_NUM);
@@ -554,6 +559,7 @@ static Type ck_member(Ck *C, Node *e)
 		    s ? s : "", s ? "'?" : "");
 		return any();
 	}
+	e->idx = i + 1;
 	return base.row->types[i];
 }
 
@@ -711,13 +717,13 @@ static Shape *relation_shape(Ck *C, Decl *d)
 
 static const Shape *find_shape(Ck *C, const char *name)
 {
-	Shape *s = map_get(&C->shapes, name);
+	Shape *s = map_get(C->shapes, name);
 	if (s)
 		return s;
 	Decl *d = map_get(&C->P->decls, name);
 	if (d && d->kind == D_RELATION) {
 		s = relation_shape(C, d);
-		map_put(&C->shapes, name, s);
+		map_put(C->shapes, name, s);
 		return s;
 	}
 	return NULL;
@@ -857,6 +863,7 @@ static Type ck_query(Ck *C, Node *q, const Shape **out)
 	*out = NULL;
 	for (Node *f = q->a; f; f = f->next) {
 		const Shape *s = ck_source(C, f->a);
+		f->aux = (void *)s;
 		Type rt = s ? ty(V_ROW) : any();
 		rt.row = s;
 		const char *var = f->s ? f->s : f->a->kind == N_NAME ? f->a->s : NULL;
@@ -941,6 +948,7 @@ static Type ck_query(Ck *C, Node *q, const Shape **out)
 	}
 	C->scope = saved;
 	*out = s;
+	q->aux = s;
 	Type t = ty(V_LIST);
 	return t;
 }
@@ -991,6 +999,7 @@ static void ck_rule(Ck *C, Decl *d)
 		switch (c->kind) {
 		case N_FOR: {
 			const Shape *s = ck_source(C, c->a);
+			c->aux = (void *)s;
 			if (find_var(C, c->s))
 				ERR(C, c->loc, "'%s' is already bound in this rule", c->s);
 			Type t = s ? ty(V_ROW) : any();
@@ -1018,8 +1027,10 @@ static void ck_rule(Ck *C, Decl *d)
 				    sug ? sug : "", sug ? "'?" : "");
 				for (Node *f = c->a->a; f; f = f->next)
 					ck(C, f->a);
-			} else if (s->source == 2 || (td && !td->output) || (td && strcmp(td->name, "runs") == 0)) {
+			} else if (s->source == 2 || (td && !td->output)) {
 				ERR(C, c->loc, "'%s' is input data; rules emit into output tables and declared relations", c->s);
+			} else if (td && td->output == 2) {
+				ERR(C, c->loc, "'%s' is kept by sow run itself; rules cannot emit into it", c->s);
 			} else {
 				ck_record_into(C, c->a, s, "emit", true);
 			}
@@ -1344,37 +1355,42 @@ static void ck_item(Ck *C, Node *it)
 
 typedef struct { Decl **rules; int n; } RuleSet;
 
-/* Relations a node reads, through named queries too. */
-static void reads(Ck *C, Node *e, void (*fn)(Ck *, const char *, void *), void *arg, int depth)
+static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void *arg, int depth)
 {
 	for (; e && depth < 200; e = e->next) {
 		if (e->kind == N_FOR || e->kind == N_FROMITEM) {
 			Node *src = e->a;
 			if (src && (src->kind == N_NAME || src->kind == N_CALL)) {
-				Decl *d = program_lookup(C->P, NULL, src->s);
+				Decl *d = program_lookup(P, NULL, src->s);
 				if (d && d->kind == D_QUERY)
-					reads(C, d->node->b, fn, arg, depth + 1);
+					reads_at(P, d->node->b, fn, arg, depth + 1);
 				else
-					fn(C, src->s, arg);
+					fn(src->s, arg);
 			}
 		}
 		if (e->kind == N_INDEX && e->a && e->a->kind == N_NAME)
-			fn(C, e->a->s, arg);
+			fn(e->a->s, arg);
 		if (e->kind == N_CALL) {
-			Decl *d = program_lookup(C->P, NULL, e->s);
+			Decl *d = program_lookup(P, NULL, e->s);
 			if (d && d->kind == D_FN)
-				reads(C, d->node->b, fn, arg, depth + 1);
+				reads_at(P, d->node->b, fn, arg, depth + 1);
 		}
-		reads(C, e->a, fn, arg, depth + 1);
-		reads(C, e->b, fn, arg, depth + 1);
-		reads(C, e->c, fn, arg, depth + 1);
-		reads(C, e->d, fn, arg, depth + 1);
-		reads(C, e->e, fn, arg, depth + 1);
-		reads(C, e->f, fn, arg, depth + 1);
+		reads_at(P, e->a, fn, arg, depth + 1);
+		reads_at(P, e->b, fn, arg, depth + 1);
+		reads_at(P, e->c, fn, arg, depth + 1);
+		reads_at(P, e->d, fn, arg, depth + 1);
+		reads_at(P, e->e, fn, arg, depth + 1);
+		reads_at(P, e->f, fn, arg, depth + 1);
 	}
 }
 
+void program_reads(Program *P, Node *e, void (*fn)(const char *, void *), void *arg)
+{
+	reads_at(P, e, fn, arg, 0);
+}
+
 typedef struct {
+	Ck *C;
 	Map *emitters;        /* relation -> RuleSet* */
 	Decl *rule;
 	Decl **stack;
@@ -1384,12 +1400,12 @@ typedef struct {
 
 static void visit_rule(Ck *C, Decl *r, CycleWalk *w);
 
-static void visit_read(Ck *C, const char *rel, void *arg)
+static void visit_read(const char *rel, void *arg)
 {
 	CycleWalk *w = arg;
 	RuleSet *rs = map_get(w->emitters, rel);
 	for (int i = 0; rs && i < rs->n && !w->found; i++)
-		visit_rule(C, rs->rules[i], w);
+		visit_rule(w->C, rs->rules[i], w);
 }
 
 static void visit_rule(Ck *C, Decl *r, CycleWalk *w)
@@ -1415,7 +1431,7 @@ static void visit_rule(Ck *C, Decl *r, CycleWalk *w)
 	}
 	r->visiting = 1;
 	w->stack[w->depth++] = r;
-	reads(C, r->node->a, visit_read, w, 0);
+	program_reads(C->P, r->node->a, visit_read, w);
 	w->depth--;
 	r->visiting = 2;
 }
@@ -1453,7 +1469,7 @@ static void check_rule_order(Ck *C)
 			Decl *d = map_get(&C->P->decls, it->s);
 			if (!d || d->node != it)
 				continue;
-			CycleWalk w = { &emitters, d, stack, 0, false };
+			CycleWalk w = { C, &emitters, d, stack, 0, false };
 			visit_rule(C, d, &w);
 		}
 	free(stack);
@@ -1462,7 +1478,7 @@ static void check_rule_order(Ck *C)
 
 int check_program(Program *P)
 {
-	Ck C = { .P = P, .D = P->D };
+	Ck C = { .P = P, .D = P->D, .shapes = &P->shapes };
 	builtin_shapes(&C);
 	int before = P->D->errors;
 	/* Enums first: their members are names everywhere. */
@@ -1479,16 +1495,14 @@ int check_program(Program *P)
 				ck_item(&C, it);
 	}
 	check_rule_order(&C);
-	map_free(&C.shapes);
 	return P->D->errors - before;
 }
 
 int check_expr(Program *P, Module *m, Node *e, Type *out)
 {
-	Ck C = { .P = P, .D = P->D, .mod = m };
+	Ck C = { .P = P, .D = P->D, .mod = m, .shapes = &P->shapes };
 	builtin_shapes(&C);
 	int before = P->D->errors;
 	*out = ck(&C, e);
-	map_free(&C.shapes);
 	return P->D->errors - before;
 }

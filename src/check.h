@@ -34,5 +34,8 @@ int check_program(Program *P);
 /* Check one expression (or query) in the context of P, as seen from m. */
 int check_expr(Program *P, Module *m, Node *e, Type *out);
 const char *type_name(Type t, char *buf, size_t n);
+/* Call fn with the name of every relation or table that e reads (through
+ * named queries and functions too). */
+void program_reads(Program *P, Node *e, void (*fn)(const char *, void *), void *arg);
 
 #endif

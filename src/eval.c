@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "engine.h"
 #include "money.h"
 #include "ops.h"
 
@@ -25,11 +26,14 @@ void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of)
 	E->A = A;
 	E->db = db;
 	E->as_of = as_of;
-	E->max_steps = 100000000;
+	E->max_steps = 1000000000;
+	E->tmp = arena_new();
 }
 
 void eval_free(Eval *E)
 {
+	engine_free(E);
+	arena_free(E->tmp);
 	for (size_t i = 0; i < E->cals.cap; i++)
 		if (E->cals.keys[i]) {
 			cal_free(E->cals.vals[i]);
@@ -38,8 +42,7 @@ void eval_free(Eval *E)
 	map_free(&E->cals);
 }
 
-static bool fail(Eval *E, const Node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(Eval *E, const Node *at, const char *fmt, ...)
+bool eval_fail(Eval *E, const Node *at, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -50,7 +53,7 @@ static bool fail(Eval *E, const Node *at, const char *fmt, ...)
 	return false;
 }
 
-static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return fail(E, at, "%s", dec_strerror(st)); }
+static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return eval_fail(E, at, "%s", dec_strerror(st)); }
 
 static Value vnum(Dec d) { return (Value){ .k = V_NUM, .d = d }; }
 static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
@@ -179,7 +182,7 @@ static int cmp_values(Eval *E, const Node *at, const Value *a, const Value *b, b
 		Dec x, y;
 		if (as_dec(a, &x) || as_dec(b, &y)) {
 			*ok = false;
-			fail(E, at, "%s", dec_strerror(DEC_SCALE));
+			eval_fail(E, at, "%s", dec_strerror(DEC_SCALE));
 			return 0;
 		}
 		return dec_cmp(x, y);
@@ -189,7 +192,7 @@ static int cmp_values(Eval *E, const Node *at, const Value *a, const Value *b, b
 	case V_PERIOD: {
 		if (a->pk != b->pk) {
 			*ok = false;
-			fail(E, at, "cannot compare periods of different lengths (a month with a fiscal quarter or year)");
+			eval_fail(E, at, "cannot compare periods of different lengths (a month with a fiscal quarter or year)");
 			return 0;
 		}
 		if (a->year != b->year)
@@ -202,7 +205,7 @@ static int cmp_values(Eval *E, const Node *at, const Value *a, const Value *b, b
 	}
 	default:
 		*ok = false;
-		fail(E, at, "cannot compare %s values", vkind_name(a->k));
+		eval_fail(E, at, "cannot compare %s values", vkind_name(a->k));
 		return 0;
 	}
 }
@@ -211,7 +214,7 @@ static bool date_shift(Eval *E, const Node *at, Date d, const Value *dur, int si
 {
 	long long n;
 	if (!dec_to_ll(dur->d, &n))
-		return fail(E, at, "a number of %s must be whole", unit_name(dur->unit, 1));
+		return eval_fail(E, at, "a number of %s must be whole", unit_name(dur->unit, 1));
 	n *= sign;
 	Date r;
 	bool ok = true;
@@ -225,23 +228,23 @@ static bool date_shift(Eval *E, const Node *at, Date d, const Value *dur, int si
 	}
 	case U_MONTHS: ok = date_add_months(d, n, &r); break;
 	case U_YEARS: ok = n > -10000 && n < 10000 && date_add_months(d, n * 12, &r); break;
-	default: return fail(E, at, "business days depend on a calendar; use business_day(date, n, calendar)");
+	default: return eval_fail(E, at, "business days depend on a calendar; use business_day(date, n, calendar)");
 	}
 	if (!ok)
-		return fail(E, at, "date out of range (0001-01-01 .. 9999-12-31)");
+		return eval_fail(E, at, "date out of range (0001-01-01 .. 9999-12-31)");
 	*out = vdate(r);
 	return true;
 }
 
-static bool binop(Eval *E, const Node *e, const Value *a, const Value *b, Value *out)
+bool eval_binop(Eval *E, const Node *e, const Value *a, const Value *b, Value *out)
 {
 	char msg[200];
 	VKind k = op_result(e->op, a->k, a->unit, a->k == V_MONEY ? a->cur : NULL, b->k, b->unit,
 			    b->k == V_MONEY ? b->cur : NULL, msg, sizeof msg);
 	if (k == V_UNSET) {
 		if (a->k == V_UNSET || b->k == V_UNSET)
-			return fail(E, e, "%s: the %s operand of '%s' is unset", msg, a->k == V_UNSET ? "left" : "right", op_text(e->op));
-		return fail(E, e, "%s", msg);
+			return eval_fail(E, e, "%s: the %s operand of '%s' is unset", msg, a->k == V_UNSET ? "left" : "right", op_text(e->op));
+		return eval_fail(E, e, "%s", msg);
 	}
 	if (e->op >= OP_EQ && e->op <= OP_GE) {
 		bool ok;
@@ -295,7 +298,7 @@ static bool binop(Eval *E, const Node *e, const Value *a, const Value *b, Value 
 	if (k == V_DUR) {
 		r.unit = a->k == V_DUR ? a->unit : b->unit;
 		if (!dec_is_int(r.d))
-			return fail(E, e, "a number of %s must be whole", unit_name(r.unit, 1));
+			return eval_fail(E, e, "a number of %s must be whole", unit_name(r.unit, 1));
 	}
 	*out = r;
 	return true;
@@ -306,16 +309,16 @@ static bool binop(Eval *E, const Node *e, const Value *a, const Value *b, Value 
 static bool want_int(Eval *E, const Node *at, const Value *v, long long *n)
 {
 	if ((v->k != V_NUM && !(v->k == V_DUR && v->unit == U_BDAYS)) || !dec_to_ll(v->d, n))
-		return fail(E, at, "expected a whole number, got %s", vkind_name(v->k));
+		return eval_fail(E, at, "expected a whole number, got %s", vkind_name(v->k));
 	return true;
 }
 
 static bool want_kind(Eval *E, const Node *at, const Value *v, VKind k)
 {
 	if (v->k == V_UNSET)
-		return fail(E, at, "this argument is unset (expected %s)", vkind_name(k));
+		return eval_fail(E, at, "this argument is unset (expected %s)", vkind_name(k));
 	if (v->k != k)
-		return fail(E, at, "expected %s, got %s", vkind_name(k), vkind_name(v->k));
+		return eval_fail(E, at, "expected %s, got %s", vkind_name(k), vkind_name(v->k));
 	return true;
 }
 
@@ -330,9 +333,9 @@ static bool get_cal(Eval *E, const Node *at, const Value *v, const Calendar **c)
 static bool bd_result(Eval *E, const Node *at, BdStatus st)
 {
 	if (st == BD_RANGE)
-		return fail(E, at, "date out of range (0001-01-01 .. 9999-12-31)");
+		return eval_fail(E, at, "date out of range (0001-01-01 .. 9999-12-31)");
 	if (st == BD_NO_WORKDAYS)
-		return fail(E, at, "this calendar has no working days");
+		return eval_fail(E, at, "this calendar has no working days");
 	return true;
 }
 
@@ -342,7 +345,7 @@ static bool do_round(Eval *E, Node *e, Node *xnode, Node *tonode, const char *mo
 {
 	RoundMode mode;
 	if (!round_mode_parse(mode_name, &mode))
-		return fail(E, e, "unknown rounding mode '%s'", mode_name);
+		return eval_fail(E, e, "unknown rounding mode '%s'", mode_name);
 	Value x, num, den;
 	bool divide = xnode->kind == N_BIN && xnode->op == OP_DIV;
 	if (divide) {
@@ -353,7 +356,7 @@ static bool do_round(Eval *E, Node *e, Node *xnode, Node *tonode, const char *mo
 		VKind k = op_result(OP_DIV, num.k, num.unit, num.k == V_MONEY ? num.cur : NULL, den.k, den.unit,
 				    den.k == V_MONEY ? den.cur : NULL, msg, sizeof msg);
 		if (k == V_UNSET)
-			return fail(E, xnode, "%s", msg);
+			return eval_fail(E, xnode, "%s", msg);
 		x = (Value){ .k = k };
 		memcpy(x.cur, num.k == V_MONEY ? num.cur : den.cur, 4);
 	} else {
@@ -361,25 +364,25 @@ static bool do_round(Eval *E, Node *e, Node *xnode, Node *tonode, const char *mo
 			return false;
 	}
 	if (x.k != V_NUM && x.k != V_MONEY && x.k != V_HOURS && x.k != V_PERCENT)
-		return fail(E, xnode, "round() needs a number, money or hours, not %s", vkind_name(x.k));
+		return eval_fail(E, xnode, "round() needs a number, money or hours, not %s", vkind_name(x.k));
 	Dec step;
 	if (tonode) {
 		Value s;
 		if (!eval(E, tonode, &s))
 			return false;
 		if (s.k == V_UNSET)
-			return fail(E, tonode, "round(to:) is unset");
+			return eval_fail(E, tonode, "round(to:) is unset");
 		if (s.k != V_NUM && s.k != x.k)
-			return fail(E, tonode, "round(to:) must be a number, not %s", vkind_name(s.k));
+			return eval_fail(E, tonode, "round(to:) must be a number, not %s", vkind_name(s.k));
 		step = s.d;
 	} else if (x.k == V_MONEY) {
 		int minor = money_minor_unit(x.cur);
 		step = (Dec){ 1, minor < 0 ? 2 : minor };
 	} else {
-		return fail(E, e, "round() of %s needs to: (the step)", vkind_name(x.k));
+		return eval_fail(E, e, "round() of %s needs to: (the step)", vkind_name(x.k));
 	}
 	if (dec_sign(step) <= 0)
-		return fail(E, tonode ? tonode : e, "round(to:) must be greater than zero");
+		return eval_fail(E, tonode ? tonode : e, "round(to:) must be greater than zero");
 	DecStatus st;
 	if (divide) {
 		Dec a, b;
@@ -412,12 +415,14 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 				x = a->a;
 		Node *mode = find_named(e->a, "mode");
 		if (!x || !mode || mode->kind != N_NAME)
-			return fail(E, e, "round() needs a value and mode: (half_up, half_even, up or down)");
+			return eval_fail(E, e, "round() needs a value and mode: (half_up, half_even, up or down)");
 		return do_round(E, e, x, find_named(e->a, "to"), mode->s, out);
 	}
 	Value v[16];
 	Node *at[16];
 	int n = 0;
+	if (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next))
+		return rules_aggregate_value(E, e, out);
 	if (id == B_COALESCE) {
 		for (Node *a = e->a; a; a = a->next) {
 			if (!eval(E, a->a, out))
@@ -437,7 +442,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 	}
 	const Builtin *b = &builtins[id];
 	if (n < b->min_args || (b->max_args >= 0 && n > b->max_args))
-		return fail(E, e, "%s() takes %d argument%s", b->name, b->min_args, b->min_args == 1 ? "" : "s");
+		return eval_fail(E, e, "%s() takes %d argument%s", b->name, b->min_args, b->min_args == 1 ? "" : "s");
 	const Calendar *cal;
 	long long k;
 	Date d;
@@ -448,7 +453,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 			return false;
 		if (id == B_PASSIVE_ACCEPTANCE_ON) {
 			if (k < 1)
-				return fail(E, at[1], "an acceptance window is 1 business day or more, not %lld", k);
+				return eval_fail(E, at[1], "an acceptance window is 1 business day or more, not %lld", k);
 			k -= 1; /* day 1 of the window is the day the request was sent */
 		}
 		if (!bd_result(E, e, cal_business_day(cal, v[0].date, k, &d)))
@@ -480,12 +485,12 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		case B_FISCAL_QUARTER:
 			*out = (Value){ .k = V_PERIOD, .pk = PER_QUARTER, .year = fiscal_year(v[0].date, fs), .idx = fiscal_quarter(v[0].date, fs) };
 			if (out->year > 9999)
-				return fail(E, e, "fiscal year out of range");
+				return eval_fail(E, e, "fiscal year out of range");
 			break;
 		case B_FISCAL_YEAR:
 			*out = (Value){ .k = V_PERIOD, .pk = PER_YEAR, .year = fiscal_year(v[0].date, fs) };
 			if (out->year > 9999)
-				return fail(E, e, "fiscal year out of range");
+				return eval_fail(E, e, "fiscal year out of range");
 			break;
 		case B_PERIOD_OF: *out = (Value){ .k = V_PERIOD, .pk = PER_MONTH, .year = y, .idx = m }; break;
 		case B_YEAR: *out = vnum(dec_from_int(y)); break;
@@ -502,7 +507,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		if (!want_kind(E, at[0], &v[0], V_DATE) || !want_int(E, at[1], &v[1], &k))
 			return false;
 		if (!date_add_months(v[0].date, k, &d))
-			return fail(E, e, "date out of range (0001-01-01 .. 9999-12-31)");
+			return eval_fail(E, e, "date out of range (0001-01-01 .. 9999-12-31)");
 		*out = vdate(d);
 		return true;
 	case B_PERIOD_START: case B_PERIOD_END: {
@@ -510,7 +515,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		if (!want_kind(E, at[0], &v[0], V_PERIOD))
 			return false;
 		if (!period_bounds(E, &v[0], &s, &en))
-			return fail(E, e, "period out of range");
+			return eval_fail(E, e, "period out of range");
 		*out = vdate(id == B_PERIOD_START ? s : en);
 		return true;
 	}
@@ -519,7 +524,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 			return false;
 		int m = money_minor_unit(v[0].s);
 		if (m < 0)
-			return fail(E, at[0], "unknown currency \"%s\"", v[0].s);
+			return eval_fail(E, at[0], "unknown currency \"%s\"", v[0].s);
 		*out = vnum(dec_from_int(m));
 		return true;
 	}
@@ -528,12 +533,12 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		if (!want_kind(E, at[last], &v[last], V_TEXT))
 			return false;
 		if (!money_is_currency(v[last].s))
-			return fail(E, at[last], "unknown currency \"%s\"", v[last].s);
+			return eval_fail(E, at[last], "unknown currency \"%s\"", v[last].s);
 		Value r = { .k = V_MONEY };
 		memcpy(r.cur, v[last].s, 3);
 		if (id == B_MONEY) {
 			if (v[0].k != V_NUM)
-				return fail(E, at[0], "money() needs a number, not %s", vkind_name(v[0].k));
+				return eval_fail(E, at[0], "money() needs a number, not %s", vkind_name(v[0].k));
 			r.d = v[0].d;
 		} else {
 			if (!want_kind(E, at[0], &v[0], V_MONEY) || !want_kind(E, at[1], &v[1], V_NUM))
@@ -560,13 +565,13 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		if (v[0].k == V_TEXT) {
 			DecStatus st = dec_parse(v[0].s, strlen(v[0].s), &x);
 			if (st)
-				return fail(E, at[0], "\"%s\" is not a number (%s)", v[0].s, dec_strerror(st));
+				return eval_fail(E, at[0], "\"%s\" is not a number (%s)", v[0].s, dec_strerror(st));
 		} else if (v[0].k == V_NUM || v[0].k == V_HOURS || v[0].k == V_MONEY || v[0].k == V_PERCENT || v[0].k == V_DUR) {
 			DecStatus st = as_dec(&v[0], &x);
 			if (st)
 				return dec_fail(E, e, st);
 		} else {
-			return fail(E, at[0], "number() of %s", vkind_name(v[0].k));
+			return eval_fail(E, at[0], "number() of %s", vkind_name(v[0].k));
 		}
 		*out = vnum(x);
 		return true;
@@ -581,24 +586,24 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		if (!want_kind(E, at[0], &v[0], V_TEXT))
 			return false;
 		if (!date_parse(v[0].s, strlen(v[0].s), &d))
-			return fail(E, at[0], "\"%s\" is not a date (YYYY-MM-DD)", v[0].s);
+			return eval_fail(E, at[0], "\"%s\" is not a date (YYYY-MM-DD)", v[0].s);
 		*out = vdate(d);
 		return true;
 	case B_ABS:
 		if (v[0].k != V_NUM && v[0].k != V_MONEY && v[0].k != V_HOURS && v[0].k != V_PERCENT)
-			return fail(E, at[0], "abs() of %s", vkind_name(v[0].k));
+			return eval_fail(E, at[0], "abs() of %s", vkind_name(v[0].k));
 		*out = v[0];
 		if (dec_sign(out->d) < 0)
 			out->d = dec_neg(out->d);
 		return true;
 	case B_MIN: case B_MAX: {
 		if (n < 2)
-			return fail(E, e, "%s() of one value is an aggregate: use it in a query", b->name);
+			return rules_aggregate_value(E, e, out);
 		Value best = v[0];
 		for (int i = 1; i < n; i++) {
 			Node cmp = { .kind = N_BIN, .op = OP_LT, .loc = at[i]->loc };
 			Value lt;
-			if (!binop(E, &cmp, id == B_MIN ? &v[i] : &best, id == B_MIN ? &best : &v[i], &lt))
+			if (!eval_binop(E, &cmp, id == B_MIN ? &v[i] : &best, id == B_MIN ? &best : &v[i], &lt))
 				return false;
 			if (lt.b)
 				best = v[i];
@@ -607,14 +612,48 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 		return true;
 	}
 	case B_SUM: case B_COUNT: case B_ANY: case B_ALL:
-		return fail(E, e, "%s() sums up a group: use it in the select of a query", b->name);
+		return rules_aggregate_value(E, e, out);
+	case B_IS_CLOSED: {
+		if (!want_kind(E, at[0], &v[0], V_PERIOD))
+			return false;
+		if (v[0].pk != PER_MONTH)
+			return eval_fail(E, at[0], "is_closed() takes a month, like 2026-10");
+		if (!E->closed_loaded) {
+			E->closed_loaded = true;
+			sqlite3_stmt *st;
+			if (E->db && sqlite3_prepare_v2(E->db, "SELECT period FROM periods", -1, &st, NULL) == SQLITE_OK) {
+				while (sqlite3_step(st) == SQLITE_ROW) {
+					const char *p = (const char *)sqlite3_column_text(st, 0);
+					if (p)
+						map_put(&E->closed, arena_strndup(E->P->A, p, strlen(p)), (void *)1);
+				}
+				sqlite3_finalize(st);
+			}
+		}
+		char key[16];
+		snprintf(key, sizeof key, "%04d-%02d", v[0].year, v[0].idx);
+		*out = vbool(map_get(&E->closed, key) != NULL);
+		return true;
+	}
 	case B_ROUND: case B_COALESCE: case B__COUNT:
 		break;
 	}
-	return fail(E, e, "cannot evaluate %s()", b->name);
+	return eval_fail(E, e, "cannot evaluate %s()", b->name);
 }
 
 /* ---- the walk -------------------------------------------------------- */
+
+/* A definition as seen from here: the current SOW's file first (its
+ * overrides), then the file being evaluated, then the library. */
+static Decl *lookup(const Eval *E, const char *name)
+{
+	if (E->sow) {
+		Decl *d = map_get(&E->sow->mod->local, name);
+		if (d)
+			return d;
+	}
+	return program_lookup(E->P, E->mod, name);
+}
 
 static bool lookup_var(Eval *E, const char *name, Value *out)
 {
@@ -630,13 +669,13 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 {
 	if (++E->depth > MAX_DEPTH) {
 		E->depth--;
-		return fail(E, e, "calls nested more than %d deep", MAX_DEPTH);
+		return eval_fail(E, e, "calls nested more than %d deep", MAX_DEPTH);
 	}
 	bool ok;
 	if (d->kind == D_ROUNDING) {
 		Node *x = e->a ? e->a->a : NULL;
 		if (!x)
-			ok = fail(E, e, "rounding %s takes 1 argument", d->name);
+			ok = eval_fail(E, e, "rounding %s takes 1 argument", d->name);
 		else
 			ok = do_round(E, e, x, d->node->a, d->node->s2, out);
 		E->depth--;
@@ -670,7 +709,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 static bool eval(Eval *E, Node *e, Value *out)
 {
 	if (++E->steps > E->max_steps)
-		return fail(E, e, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
+		return eval_fail(E, e, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
 	DecStatus st;
 	switch (e->kind) {
 	case N_NUM:
@@ -697,9 +736,9 @@ static bool eval(Eval *E, Node *e, Value *out)
 	case N_STR: *out = (Value){ .k = V_TEXT, .s = e->s }; return true;
 	case N_DATE:
 		*out = (Value){ .k = V_DATE };
-		return date_parse(e->s, strlen(e->s), &out->date) || fail(E, e, "not a date");
+		return date_parse(e->s, strlen(e->s), &out->date) || eval_fail(E, e, "not a date");
 	case N_PERIOD:
-		return parse_period(e->s, out) || fail(E, e, "not a period");
+		return parse_period(e->s, out) || eval_fail(E, e, "not a period");
 	case N_BOOL: *out = vbool(e->op); return true;
 	case N_UNSET: *out = (Value){ .k = V_UNSET }; return true;
 	case N_NAME: {
@@ -709,11 +748,11 @@ static bool eval(Eval *E, Node *e, Value *out)
 			*out = vdate(E->as_of);
 			return true;
 		}
-		Decl *d = program_lookup(E->P, E->mod, e->s);
+		Decl *d = lookup(E, e->s);
 		if (d && d->kind == D_CONST) {
 			if (++E->depth > MAX_DEPTH) {
 				E->depth--;
-				return fail(E, e, "'%s' is defined in terms of itself", e->s);
+				return eval_fail(E, e, "'%s' is defined in terms of itself", e->s);
 			}
 			Module *saved = E->mod;
 			EScope *ss = E->scope;
@@ -729,7 +768,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 			*out = (Value){ .k = V_SYM, .s = e->s };
 			return true;
 		}
-		return fail(E, e, "unknown name '%s'", e->s);
+		return eval_fail(E, e, "unknown name '%s'", e->s);
 	}
 	case N_BIN: {
 		Value a, b;
@@ -737,7 +776,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 			return false;
 		if (e->op == OP_AND || e->op == OP_OR) {
 			if (a.k != V_BOOL)
-				return fail(E, e->a, "'%s' needs true or false, got %s", op_text(e->op), vkind_name(a.k));
+				return eval_fail(E, e->a, "'%s' needs true or false, got %s", op_text(e->op), vkind_name(a.k));
 			if (a.b == (e->op == OP_OR)) {
 				*out = a;
 				return true;
@@ -745,28 +784,28 @@ static bool eval(Eval *E, Node *e, Value *out)
 			if (!eval(E, e->b, &b))
 				return false;
 			if (b.k != V_BOOL)
-				return fail(E, e->b, "'%s' needs true or false, got %s", op_text(e->op), vkind_name(b.k));
+				return eval_fail(E, e->b, "'%s' needs true or false, got %s", op_text(e->op), vkind_name(b.k));
 			*out = b;
 			return true;
 		}
 		if (!eval(E, e->b, &b))
 			return false;
-		return binop(E, e, &a, &b, out);
+		return eval_binop(E, e, &a, &b, out);
 	}
 	case N_NOT:
 		if (!eval(E, e->a, out))
 			return false;
 		if (out->k != V_BOOL)
-			return fail(E, e->a, "'not' needs true or false, got %s", vkind_name(out->k));
+			return eval_fail(E, e->a, "'not' needs true or false, got %s", vkind_name(out->k));
 		out->b = !out->b;
 		return true;
 	case N_NEG:
 		if (!eval(E, e->a, out))
 			return false;
 		if (out->k == V_UNSET)
-			return fail(E, e, "cannot negate an unset value");
+			return eval_fail(E, e, "cannot negate an unset value");
 		if (out->k != V_NUM && out->k != V_MONEY && out->k != V_HOURS && out->k != V_PERCENT && out->k != V_DUR)
-			return fail(E, e, "cannot negate %s", vkind_name(out->k));
+			return eval_fail(E, e, "cannot negate %s", vkind_name(out->k));
 		out->d = dec_neg(out->d);
 		return true;
 	case N_ISSET: {
@@ -785,7 +824,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 			if (!eval(E, x, &b))
 				return false;
 			Node cmp = { .kind = N_BIN, .op = OP_EQ, .loc = x->loc };
-			if (!binop(E, &cmp, &a, &b, &eq))
+			if (!eval_binop(E, &cmp, &a, &b, &eq))
 				return false;
 			if (eq.b) {
 				*out = vbool(true);
@@ -800,7 +839,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		if (!eval(E, e->a, &c))
 			return false;
 		if (c.k != V_BOOL)
-			return fail(E, e->a, "'if' needs true or false, got %s", vkind_name(c.k));
+			return eval_fail(E, e->a, "'if' needs true or false, got %s", vkind_name(c.k));
 		return eval(E, c.b ? e->b : e->c, out);
 	}
 	case N_LIST: {
@@ -816,20 +855,65 @@ static bool eval(Eval *E, Node *e, Value *out)
 		return true;
 	}
 	case N_CALL: {
-		Decl *d = program_lookup(E->P, E->mod, e->s);
+		Decl *d = lookup(E, e->s);
+		if (d && d->kind == D_ROUNDING && E->sow) {
+			/* a SOW's own rounding clause overrides the policy for it */
+			for (Node *c = E->sow->sow->a; c; c = c->next)
+				if (c->kind == N_SOWROUND && strcmp(c->s, e->s) == 0) {
+					Node *x = e->a ? e->a->a : NULL;
+					if (!x)
+						return eval_fail(E, e, "rounding %s takes 1 argument", e->s);
+					return do_round(E, e, x, c->a, c->s2, out);
+				}
+		}
 		if (d && (d->kind == D_FN || d->kind == D_ROUNDING))
 			return call_decl(E, e, d, out);
 		int id = builtin_find(e->s);
 		if (id >= 0)
 			return call_builtin(E, e, id, out);
-		return fail(E, e, "unknown function '%s'", e->s);
+		return eval_fail(E, e, "unknown function '%s'", e->s);
 	}
-	case N_SELECTQ:
-		return fail(E, e, "queries over the database need the query evaluator, which this build does not have yet");
-	case N_MEMBER: case N_INDEX:
-		return fail(E, e, "rows from the database need the query evaluator, which this build does not have yet");
+	case N_SELECTQ: {
+		Rel *r;
+		if (!rules_query(E, e, &r))
+			return false;
+		Value *items = arena_alloc(E->A, (r->n ? r->n : 1) * sizeof *items);
+		for (size_t i = 0; i < r->n; i++)
+			items[i] = (Value){ .k = V_ROW, .row = &r->rows[i] };
+		*out = (Value){ .k = V_LIST, .items = items, .nitems = (int)r->n };
+		return true;
+	}
+	case N_MEMBER: {
+		Value base;
+		if (!eval(E, e->a, &base))
+			return false;
+		if (base.k == V_UNSET)
+			return eval_fail(E, e, "'.%s' of an unset value (no such row?)", e->s);
+		if (base.k != V_ROW)
+			return eval_fail(E, e, "'.%s': %s has no fields", e->s, vkind_name(base.k));
+		const Row *r = base.row;
+		int i = e->idx - 1;
+		if (i < 0 || i >= r->shape->ncols || strcmp(r->shape->cols[i], e->s) != 0)
+			for (i = 0; i < r->shape->ncols && strcmp(r->shape->cols[i], e->s) != 0; i++)
+				;
+		if (i >= r->shape->ncols)
+			return eval_fail(E, e, "%s has no column '%s'", r->shape->name, e->s);
+		*out = r->vals[i];
+		return true;
+	}
+	case N_INDEX: {
+		Value id;
+		const struct Shape *sh = e->a->kind == N_NAME ? map_get(&E->P->shapes, e->a->s) : NULL;
+		if (!sh)
+			return eval_fail(E, e, "only a table can be indexed by id");
+		if (!eval(E, e->b, &id))
+			return false;
+		if (id.k != V_TEXT && id.k != V_NUM)
+			return eval_fail(E, e->b, "a row id is text, not %s", vkind_name(id.k));
+		return source_lookup(E, e, (const Shape *)sh, &id, out);
+	}
 	default:
-		return fail(E, e, "cannot evaluate this expression");
+		return eval_fail(E, e, "cannot evaluate this expression");
 	}
 }
 

@@ -33,6 +33,16 @@ typedef struct Eval {
 	long long max_steps;   /* limit; exceeding it is an error */
 	int depth;             /* call depth, bounded */
 	bool warned_no_db;     /* said once that holidays need --db */
+	Arena *tmp;            /* per-row scratch, reset after each outermost row */
+	Map rels;              /* relation name -> Rel* (engine.h) */
+	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
+	Map warned;            /* "table.column" -> 1: REAL-value warning given */
+	struct RunCtx *run;    /* the run being made (ledger.c), or NULL */
+	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */
+	struct Group *group;   /* group being finished by a grouped query */
+	const char *rule;      /* "file:line name" of the rule being evaluated */
+	Map closed;            /* closed periods, read once ("2026-10" -> 1) */
+	bool closed_loaded;
 } Eval;
 
 void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);
@@ -41,6 +51,10 @@ void eval_free(Eval *E);
 bool eval_expr(Eval *E, Module *m, Node *e, Value *out);
 /* The calendar of that name (declared, or implied by the holidays table);
  * NULL on a database error (reported at loc in src). */
+/* a op b for a binary operator node (kinds checked at run time). */
+bool eval_binop(Eval *E, const Node *op, const Value *a, const Value *b, Value *out);
+/* Report an error located at `at` (in the file being evaluated); false. */
+bool eval_fail(Eval *E, const Node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc);
 
 #endif

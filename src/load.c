@@ -62,6 +62,7 @@ void program_free(Program *P)
 	map_free(&P->milestones);
 	map_free(&P->trainings);
 	map_free(&P->enum_member);
+	map_free(&P->shapes);
 }
 
 static DeclKind item_decl_kind(NodeKind k, bool *is_decl)

@@ -14,11 +14,15 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "diag.h"
 #include "eval.h"
 #include "fmt.h"
+#include "format.h"
+#include "import.h"
+#include "ledger.h"
 #include "parse.h"
 #include "program.h"
 #include "store.h"
@@ -133,19 +137,62 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- sow eval -------------------------------------------------------- */
 
+/* A value alone, or a query's rows as a table in the chosen format. */
+static void print_value(const Value *v, Format f, FILE *out)
+{
+	char buf[4096];
+	if (v->k != V_LIST || (v->nitems > 0 && v->items[0].k != V_ROW) || (v->nitems == 0 && !v->row && 0)) {
+		fprintf(out, "%s\n", value_fmt(v, buf, sizeof buf));
+		return;
+	}
+	if (v->nitems == 0) {
+		fprintf(out, "(0 rows)\n");
+		return;
+	}
+	const Row *first = v->items[0].row;
+	int n = first->shape->ncols;
+	bool right[64] = { false };
+	for (int i = 0; i < n && i < 64; i++) {
+		VKind k = first->vals[i].k;
+		right[i] = k == V_NUM || k == V_MONEY || k == V_HOURS || k == V_PERCENT || k == V_DUR;
+	}
+	FTable *t = format_begin(NULL, n, first->shape->cols, right);
+	char *cells[64];
+	for (int i = 0; i < n && i < 64; i++)
+		cells[i] = malloc(512);
+	for (int r = 0; r < v->nitems; r++) {
+		for (int i = 0; i < n && i < 64; i++) {
+			const Value *x = &v->items[r].row->vals[i];
+			if (x->k == V_UNSET)
+				cells[i][0] = 0;
+			else
+				value_fmt(x, cells[i], 512);
+		}
+		format_row(t, (const char *const *)cells);
+	}
+	for (int i = 0; i < n && i < 64; i++)
+		free(cells[i]);
+	format_end(t, f, out);
+}
+
 static int cmd_eval(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
-		{ 0, 0, 0, 0 } };
+		{ "format", required_argument, NULL, 'f' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
+	Format format = isatty(1) ? FMT_TABLE : FMT_TABLE;
 	Date as_of = today();
 	long long max_steps = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:e:a:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:a:s:f:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
+		case 'f':
+			if (!format_parse(optarg, &format))
+				return usage_error("eval", "--format is table, csv, json or markdown, not '%s'", optarg);
+			break;
 		case 'e': text = optarg; break;
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &as_of))
@@ -191,10 +238,8 @@ static int cmd_eval(int argc, char **argv)
 			if (max_steps)
 				E.max_steps = max_steps;
 			Value v;
-			if (eval_expr(&E, m, ps.expr, &v)) {
-				char buf[4096];
-				puts(value_fmt(&v, buf, sizeof buf));
-			}
+			if (eval_expr(&E, m, ps.expr, &v))
+				print_value(&v, format, stdout);
 			eval_free(&E);
 		}
 		if (D.errors)
@@ -330,6 +375,144 @@ static int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+/* ---- sow import ------------------------------------------------------ */
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = { { "replace", no_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+	bool replace = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "r", opts, NULL)) != -1) {
+		if (c == 'r')
+			replace = true;
+		else
+			return usage_error("import", "unknown option");
+	}
+	if (argc - optind != 3)
+		return usage_error("import", "give DB TABLE FILE.csv");
+	char err[512];
+	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return EXIT_DB;
+	}
+	long long rows;
+	int rc = import_csv(db, argv[optind + 1], argv[optind + 2], replace, &rows, stderr);
+	sqlite3_close(db);
+	if (rc == 0)
+		printf("loaded %lld row%s into %s\n", rows, rows == 1 ? "" : "s", argv[optind + 1]);
+	return rc;
+}
+
+/* ---- sow run, sow close ------------------------------------------------ */
+
+static bool parse_period(const char *s, Date *end)
+{
+	char buf[16];
+	Date start;
+	if (strlen(s) != 7)
+		return false;
+	snprintf(buf, sizeof buf, "%s-01", s);
+	if (!date_parse(buf, 10, &start))
+		return false;
+	*end = date_month_end(start);
+	return true;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "period", required_argument, NULL, 'p' },
+		{ "as-of", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
+		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
+		{ 0, 0, 0, 0 } };
+	RunOptions o = { .format = FMT_TABLE };
+	bool have_asof = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.db_path = optarg; break;
+		case 'p':
+			if (!parse_period(optarg, &o.as_of))
+				return usage_error("run", "--period wants a month YYYY-MM, not '%s'", optarg);
+			o.period = optarg;
+			break;
+		case 'a':
+			if (!date_parse(optarg, strlen(optarg), &o.as_of))
+				return usage_error("run", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
+			have_asof = true;
+			break;
+		case 'n': o.dry_run = true; break;
+		case 't': o.apply_transitions = true; break;
+		case 'F':
+			if (strcmp(optarg, "error") == 0)
+				o.fail_on = 1;
+			else if (strcmp(optarg, "warning") == 0)
+				o.fail_on = 2;
+			else
+				return usage_error("run", "--fail-on is error or warning");
+			break;
+		case 'f':
+			if (!format_parse(optarg, &o.format))
+				return usage_error("run", "--format is table, csv, json or markdown, not '%s'", optarg);
+			break;
+		case 's': o.max_steps = atoll(optarg); break;
+		default: return usage_error("run", "unknown option");
+		}
+	}
+	if (!o.db_path)
+		return usage_error("run", "--db DB is required");
+	if (!o.period && !have_asof)
+		return usage_error("run", "give --period YYYY-MM, or --as-of DATE --dry-run");
+	if (o.period && have_asof)
+		return usage_error("run", "give --period or --as-of, not both");
+	if (have_asof && !o.dry_run)
+		return usage_error("run", "--as-of previews a day: add --dry-run (a run that writes takes --period)");
+	if (optind >= argc)
+		return usage_error("run", "name the rule files or folders to run");
+	Arena *A = arena_new();
+	Diag D;
+	diag_init(&D, stderr);
+	Program P;
+	program_init(&P, A, &D, argv[0]);
+	int rc = load_all(&P, argc - optind, argv + optind);
+	if (!rc) {
+		check_program(&P);
+		if (D.errors) {
+			summary(&D);
+			rc = EXIT_RULES;
+		} else {
+			rc = ledger_run(&P, &o, stdout);
+		}
+	}
+	program_free(&P);
+	arena_free(A);
+	return rc;
+}
+
+static int cmd_close(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' }, { "period", required_argument, NULL, 'p' }, { 0, 0, 0, 0 } };
+	const char *db = NULL, *period = NULL;
+	Date end;
+	int c;
+	while ((c = getopt_long(argc, argv, "d:p:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'p')
+			period = optarg;
+		else
+			return usage_error("close", "unknown option");
+	}
+	if (!db || !period)
+		return usage_error("close", "give --db DB --period YYYY-MM");
+	if (!parse_period(period, &end))
+		return usage_error("close", "--period wants a month YYYY-MM, not '%s'", period);
+	return ledger_close(db, period, stdout);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
@@ -344,7 +527,19 @@ static const Command commands[] = {
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
-	  "  --max-steps N      stop a runaway evaluation after N steps (default 100000000)\n" },
+	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n" },
+	{ "import", cmd_import, "import [--replace] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
+	  "  --replace   empty the table first (in the same transaction)\n" },
+	{ "run", cmd_run, "run --db DB --period YYYY-MM PATH...",
+	  "Month-end: evaluate the rules, write revenue, billing, forecast, transitions, findings in one transaction.",
+	  "  --db DB               the project database\n"
+	  "  --period YYYY-MM      the month to run (as of its last day)\n"
+	  "  --as-of DATE --dry-run  preview any day; writes nothing\n"
+	  "  --apply-transitions   also update projects.status and status_history\n"
+	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
+	  "  --format table|csv|json|markdown   the summary's format\n"
+	  "  --max-steps N         stop a runaway rule after N evaluation steps\n" },
+	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period: later runs never rewrite it.", "" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
 	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },
@@ -363,7 +558,7 @@ static void main_help(void)
 	printf("sow %s: rules for professional-services billing and revenue\n\nusage: sow COMMAND [ARGS]\n\n", SOW_VERSION);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		printf("  %-46s %s\n", commands[i].usage, commands[i].summary);
-	printf("\nNot in this build yet: import, run, close, test, repl (see README).\n"
+	printf("\nNot in this build yet: test, repl (see README).\n"
 	       "Exit status: 0 ok, 1 rule errors, 2 usage, 3 database or I/O error.\n"
 	       "'sow COMMAND --help' describes one command.\n");
 }
@@ -397,7 +592,7 @@ int main(int argc, char **argv)
 	}
 	const Command *c = find_command(argv[1]);
 	if (!c) {
-		static const char *const planned[] = { "import", "run", "close", "test", "repl" };
+		static const char *const planned[] = { "test", "repl" };
 		for (size_t i = 0; i < sizeof planned / sizeof *planned; i++)
 			if (strcmp(argv[1], planned[i]) == 0) {
 				fprintf(stderr, "sow: '%s' is not in this build yet (see README: status)\n", argv[1]);

@@ -64,3 +64,59 @@ void map_free(Map *m)
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
+
+static size_t hash_ptr(const void *p)
+{
+	size_t h = (size_t)p;
+	h ^= h >> 17;
+	h *= 0xed5ad4bbU;
+	return h ^ (h >> 11);
+}
+
+void *ptrmap_get(const PtrMap *m, const void *key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = hash_ptr(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return NULL;
+		if (m->keys[i] == key)
+			return m->vals[i];
+	}
+}
+
+void ptrmap_put(PtrMap *m, const void *key, void *val)
+{
+	if ((m->len + 1) * 2 > m->cap) {
+		PtrMap n = { 0 };
+		n.cap = m->cap ? m->cap * 2 : 16;
+		n.keys = calloc(n.cap, sizeof *n.keys);
+		n.vals = calloc(n.cap, sizeof *n.vals);
+		if (!n.keys || !n.vals) {
+			fputs("sow: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				ptrmap_put(&n, m->keys[i], m->vals[i]);
+		free(m->keys);
+		free(m->vals);
+		*m = n;
+	}
+	size_t i = hash_ptr(key) & (m->cap - 1);
+	for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == key) {
+			m->vals[i] = val;
+			return;
+		}
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->len++;
+}
+
+void ptrmap_free(PtrMap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}

@@ -16,4 +16,15 @@ void *map_get(const Map *m, const char *key);
 void map_put(Map *m, const char *key, void *val);  /* insert or replace */
 void map_free(Map *m);
 
+
+/* A map keyed by pointer identity (plans by their tree node). */
+typedef struct {
+	const void **keys;
+	void **vals;
+	size_t cap, len;
+} PtrMap;
+
+void *ptrmap_get(const PtrMap *m, const void *key);
+void ptrmap_put(PtrMap *m, const void *key, void *val);
+void ptrmap_free(PtrMap *m);
 #endif

@@ -59,6 +59,7 @@ typedef struct Program {
 	Node *fiscal;          /* the `fiscal year starts` item, or NULL */
 	int fiscal_start;      /* month 1..12 (default 2, February) */
 	const char *exe_dir;   /* folder of the running binary, for the tree's rules/ */
+	Map shapes;            /* relation name -> Shape*, filled by the checker */
 } Program;
 
 void program_init(Program *P, Arena *A, Diag *D, const char *argv0);

@@ -123,6 +123,15 @@ static const ColumnDef findings[] = {
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
 
+static const ColumnDef periods[] = {
+	{ "period", COL_PERIOD, "period TEXT PRIMARY KEY" }, { "closed_at", COL_TEXT, "closed_at TEXT" },
+};
+static const ColumnDef revenue_totals[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
+	{ "amount", COL_MONEY, "amount TEXT" },
+};
+
 const TableDef schema_tables[] = {
 	{ "projects", COLS(projects), "id", NULL, 0 },
 	{ "milestones", COLS(milestones), "id", NULL, 0 },
@@ -138,12 +147,14 @@ const TableDef schema_tables[] = {
 	{ "service_logs", COLS(service_logs), "id", NULL, 0 },
 	{ "invoices", COLS(invoices), "id", NULL, 0 },
 	{ "fx_rates", COLS(fx_rates), NULL, NULL, 0 },
-	{ "runs", COLS(runs), "id", NULL, 1 },
+	{ "runs", COLS(runs), "id", NULL, 2 },
 	{ "revenue", COLS(revenue), NULL, NULL, 1 },
 	{ "billing", COLS(billing), NULL, NULL, 1 },
 	{ "forecast", COLS(forecast), NULL, NULL, 1 },
 	{ "transitions", COLS(transitions), NULL, NULL, 1 },
 	{ "findings", COLS(findings), NULL, NULL, 1 },
+	{ "periods", COLS(periods), "period", NULL, 2 },
+	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -186,4 +197,11 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS trainings_project ON trainings(project_id);\n"
 	"CREATE INDEX IF NOT EXISTS allocations_project ON allocations(project_id, week_of);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_run ON revenue(run_id);\n"
-	"CREATE INDEX IF NOT EXISTS revenue_source ON revenue(source, source_id);\n";
+	/* each source row is released once, ever; each billing line raised once */
+	"CREATE UNIQUE INDEX IF NOT EXISTS revenue_once ON revenue(source, source_id);\n"
+	"CREATE UNIQUE INDEX IF NOT EXISTS billing_once ON billing(project_id, source_id, reason);\n"
+	"CREATE INDEX IF NOT EXISTS runs_period ON runs(period);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_totals_run ON revenue_totals(run_id);\n"
+	/* the period's lines summed, then rounded once (sow run computes it exactly) */
+	"CREATE VIEW IF NOT EXISTS revenue_by_project AS\n"
+	"  SELECT period, project_id, currency, amount FROM revenue_totals;\n";

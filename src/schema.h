@@ -24,7 +24,8 @@ typedef struct {
 	int ncols;
 	const char *id;       /* column naming a row in messages ("id", or NULL) */
 	const char *extra;    /* table constraints, or NULL */
-	int output;           /* 1: written by `sow run`, 0: analysts' data */
+	int output;           /* 0 analysts' data; 1 written by rules through `sow run`;
+	                       * 2 bookkeeping of `sow run` itself (runs, periods, totals) */
 } TableDef;
 
 #define SCHEMA_VERSION 1

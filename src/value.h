@@ -37,7 +37,18 @@ struct Value {
 	const char *s;      /* V_TEXT, V_SYM (symbol name) */
 	const Value *items; /* V_LIST */
 	int nitems;
+	const struct Row *row; /* V_ROW */
 };
+
+struct Shape;
+
+/* A row of a table, relation or query result, with where it came from. */
+typedef struct Row {
+	const struct Shape *shape;
+	Value *vals;        /* one per column of shape */
+	const char *table;  /* source, for messages ("time_entries") */
+	const char *id;     /* its id or rowid as text, for messages */
+} Row;
 
 const char *vkind_name(VKind k);
 /* Text form, as `sow eval` prints it; writes into buf of size n. */

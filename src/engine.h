@@ -1,0 +1,46 @@
+/* engine.h: rules and queries over the database (source.c, rules.c,
+ * ledger.c), on top of the expression evaluator (eval.c).
+ *
+ * Rows stream: a `for` over a table is a prepared SELECT whose simple filters
+ * (`t.project_id == p.id`, `m.sign_off_sent_on is set`, `t.approved_on <=
+ * as_of`) are pushed into its WHERE with bound parameters; the rest of the
+ * rule runs once per row, and nothing keeps the row after. Only relations a
+ * rule emits into and query results live in memory. */
+#ifndef SOW_ENGINE_H
+#define SOW_ENGINE_H
+
+#include "check.h"
+#include "eval.h"
+
+/* An in-memory relation: SOW terms, a declared relation, a query result. */
+typedef struct Rel {
+	const char *name;
+	const Shape *shape;
+	Row *rows;
+	size_t n, cap;
+	Map keys;             /* unique key -> row index + 1 (declared relations) */
+	const Node *unique;   /* key columns (N_NAME list), or NULL */
+} Rel;
+
+typedef bool (*RowFn)(Eval *E, const Row *row, void *arg);
+
+/* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`,
+ * pushing filters found in `filters` (the clauses after it) into SQL.
+ * fn runs for each row; false from fn or an error stops the scan. */
+bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+/* table["id"]: the row with that id, or unset. */
+bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out);
+/* The in-memory relation of that name (SOW terms, declared relations). */
+Rel *engine_rel(Eval *E, const char *name);
+void engine_free(Eval *E);
+
+/* Evaluate a query (N_SELECTQ) into a new relation. */
+bool rules_query(Eval *E, Node *q, Rel **out);
+/* Evaluate every rule of the program, in dependency order. */
+bool rules_run_all(Eval *E);
+/* Aggregate value of call node e in the group being finished. */
+bool rules_aggregate_value(Eval *E, const Node *e, Value *out);
+/* Copy a value so it outlives the row it came from. */
+Value value_keep(Arena *A, Value v);
+
+#endif

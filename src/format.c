@@ -1,0 +1,207 @@
+/* format.c: the output formats as one table of behaviours. `table` aligns
+ * columns (numbers and money to the right) and counts rows; `csv` is RFC
+ * 4180; `json` is one object per line with every value a string, so no
+ * amount ever passes through a binary float; `markdown` is a pipe table. */
+#include "format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct FTable {
+	const char *title;
+	int ncols;
+	char **headers;
+	bool *right;
+	char **cells;         /* row-major */
+	size_t nrows, cap;
+};
+
+bool format_parse(const char *name, Format *f)
+{
+	static const char *const names[] = { "table", "csv", "json", "markdown" };
+	for (int i = 0; i < 4; i++)
+		if (strcmp(name, names[i]) == 0) {
+			*f = (Format)i;
+			return true;
+		}
+	return false;
+}
+
+static char *dup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+	if (!p)
+		abort();
+	return p;
+}
+
+FTable *format_begin(const char *title, int ncols, const char *const *headers, const bool *right)
+{
+	FTable *t = calloc(1, sizeof *t);
+	if (!t)
+		abort();
+	t->title = title;
+	t->ncols = ncols;
+	t->headers = calloc((size_t)ncols, sizeof *t->headers);
+	t->right = calloc((size_t)ncols, sizeof *t->right);
+	if (!t->headers || !t->right)
+		abort();
+	for (int i = 0; i < ncols; i++) {
+		t->headers[i] = dup(headers[i]);
+		t->right[i] = right && right[i];
+	}
+	return t;
+}
+
+void format_row(FTable *t, const char *const *cells)
+{
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		char **nc = realloc(t->cells, t->cap * (size_t)t->ncols * sizeof *nc);
+		if (!nc)
+			abort();
+		t->cells = nc;
+	}
+	for (int i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = dup(cells[i]);
+	t->nrows++;
+}
+
+/* Display width: count UTF-8 characters, not bytes. */
+static int width(const char *s)
+{
+	int w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xC0) != 0x80;
+	return w;
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void format_end(FTable *t, Format f, FILE *out)
+{
+	int n = t->ncols;
+	switch (f) {
+	case FMT_CSV:
+		for (int i = 0; i < n; i++) {
+			if (i)
+				fputc(',', out);
+			csv_cell(out, t->headers[i]);
+		}
+		fputs("\r\n", out);
+		for (size_t r = 0; r < t->nrows; r++) {
+			for (int i = 0; i < n; i++) {
+				if (i)
+					fputc(',', out);
+				csv_cell(out, t->cells[r * (size_t)n + (size_t)i]);
+			}
+			fputs("\r\n", out);
+		}
+		break;
+	case FMT_JSON:
+		for (size_t r = 0; r < t->nrows; r++) {
+			fputc('{', out);
+			for (int i = 0; i < n; i++) {
+				if (i)
+					fputs(", ", out);
+				json_string(out, t->headers[i]);
+				fputs(": ", out);
+				json_string(out, t->cells[r * (size_t)n + (size_t)i]);
+			}
+			fputs("}\n", out);
+		}
+		break;
+	case FMT_TABLE:
+	case FMT_MARKDOWN: {
+		int *w = calloc((size_t)n, sizeof *w);
+		if (!w)
+			abort();
+		for (int i = 0; i < n; i++) {
+			w[i] = width(t->headers[i]);
+			for (size_t r = 0; r < t->nrows; r++) {
+				int cw = width(t->cells[r * (size_t)n + (size_t)i]);
+				if (cw > w[i])
+					w[i] = cw;
+			}
+			if (f == FMT_MARKDOWN && w[i] < 3)
+				w[i] = 3;
+		}
+		const char *sep = f == FMT_MARKDOWN ? " | " : "  ";
+		if (t->title && f == FMT_TABLE)
+			fprintf(out, "%s\n", t->title);
+		if (t->title && f == FMT_MARKDOWN)
+			fprintf(out, "### %s\n\n", t->title);
+		for (int pass = 0; pass < 2; pass++) {
+			fputs(f == FMT_MARKDOWN ? "| " : "", out);
+			for (int i = 0; i < n; i++) {
+				const char *h = t->headers[i];
+				if (pass == 0) {
+					int pad = w[i] - width(h);
+					if (i == n - 1 && !t->right[i] && f == FMT_TABLE)
+						pad = 0; /* no trailing blanks */
+					fprintf(out, "%*s%s%*s", t->right[i] ? pad : 0, "", h, t->right[i] ? 0 : pad, "");
+				} else {
+					for (int k = 0; k < w[i]; k++)
+						fputc(f == FMT_MARKDOWN && k == w[i] - 1 && t->right[i] ? ':' : '-', out);
+				}
+				fputs(i < n - 1 ? sep : "", out);
+			}
+			fputs(f == FMT_MARKDOWN ? " |\n" : "\n", out);
+		}
+		for (size_t r = 0; r < t->nrows; r++) {
+			fputs(f == FMT_MARKDOWN ? "| " : "", out);
+			for (int i = 0; i < n; i++) {
+				const char *c = t->cells[r * (size_t)n + (size_t)i];
+				int pad = w[i] - width(c);
+				if (i == n - 1 && !t->right[i] && f == FMT_TABLE)
+					pad = 0; /* no trailing blanks */
+				fprintf(out, "%*s%s%*s", t->right[i] ? pad : 0, "", c, t->right[i] ? 0 : pad, "");
+				fputs(i < n - 1 ? sep : "", out);
+			}
+			fputs(f == FMT_MARKDOWN ? " |\n" : "\n", out);
+		}
+		if (f == FMT_TABLE)
+			fprintf(out, "(%zu row%s)\n", t->nrows, t->nrows == 1 ? "" : "s");
+		free(w);
+		break;
+	}
+	}
+	for (size_t i = 0; i < t->nrows * (size_t)n; i++)
+		free(t->cells[i]);
+	for (int i = 0; i < n; i++)
+		free(t->headers[i]);
+	free(t->cells);
+	free(t->headers);
+	free(t->right);
+	free(t);
+}

@@ -1,0 +1,570 @@
+/* ledger.c: the month-end run as one transaction, and the release ledger.
+ *
+ * A run for period P: refuse if P is closed or a later period has results;
+ * delete P's earlier results (a re-run replaces them); evaluate the rules,
+ * which write their rows through ledger_emit; compute each project's period
+ * total exactly and round it once; commit. Any error rolls everything back,
+ * so the database is exactly as it was.
+ *
+ * "Each source row is released exactly once, ever" is enforced here and by a
+ * unique index, not left to rules: a revenue (or billing) row whose source
+ * was released in an earlier period is skipped and counted; a second row for
+ * the same source in one run is an error naming both rules. */
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "money.h"
+#include "schema.h"
+#include "store.h"
+
+static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
+
+static bool exec(sqlite3 *db, const char *sql, const char **err)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		return true;
+	*err = sqlite3_errmsg(db);
+	return false;
+}
+
+static void now_text(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* FNV-1a over every loaded file's text: which rules produced a run. */
+static void digest(const Program *P, char *buf, size_t n)
+{
+	unsigned long long h = 1469598103934665603ULL;
+	for (int m = 0; m < P->nmods; m++)
+		for (size_t i = 0; i < P->mods[m]->src->len; i++)
+			h = (h ^ (unsigned char)P->mods[m]->src->text[i]) * 1099511628211ULL;
+	snprintf(buf, n, "%016llx", h);
+}
+
+bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err)
+{
+	memset(R, 0, sizeof *R);
+	R->db = db;
+	snprintf(R->period, sizeof R->period, "%s", period);
+	R->period_end = date_month_end(as_of);
+	char started[32], day[DATE_BUFSZ], dig[20];
+	now_text(started, sizeof started);
+	digest(E->P, dig, sizeof dig);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "INSERT INTO runs (period, as_of, started_at, rules_digest, status) VALUES (?, ?, ?, ?, 'running')",
+			       -1, &st, NULL) != SQLITE_OK) {
+		*err = sqlite3_errmsg(db);
+		return false;
+	}
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, date_fmt(as_of, day), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, started, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, dig, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		*err = sqlite3_errmsg(db);
+		return false;
+	}
+	R->run_id = sqlite3_last_insert_rowid(db);
+	E->run = R;
+	return true;
+}
+
+void ledger_end(RunCtx *R)
+{
+	for (int i = 0; i < 32; i++)
+		sqlite3_finalize(R->ins[i]);
+}
+
+static sqlite3_stmt *insert_for(RunCtx *R, const TableDef *t)
+{
+	int i = table_index(t);
+	if (R->ins[i])
+		return R->ins[i];
+	char sql[2048];
+	size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", t->name);
+	for (int c = 0; c < t->ncols; c++)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\"", c ? ", " : "", t->cols[c].name);
+	n += (size_t)snprintf(sql + n, sizeof sql - n, ") VALUES (");
+	for (int c = 0; c < t->ncols; c++)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", c ? ", " : "");
+	snprintf(sql + n, sizeof sql - n, ")");
+	if (sqlite3_prepare_v2(R->db, sql, -1, &R->ins[i], NULL) != SQLITE_OK)
+		return NULL;
+	return R->ins[i];
+}
+
+static void bind_value(sqlite3_stmt *st, int i, const Value *v)
+{
+	char buf[DEC_BUFSZ + 8];
+	Dec d;
+	switch (v->k) {
+	case V_UNSET: sqlite3_bind_null(st, i); break;
+	case V_TEXT: case V_SYM: sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT); break;
+	case V_DATE: sqlite3_bind_text(st, i, date_fmt(v->date, buf), -1, SQLITE_TRANSIENT); break;
+	case V_BOOL: sqlite3_bind_int(st, i, v->b); break;
+	case V_NUM: case V_HOURS: case V_MONEY: case V_DUR:
+		sqlite3_bind_text(st, i, dec_fmt(v->d, buf), -1, SQLITE_TRANSIENT);
+		break;
+	case V_PERCENT:
+		if (dec_div(v->d, dec_from_int(100), &d) == DEC_OK)
+			sqlite3_bind_text(st, i, dec_fmt(d, buf), -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, i);
+		break;
+	default: {
+		char text[512];
+		value_fmt(v, text, sizeof text);
+		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	}
+	}
+}
+
+/* A unique-key clash: earlier period (skip) or this run (error). */
+static bool clash(Eval *E, Node *at, const TableDef *t, Value *vals, bool *skip)
+{
+	RunCtx *R = E->run;
+	bool rev = strcmp(t->name, "revenue") == 0;
+	const char *sql = rev ? "SELECT run_id, period, rule FROM revenue WHERE source = ? AND source_id = ?"
+			      : "SELECT run_id, period, rule FROM billing WHERE project_id = ? AND source_id = ? AND reason = ?";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(R->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return eval_fail(E, at, "%s", sqlite3_errmsg(R->db));
+	const char *const keys[] = { rev ? "source" : "project_id", "source_id", "reason" };
+	for (int k = 0; k < (rev ? 2 : 3); k++)
+		bind_value(st, k + 1, &vals[schema_column(t, keys[k])]);
+	bool ok = true;
+	*skip = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != R->run_id) {
+			*skip = true;
+		} else {
+			char id[256];
+			value_fmt(&vals[schema_column(t, "source_id")], id, sizeof id);
+			ok = eval_fail(E, at, "%s for %s would be counted twice: emitted by %s and again by %s",
+				       t->name, id, (const char *)sqlite3_column_text(st, 2), E->rule);
+		}
+	} else {
+		ok = eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
+{
+	RunCtx *R = E->run;
+	if (!R)
+		return eval_fail(E, at, "rules write %s only during sow run or sow test", t->name);
+	int ti = table_index(t);
+	int cur = schema_column(t, "currency"), amt = schema_column(t, "amount");
+	for (int c = 0; c < t->ncols; c++) {
+		const char *name = t->cols[c].name;
+		if (strcmp(name, "run_id") == 0)
+			vals[c] = (Value){ .k = V_NUM, .d = dec_from_int(R->run_id) };
+		else if (strcmp(name, "rule") == 0)
+			vals[c] = (Value){ .k = V_TEXT, .s = E->rule };
+		else if (strcmp(name, "period") == 0 && vals[c].k == V_UNSET)
+			vals[c] = (Value){ .k = V_TEXT, .s = R->period };
+	}
+	if (amt >= 0 && cur >= 0) {
+		Value *a = &vals[amt], *c = &vals[cur];
+		if (a->k == V_MONEY && c->k == V_UNSET)
+			*c = (Value){ .k = V_TEXT, .s = arena_strndup(E->tmp, a->cur, 3) };
+		else if (a->k == V_MONEY && c->k == V_TEXT && strcmp(c->s, a->cur) != 0)
+			return eval_fail(E, at, "%s: amount is in %s but currency says %s", t->name, a->cur, c->s);
+		if (c->k == V_UNSET)
+			return eval_fail(E, at, "%s needs a currency: give money as the amount, or a currency column", t->name);
+		if (a->k == V_UNSET)
+			return eval_fail(E, at, "%s: the amount is unset", t->name);
+	}
+	if (strcmp(t->name, "revenue") == 0) {
+		/* Release only what is recognized by the period's last day. */
+		const Value *on = &vals[schema_column(t, "recognized_on")];
+		if (on->k != V_DATE)
+			return eval_fail(E, at, "revenue needs recognized_on, a date");
+		if (on->date > R->period_end) {
+			char a[DATE_BUFSZ], b[DATE_BUFSZ];
+			return eval_fail(E, at, "revenue recognized on %s cannot be released in %s (it ends %s)",
+					 date_fmt(on->date, a), R->period, date_fmt(R->period_end, b));
+		}
+	}
+	sqlite3_stmt *st = insert_for(R, t);
+	if (!st)
+		return eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
+	for (int c = 0; c < t->ncols; c++)
+		bind_value(st, c + 1, &vals[c]);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE) {
+		R->emitted[ti]++;
+		return true;
+	}
+	if (rc == SQLITE_CONSTRAINT) {
+		bool skip;
+		if (!clash(E, at, t, vals, &skip))
+			return false;
+		R->earlier[ti] += skip;
+		return true;
+	}
+	return eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
+}
+
+/* Each project's period total: lines summed exactly, rounded once to the
+ * currency's minor unit, half away from zero (SPEC 4). */
+static bool totals(RunCtx *R, const char **err)
+{
+	sqlite3_stmt *sel, *ins;
+	if (sqlite3_prepare_v2(R->db, "SELECT project_id, currency, amount FROM revenue WHERE run_id = ? ORDER BY project_id, currency",
+			       -1, &sel, NULL) != SQLITE_OK) {
+		*err = sqlite3_errmsg(R->db);
+		return false;
+	}
+	if (sqlite3_prepare_v2(R->db, "INSERT INTO revenue_totals (run_id, period, project_id, currency, amount) VALUES (?, ?, ?, ?, ?)",
+			       -1, &ins, NULL) != SQLITE_OK) {
+		*err = sqlite3_errmsg(R->db);
+		sqlite3_finalize(sel);
+		return false;
+	}
+	sqlite3_bind_int64(sel, 1, R->run_id);
+	char project[256] = "", cur[8] = "";
+	Dec sum = dec_from_int(0);
+	bool have = false, ok = true;
+	for (;;) {
+		int rc = sqlite3_step(sel);
+		const char *p = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(sel, 0) : NULL;
+		const char *c = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(sel, 1) : NULL;
+		if (have && (rc != SQLITE_ROW || strcmp(p ? p : "", project) != 0 || strcmp(c ? c : "", cur) != 0)) {
+			int minor = money_minor_unit(cur);
+			Dec r;
+			if (dec_round(sum, (Dec){ 1, minor < 0 ? 2 : minor }, ROUND_HALF_UP, &r) != DEC_OK) {
+				*err = "a period total overflowed";
+				ok = false;
+				break;
+			}
+			char buf[DEC_BUFSZ];
+			sqlite3_bind_int64(ins, 1, R->run_id);
+			sqlite3_bind_text(ins, 2, R->period, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 3, project, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 4, cur, -1, SQLITE_STATIC);
+			sqlite3_bind_text(ins, 5, dec_fmt(r, buf), -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(ins) != SQLITE_DONE) {
+				*err = sqlite3_errmsg(R->db);
+				ok = false;
+				break;
+			}
+			sqlite3_reset(ins);
+			have = false;
+		}
+		if (rc != SQLITE_ROW) {
+			if (rc != SQLITE_DONE) {
+				*err = sqlite3_errmsg(R->db);
+				ok = false;
+			}
+			break;
+		}
+		if (!have) {
+			snprintf(project, sizeof project, "%s", p ? p : "");
+			snprintf(cur, sizeof cur, "%s", c ? c : "");
+			sum = dec_from_int(0);
+			have = true;
+		}
+		const char *a = (const char *)sqlite3_column_text(sel, 2);
+		Dec d;
+		if (!a || dec_parse(a, strlen(a), &d) != DEC_OK || dec_add(sum, d, &sum) != DEC_OK) {
+			*err = "a revenue amount is not an exact decimal, or the total overflowed";
+			ok = false;
+			break;
+		}
+	}
+	sqlite3_finalize(sel);
+	sqlite3_finalize(ins);
+	return ok;
+}
+
+/* ---- the summary ------------------------------------------------------- */
+
+static void section(sqlite3 *db, const char *title, const char *sql, long long run_id, const bool *right, Format f, FILE *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, run_id);
+	int n = sqlite3_column_count(st);
+	const char *headers[16];
+	for (int i = 0; i < n && i < 16; i++)
+		headers[i] = sqlite3_column_name(st, i);
+	FTable *t = format_begin(title, n, headers, right);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *cells[16];
+		for (int i = 0; i < n && i < 16; i++) {
+			const char *c = (const char *)sqlite3_column_text(st, i);
+			cells[i] = c ? c : "";
+		}
+		format_row(t, cells);
+	}
+	sqlite3_finalize(st);
+	if (f == FMT_TABLE || f == FMT_MARKDOWN)
+		fputc('\n', out);
+	format_end(t, f, out);
+}
+
+static void summary(Eval *E, RunCtx *R, const RunOptions *o, FILE *out)
+{
+	(void)E;
+	Format f = o->format;
+	if (f == FMT_TABLE || f == FMT_MARKDOWN) {
+		char day[DATE_BUFSZ];
+		fprintf(out, "%sRun %lld: period %s, as of %s%s\n", f == FMT_MARKDOWN ? "## " : "", R->run_id, R->period,
+			date_fmt(o->as_of, day), o->dry_run ? " (dry run: nothing written)" : "");
+		const char *names[] = { "revenue", "billing", "forecast", "transitions", "findings" };
+		for (int i = 0; i < 5; i++) {
+			const TableDef *t = schema_table(names[i]);
+			int ti = table_index(t);
+			fprintf(out, "%s%-12s %lld row%s", f == FMT_MARKDOWN ? "- " : "  ", names[i], R->emitted[ti],
+				R->emitted[ti] == 1 ? "" : "s");
+			if (R->earlier[ti])
+				fprintf(out, " (%lld already %s in an earlier period, not repeated)", R->earlier[ti],
+					i == 0 ? "released" : "billed");
+			fputc('\n', out);
+		}
+	}
+	static const bool money_right[] = { false, false, true };
+	section(R->db, "Revenue by project (lines summed, then rounded once)",
+		"SELECT project_id, currency, amount FROM revenue_totals WHERE run_id = ? ORDER BY project_id, currency",
+		R->run_id, money_right, f, out);
+	static const bool basis_right[] = { false, false, true };
+	section(R->db, "Revenue lines by basis",
+		"SELECT basis, currency, count(*) AS lines FROM revenue WHERE run_id = ? GROUP BY basis, currency ORDER BY basis",
+		R->run_id, basis_right, f, out);
+	static const bool bill_right[] = { false, false, false, true, false, false };
+	section(R->db, "Billing to raise",
+		"SELECT project_id, source_id, bill_on, amount, currency, reason FROM billing WHERE run_id = ? ORDER BY bill_on, project_id, source_id",
+		R->run_id, bill_right, f, out);
+	static const bool fc_right[] = { false, false, false, true, false };
+	section(R->db, "Forecast by fiscal quarter",
+		"SELECT fiscal_quarter, project_id, basis, amount, currency FROM forecast WHERE run_id = ? ORDER BY fiscal_quarter, project_id, basis",
+		R->run_id, fc_right, f, out);
+	section(R->db, "Proposed transitions",
+		"SELECT project_id, from_status, to_status, on_date, reason FROM transitions WHERE run_id = ? ORDER BY project_id",
+		R->run_id, NULL, f, out);
+	section(R->db, "Findings",
+		"SELECT severity, code, project_id, subject, message FROM findings WHERE run_id = ? "
+		"ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, project_id, subject",
+		R->run_id, NULL, f, out);
+}
+
+/* ---- sow run ------------------------------------------------------------ */
+
+static long long count(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
+}
+
+/* One statement with one text parameter; false with *err on failure. */
+static bool run_sql(sqlite3 *db, const char *sql, const char *arg, const char **err)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*err = sqlite3_errmsg(db);
+		return false;
+	}
+	sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		*err = sqlite3_errmsg(db);
+		return false;
+	}
+	return true;
+}
+
+static bool apply_transitions(RunCtx *R, const char **err)
+{
+	static const char *const sql[] = {
+		"UPDATE projects SET status = (SELECT to_status FROM transitions t WHERE t.run_id = ?1 AND t.project_id = projects.id "
+		"ORDER BY t.rowid LIMIT 1) WHERE id IN (SELECT project_id FROM transitions WHERE run_id = ?1)",
+		"INSERT INTO status_history (project_id, status, changed_on) SELECT project_id, to_status, on_date FROM transitions WHERE run_id = ?1",
+	};
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(R->db, sql[i], -1, &st, NULL) != SQLITE_OK) {
+			*err = sqlite3_errmsg(R->db);
+			return false;
+		}
+		sqlite3_bind_int64(st, 1, R->run_id);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			*err = sqlite3_errmsg(R->db);
+			return false;
+		}
+	}
+	return true;
+}
+
+int ledger_run(Program *P, const RunOptions *o, FILE *out)
+{
+	char err[512];
+	const char *why = NULL;
+	sqlite3 *db = store_open(o->db_path, STORE_WRITE, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return 3;
+	}
+	char period[8];
+	int y, m, d;
+	date_to_ymd(o->as_of, &y, &m, &d);
+	snprintf(period, sizeof period, "%04d-%02d", y, m);
+	int rc = 3;
+	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
+		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);
+		sqlite3_close(db);
+		return 3;
+	}
+	if (!o->dry_run) {
+		if (count(db, "SELECT count(*) FROM periods WHERE period = ?", period) > 0) {
+			fprintf(stderr, "sow: error: period %s is closed; its results are the record and are not rewritten\n", period);
+			rc = 1;
+			goto rollback;
+		}
+		if (count(db, "SELECT count(*) FROM runs WHERE period > ?", period) > 0) {
+			fprintf(stderr, "sow: error: a later period than %s already has results; runs go forward in time\n", period);
+			rc = 1;
+			goto rollback;
+		}
+		/* a re-run of an open period replaces its results */
+		static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };
+		for (int i = 0; i < 6; i++) {
+			char sql[160];
+			snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run_id IN (SELECT id FROM runs WHERE period = ?)", wipe[i]);
+			if (!run_sql(db, sql, period, &why))
+				goto dberror;
+		}
+		if (!run_sql(db, "DELETE FROM runs WHERE period = ?", period, &why))
+			goto dberror;
+	}
+	{
+		Eval E;
+		eval_init(&E, P, P->A, db, o->as_of);
+		if (o->max_steps)
+			E.max_steps = o->max_steps;
+		RunCtx R;
+		if (!ledger_begin(&E, &R, db, period, o->as_of, &why)) {
+			eval_free(&E);
+			goto dberror;
+		}
+		bool ok = rules_run_all(&E);
+		if (ok && !totals(&R, &why)) {
+			ledger_end(&R);
+			eval_free(&E);
+			goto dberror;
+		}
+		if (ok && o->apply_transitions && !o->dry_run && !apply_transitions(&R, &why)) {
+			ledger_end(&R);
+			eval_free(&E);
+			goto dberror;
+		}
+		if (ok) {
+			char fin[32];
+			now_text(fin, sizeof fin);
+			sqlite3_stmt *st;
+			if (sqlite3_prepare_v2(db, "UPDATE runs SET finished_at = ?, status = 'ok' WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+				sqlite3_bind_text(st, 1, fin, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(st, 2, R.run_id);
+				sqlite3_step(st);
+				sqlite3_finalize(st);
+			}
+			summary(&E, &R, o, out);
+		}
+		long long errors = 0, warnings = 0;
+		if (ok) {
+			char id[24];
+			snprintf(id, sizeof id, "%lld", R.run_id);
+			errors = count(db, "SELECT count(*) FROM findings WHERE run_id = ? AND severity = 'error'", id);
+			warnings = count(db, "SELECT count(*) FROM findings WHERE run_id = ? AND severity = 'warning'", id);
+		}
+		ledger_end(&R);
+		eval_free(&E);
+		if (!ok) {
+			fprintf(stderr, "sow: run stopped; nothing was written\n");
+			rc = 1;
+			goto rollback;
+		}
+		if (o->dry_run) {
+			exec(db, "ROLLBACK", &why);
+			sqlite3_close(db);
+			return (o->fail_on == 1 && errors > 0) || (o->fail_on == 2 && errors + warnings > 0);
+		}
+		if (!exec(db, "COMMIT", &why))
+			goto dberror;
+		sqlite3_close(db);
+		return (o->fail_on == 1 && errors > 0) || (o->fail_on == 2 && errors + warnings > 0);
+	}
+dberror:
+	fprintf(stderr, "sow: error: %s: %s\n", o->db_path, why ? why : sqlite3_errmsg(db));
+	rc = 3;
+rollback:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+int ledger_close(const char *db_path, const char *period, FILE *out)
+{
+	char err[512];
+	const char *why = NULL;
+	sqlite3 *db = store_open(db_path, STORE_WRITE, err, sizeof err);
+	if (!db) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return 3;
+	}
+	int rc = 1;
+	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
+		fprintf(stderr, "sow: error: %s: %s\n", db_path, why);
+		sqlite3_close(db);
+		return 3;
+	}
+	if (count(db, "SELECT count(*) FROM periods WHERE period = ?", period) > 0) {
+		fprintf(stderr, "sow: error: period %s is already closed\n", period);
+	} else if (count(db, "SELECT count(*) FROM runs WHERE period = ? AND status = 'ok'", period) <= 0) {
+		fprintf(stderr, "sow: error: period %s has no run to close (run: sow run --db %s --period %s RULES)\n",
+			period, db_path, period);
+	} else {
+		char now[32];
+		now_text(now, sizeof now);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, "INSERT INTO periods (period, closed_at) VALUES (?, ?)", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+			int r = sqlite3_step(st);
+			sqlite3_finalize(st);
+			if (r == SQLITE_DONE && exec(db, "COMMIT", &why)) {
+				fprintf(out, "closed %s\n", period);
+				sqlite3_close(db);
+				return 0;
+			}
+		}
+		fprintf(stderr, "sow: error: %s: %s\n", db_path, sqlite3_errmsg(db));
+		rc = 3;
+	}
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* ledger.h: the month-end run, its one transaction, and closing periods. */
+#ifndef SOW_LEDGER_H
+#define SOW_LEDGER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "schema.h"
+#include "format.h"
+
+typedef struct RunOptions {
+	const char *db_path;
+	const char *period;        /* "2026-11", or NULL with as_of */
+	Date as_of;                /* last day of period, or --as-of */
+	bool dry_run;              /* compute, print, write nothing */
+	bool apply_transitions;    /* also update projects.status */
+	int fail_on;               /* 0 never, 1 error findings, 2 warning or error */
+	Format format;
+	long long max_steps;
+	bool progress;             /* stderr is a terminal */
+} RunOptions;
+
+/* A run in progress: where emitted rows go. */
+typedef struct RunCtx {
+	sqlite3 *db;
+	long long run_id;
+	char period[8];            /* "2026-11" */
+	Date period_end;
+	sqlite3_stmt *ins[32];     /* INSERT per output table (by schema index) */
+	long long emitted[32];     /* rows written per table */
+	long long earlier[32];     /* rows skipped: released or billed in an earlier period */
+} RunCtx;
+
+/* Month-end over the loaded, checked program P. Returns the exit status. */
+int ledger_run(Program *P, const RunOptions *o, FILE *out);
+/* sow close: lock a period. Returns the exit status. */
+int ledger_close(const char *db_path, const char *period, FILE *out);
+/* Write one emitted row into output table t (called by rules.c). */
+bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals);
+/* Start a run inside an open transaction on db (also used by sow test). */
+bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err);
+void ledger_end(RunCtx *R);
+
+#endif

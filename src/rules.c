@@ -1,0 +1,683 @@
+/* rules.c: evaluating rules and queries.
+ *
+ * A rule is run as nested loops, one per `for`, written as recursion over
+ * its clauses: `for` scans its source and runs the rest of the clauses once
+ * per row; `where`/`when` stop this row; `let` binds; `emit` writes a row.
+ * Rules run in dependency order (what a rule reads is complete before it
+ * runs), ties broken by name, so results never depend on file order.
+ *
+ * A query collects rows, or groups them (sum, count, min, max, any, all
+ * accumulate per group), then orders and limits the result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtin.h"
+#include "engine.h"
+#include "ledger.h"
+#include "money.h"
+#include "ops.h"
+#include "schema.h"
+
+/* ---- keeping values ----------------------------------------------------- */
+
+Value value_keep(Arena *A, Value v)
+{
+	if ((v.k == V_TEXT || v.k == V_SYM) && v.s)
+		v.s = arena_strndup(A, v.s, strlen(v.s));
+	else if (v.k == V_LIST && v.nitems) {
+		Value *items = arena_alloc(A, (size_t)v.nitems * sizeof *items);
+		for (int i = 0; i < v.nitems; i++)
+			items[i] = value_keep(A, v.items[i]);
+		v.items = items;
+	} else if (v.k == V_ROW && v.row) {
+		Row *r = arena_alloc(A, sizeof *r);
+		*r = *v.row;
+		int n = r->shape->ncols;
+		r->vals = arena_alloc(A, (size_t)(n ? n : 1) * sizeof(Value));
+		for (int i = 0; i < n; i++)
+			r->vals[i] = value_keep(A, v.row->vals[i]);
+		r->table = arena_strndup(A, r->table, strlen(r->table));
+		r->id = arena_strndup(A, r->id, strlen(r->id));
+		v.row = r;
+	}
+	return v;
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+typedef struct {
+	Decl *rule;
+	Node *rest;           /* clauses after the current `for` */
+	const char *var;
+	int depth;            /* nesting of `for`s: 0 is the outermost */
+} ForCtx;
+
+static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth);
+
+static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
+{
+	*saved = E->sow;
+	if (strcmp(row->table, "sows") == 0)
+		E->sow = map_get(&E->P->sows, row->id);
+	return true;
+}
+
+static bool for_row(Eval *E, const Row *row, void *arg)
+{
+	ForCtx *f = arg;
+	EScope s = { f->var, { .k = V_ROW, .row = row }, E->scope };
+	const SowRef *saved_sow;
+	bind_sow(E, row, &saved_sow);
+	E->scope = &s;
+	bool ok = run_clauses(E, f->rule, f->rest, f->depth + 1);
+	E->scope = s.up;
+	E->sow = saved_sow;
+	if (f->depth == 0)
+		arena_reset(E->tmp); /* nothing made for this row is needed any more */
+	return ok;
+}
+
+/* A readable name of what a rule is looking at, for messages. */
+static void subject(const Eval *E, char *buf, size_t n)
+{
+	buf[0] = 0;
+	size_t len = 0;
+	for (const EScope *s = E->scope; s && len < n - 1; s = s->up)
+		if (s->v.k == V_ROW && s->v.row)
+			len += (size_t)snprintf(buf + len, n - len, "%s%s %s", len ? ", " : "", s->v.row->table, s->v.row->id);
+}
+
+static bool emit(Eval *E, Node *c);
+
+static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
+{
+	for (; c; c = c->next) {
+		switch (c->kind) {
+		case N_FOR: {
+			ForCtx f = { rule, c->next, c->s, depth };
+			return source_scan(E, c, c->s, c->next, for_row, &f);
+		}
+		case N_WHERE:
+		case N_WHEN: {
+			Value v;
+			if (!eval_expr(E, E->mod, c->a, &v))
+				return false;
+			if (v.k != V_BOOL)
+				return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
+						 vkind_name(v.k));
+			if (!v.b)
+				return true;
+			break;
+		}
+		case N_LETC: {
+			EScope s = { c->s, { .k = V_UNSET }, E->scope };
+			if (!eval_expr(E, E->mod, c->a, &s.v))
+				return false;
+			E->scope = &s;
+			bool ok = run_clauses(E, rule, c->next, depth);
+			E->scope = s.up;
+			return ok;
+		}
+		case N_EMIT:
+			if (!emit(E, c))
+				return false;
+			break;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+static bool compatible(const Type *want, const Value *v)
+{
+	if (v->k == V_UNSET || want->k == V_ANY || want->k == v->k)
+		return true;
+	if (want->k == V_TEXT && (v->k == V_SYM || v->k == V_PERIOD))
+		return true;
+	if (want->k == V_SYM && v->k == V_TEXT)
+		return true;
+	if (want->k == V_NUM && v->k == V_PERCENT)
+		return true;
+	if ((want->k == V_HOURS || want->k == V_MONEY) && v->k == V_NUM)
+		return true;
+	return false;
+}
+
+/* The unique key of a row, as text. */
+static void key_of(const Rel *r, const Value *vals, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	for (const Node *k = r->unique; k && len < n - 1; k = k->next) {
+		for (int i = 0; i < r->shape->ncols; i++)
+			if (strcmp(r->shape->cols[i], k->s) == 0) {
+				char item[512];
+				value_fmt(&vals[i], item, sizeof item);
+				len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "\x1f" : "", item);
+			}
+	}
+}
+
+static bool emit(Eval *E, Node *c)
+{
+	const Shape *sh = map_get(&E->P->shapes, c->s);
+	Value vals[32];
+	int n = sh->ncols < 32 ? sh->ncols : 32;
+	for (int i = 0; i < n; i++) {
+		vals[i] = (Value){ .k = V_UNSET };
+		for (Node *f = c->a->a; f; f = f->next)
+			if (strcmp(f->s, sh->cols[i]) == 0) {
+				if (!eval_expr(E, E->mod, f->a, &vals[i]))
+					return false;
+				if (!compatible(&sh->types[i], &vals[i]))
+					return eval_fail(E, f->a, "%s.%s is %s, got %s", c->s, f->s, vkind_name(sh->types[i].k),
+							 vkind_name(vals[i].k));
+			}
+	}
+	const TableDef *t = schema_table(c->s);
+	if (t)
+		return ledger_emit(E, c, t, vals);
+	Rel *r = engine_rel(E, c->s);
+	char key[1024], what[512];
+	subject(E, what, sizeof what);
+	if (r->unique) {
+		key_of(r, vals, key, sizeof key);
+		size_t at = (size_t)map_get(&r->keys, key);
+		if (at) {
+			const Row *first = &r->rows[at - 1];
+			return eval_fail(E, c, "%s already has a row with key %s: emitted by %s (for %s) and again by %s (for %s)",
+					 c->s, key, first->table, first->id, E->rule, what);
+		}
+	}
+	Row *row = NULL;
+	{
+		/* rel_add lives in source.c; relations grow here */
+		if (r->n == r->cap) {
+			size_t cap = r->cap ? r->cap * 2 : 16;
+			Row *nr = arena_alloc(E->P->A, cap * sizeof *nr);
+			if (r->n)
+				memcpy(nr, r->rows, r->n * sizeof *nr);
+			r->rows = nr;
+			r->cap = cap;
+		}
+		row = &r->rows[r->n++];
+	}
+	row->shape = sh;
+	row->vals = arena_alloc(E->P->A, (size_t)(n ? n : 1) * sizeof(Value));
+	for (int i = 0; i < n; i++)
+		row->vals[i] = value_keep(E->P->A, vals[i]);
+	row->table = E->rule;
+	row->id = arena_strndup(E->P->A, what, strlen(what));
+	if (r->unique)
+		map_put(&r->keys, arena_strndup(E->P->A, key, strlen(key)), (void *)r->n);
+	return true;
+}
+
+/* ---- rule order ----------------------------------------------------------- */
+
+typedef struct {
+	Decl **rules;
+	int n;
+	Map index;            /* rule name -> position + 1 */
+	Map emitters;         /* relation -> first rule (for reads) */
+	int *deps;            /* deps[i * n + j]: rule i reads what rule j emits */
+	int cur;
+} Order;
+
+static void note_read(const char *rel, void *arg)
+{
+	Order *o = arg;
+	for (int j = 0; j < o->n; j++)
+		for (Node *c = o->rules[j]->node->a; c; c = c->next)
+			if (c->kind == N_EMIT && strcmp(c->s, rel) == 0)
+				o->deps[o->cur * o->n + j] = 1;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp((*(Decl *const *)a)->name, (*(Decl *const *)b)->name);
+}
+
+bool rules_run_all(Eval *E)
+{
+	Order o = { 0 };
+	for (size_t i = 0; i < E->P->decls.cap; i++) {
+		Decl *d = E->P->decls.keys[i] ? E->P->decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			o.n++;
+	}
+	if (o.n == 0)
+		return true;
+	o.rules = calloc((size_t)o.n, sizeof *o.rules);
+	o.deps = calloc((size_t)o.n * (size_t)o.n, sizeof *o.deps);
+	int *done = calloc((size_t)o.n, sizeof *done);
+	if (!o.rules || !o.deps || !done)
+		abort();
+	int k = 0;
+	for (size_t i = 0; i < E->P->decls.cap; i++) {
+		Decl *d = E->P->decls.keys[i] ? E->P->decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			o.rules[k++] = d;
+	}
+	qsort(o.rules, (size_t)o.n, sizeof *o.rules, by_name);
+	for (o.cur = 0; o.cur < o.n; o.cur++)
+		program_reads(E->P, o.rules[o.cur]->node->a, note_read, &o);
+	bool ok = true;
+	/* Repeatedly run the first rule (by name) whose inputs are complete.
+	 * The checker has refused cycles, so each pass finds one. */
+	for (int ran = 0; ran < o.n && ok; ran++) {
+		int pick = -1;
+		for (int i = 0; i < o.n && pick < 0; i++) {
+			if (done[i])
+				continue;
+			bool ready = true;
+			for (int j = 0; j < o.n && ready; j++)
+				if (j != i && o.deps[i * o.n + j] && !done[j])
+					ready = false;
+			if (ready)
+				pick = i;
+		}
+		if (pick < 0)
+			break;
+		done[pick] = 1;
+		Decl *r = o.rules[pick];
+		char name[512];
+		int line, col;
+		diag_linecol(r->mod->src, r->node->loc.beg, &line, &col);
+		snprintf(name, sizeof name, "%s:%d %s", r->mod->src->path, line, r->name);
+		E->rule = arena_strndup(E->P->A, name, strlen(name));
+		E->mod = r->mod;
+		E->sow = NULL;
+		ok = run_clauses(E, r, r->node->a, 0);
+		if (!ok)
+			diag_at(E->D, r->mod->src, r->node->loc, DIAG_NOTE, "while evaluating rule %s", r->name);
+		arena_reset(E->tmp);
+	}
+	free(o.rules);
+	free(o.deps);
+	free(done);
+	return ok;
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+typedef struct Acc {
+	Value v;              /* sum, min, max */
+	long long count;
+	bool b;               /* any, all */
+	bool seen;
+} Acc;
+
+typedef struct Group {
+	EScope *scope;        /* a copy of the first row's bindings */
+	Acc *acc;             /* one per aggregate call */
+	struct Group *next;
+} Group;
+
+typedef struct {
+	Node *q;
+	const Shape *shape;
+	Rel *out;
+	Value **keys;         /* order-by keys per result row */
+	size_t nkeys;
+	bool grouped;
+	int naggs;
+	Node **aggs;          /* aggregate calls, by ordinal */
+	Map groups;           /* group key -> Group* */
+	Group *first, *last;
+	Arena *A;             /* groups, copies */
+} QCtx;
+
+static bool is_aggregate(const Node *e)
+{
+	if (e->kind != N_CALL)
+		return false;
+	int id = builtin_find(e->s);
+	return id >= 0 && (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next));
+}
+
+static void find_aggs(QCtx *Q, Node *e)
+{
+	if (!e || e->kind == N_SELECTQ)
+		return;
+	if (is_aggregate(e)) {
+		Node **n = arena_alloc(Q->A, (size_t)(Q->naggs + 1) * sizeof *n);
+		if (Q->naggs)
+			memcpy(n, Q->aggs, (size_t)Q->naggs * sizeof *n);
+		n[Q->naggs++] = e;
+		Q->aggs = n;
+		e->idx = Q->naggs;
+		return;
+	}
+	for (Node *a = (e->kind == N_CALL || e->kind == N_LIST) ? e->a : NULL; a; a = a->next)
+		find_aggs(Q, a->kind == N_ARG ? a->a : a);
+	if (e->kind != N_CALL && e->kind != N_LIST) {
+		find_aggs(Q, e->a);
+		find_aggs(Q, e->b);
+		find_aggs(Q, e->c);
+	}
+	if (e->kind == N_IN)
+		for (Node *x = e->b; x; x = x->next)
+			find_aggs(Q, x);
+}
+
+static bool accumulate(Eval *E, QCtx *Q, Group *g)
+{
+	for (int i = 0; i < Q->naggs; i++) {
+		Node *call = Q->aggs[i];
+		Acc *a = &g->acc[i];
+		int id = builtin_find(call->s);
+		if (id == B_COUNT && !call->a) {
+			a->count++;
+			continue;
+		}
+		Value v;
+		if (!eval_expr(E, E->mod, call->a->a, &v))
+			return false;
+		if (id == B_COUNT) {
+			a->count += v.k != V_UNSET;
+			continue;
+		}
+		if (v.k == V_UNSET)
+			return eval_fail(E, call->a->a, "%s() of an unset value; filter with 'where ... is set' or use coalesce()", call->s);
+		if (id == B_ANY || id == B_ALL) {
+			if (v.k != V_BOOL)
+				return eval_fail(E, call->a->a, "%s() needs true or false", call->s);
+			if (!a->seen)
+				a->b = id == B_ALL;
+			a->b = id == B_ANY ? (a->b || v.b) : (a->b && v.b);
+			a->seen = true;
+			continue;
+		}
+		if (!a->seen) {
+			a->v = value_keep(Q->A, v);
+			a->seen = true;
+			continue;
+		}
+		Node op = { .kind = N_BIN, .op = id == B_SUM ? OP_ADD : OP_LT, .loc = call->loc };
+		Value r;
+		if (id == B_SUM) {
+			if (!eval_binop(E, &op, &a->v, &v, &r))
+				return false;
+			a->v = value_keep(Q->A, r);
+		} else {
+			if (!eval_binop(E, &op, id == B_MIN ? &v : &a->v, id == B_MIN ? &a->v : &v, &r))
+				return false;
+			if (r.b)
+				a->v = value_keep(Q->A, v);
+		}
+	}
+	return true;
+}
+
+bool rules_aggregate_value(Eval *E, const Node *e, Value *out)
+{
+	if (!E->group || e->idx <= 0)
+		return eval_fail(E, e, "%s() sums up a group: use it in the select of a query", e->s);
+	const Acc *a = &E->group->acc[e->idx - 1];
+	int id = builtin_find(e->s);
+	if (id == B_COUNT)
+		*out = (Value){ .k = V_NUM, .d = dec_from_int(a->count) };
+	else if (id == B_ANY || id == B_ALL)
+		*out = (Value){ .k = V_BOOL, .b = a->seen ? a->b : id == B_ALL };
+	else
+		*out = a->seen ? a->v : (Value){ .k = V_UNSET };
+	return true;
+}
+
+static EScope *copy_scope(Arena *A, const EScope *s)
+{
+	if (!s)
+		return NULL;
+	EScope *c = arena_alloc(A, sizeof *c);
+	c->name = s->name;
+	c->v = value_keep(A, s->v);
+	c->up = copy_scope(A, s->up);
+	return c;
+}
+
+/* Evaluate select items (and order keys) in the current scope into a row. */
+static bool produce(Eval *E, QCtx *Q)
+{
+	Rel *r = Q->out;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		Row *nr = arena_alloc(Q->A, cap * sizeof *nr);
+		Value **nk = arena_alloc(Q->A, cap * sizeof *nk);
+		if (r->n) {
+			memcpy(nr, r->rows, r->n * sizeof *nr);
+			memcpy(nk, Q->keys, r->n * sizeof *nk);
+		}
+		r->rows = nr;
+		Q->keys = nk;
+		r->cap = cap;
+	}
+	Row *row = &r->rows[r->n];
+	row->shape = Q->shape;
+	int n = Q->shape->ncols;
+	row->vals = arena_alloc(Q->A, (size_t)(n ? n : 1) * sizeof(Value));
+	row->table = "query";
+	row->id = "";
+	if (Q->q->d) {
+		int i = 0;
+		for (Node *it = Q->q->d; it; it = it->next, i++) {
+			Value v;
+			if (!eval_expr(E, E->mod, it->a, &v))
+				return false;
+			row->vals[i] = value_keep(Q->A, v);
+		}
+	} else {
+		/* no select: the source row itself */
+		const EScope *s = E->scope;
+		while (s && s->v.k != V_ROW)
+			s = s->up;
+		if (!s)
+			return eval_fail(E, Q->q, "nothing to select");
+		Value kept = value_keep(Q->A, s->v);
+		*row = *kept.row;
+	}
+	/* order keys see the selected names too */
+	int nord = 0;
+	for (Node *o = Q->q->e; o; o = o->next)
+		nord++;
+	if (nord) {
+		EScope *named = NULL;
+		EScope *cells = arena_alloc(Q->A, (size_t)(n ? n : 1) * sizeof *cells);
+		for (int i = 0; i < n; i++) {
+			cells[i] = (EScope){ Q->shape->cols[i], row->vals[i], named ? named : E->scope };
+			named = &cells[i];
+		}
+		EScope *saved = E->scope;
+		if (named)
+			E->scope = named;
+		Value *keys = arena_alloc(Q->A, (size_t)nord * sizeof *keys);
+		int i = 0;
+		for (Node *o = Q->q->e; o; o = o->next, i++) {
+			Value v;
+			if (!eval_expr(E, E->mod, o->a, &v)) {
+				E->scope = saved;
+				return false;
+			}
+			keys[i] = value_keep(Q->A, v);
+		}
+		E->scope = saved;
+		Q->keys[r->n] = keys;
+	}
+	r->n++;
+	return true;
+}
+
+static bool group_row(Eval *E, QCtx *Q)
+{
+	char key[2048];
+	size_t len = 0;
+	key[0] = 0;
+	for (Node *g = Q->q->c; g; g = g->next) {
+		Value v;
+		if (!eval_expr(E, E->mod, g, &v))
+			return false;
+		char item[512];
+		value_fmt(&v, item, sizeof item);
+		len += (size_t)snprintf(key + len, sizeof key - len, "%s%s", len ? "\x1f" : "", item);
+	}
+	Group *g = map_get(&Q->groups, key);
+	if (!g) {
+		g = arena_alloc(Q->A, sizeof *g);
+		g->scope = copy_scope(Q->A, E->scope);
+		g->acc = arena_alloc(Q->A, (size_t)(Q->naggs ? Q->naggs : 1) * sizeof *g->acc);
+		map_put(&Q->groups, arena_strndup(Q->A, key, len), g);
+		if (Q->last)
+			Q->last->next = g;
+		else
+			Q->first = g;
+		Q->last = g;
+	}
+	return accumulate(E, Q, g);
+}
+
+typedef struct {
+	QCtx *Q;
+	Node *item;           /* from item being scanned */
+} FromCtx;
+
+static bool from_items(Eval *E, QCtx *Q, Node *item);
+
+static bool from_row(Eval *E, const Row *row, void *arg)
+{
+	FromCtx *f = arg;
+	const char *var = f->item->s ? f->item->s : f->item->a->kind == N_NAME ? f->item->a->s : "_";
+	EScope s = { var, { .k = V_ROW, .row = row }, E->scope };
+	E->scope = &s;
+	/* a single source's columns are names too */
+	EScope cols[32];
+	bool single = f->Q->q->a == f->item && !f->item->next;
+	if (single)
+		for (int i = 0; i < row->shape->ncols && i < 32; i++) {
+			cols[i] = (EScope){ row->shape->cols[i], row->vals[i], E->scope };
+			E->scope = &cols[i];
+		}
+	bool ok = from_items(E, f->Q, f->item->next);
+	E->scope = s.up;
+	return ok;
+}
+
+static bool from_items(Eval *E, QCtx *Q, Node *item)
+{
+	if (item) {
+		FromCtx f = { Q, item };
+		const char *var = item->s ? item->s : item->a->kind == N_NAME ? item->a->s : "_";
+		return source_scan(E, item, var, Q->q->b, from_row, &f);
+	}
+	if (Q->q->b) {
+		Value v;
+		if (!eval_expr(E, E->mod, Q->q->b, &v))
+			return false;
+		if (v.k != V_BOOL)
+			return eval_fail(E, Q->q->b, "where must be true or false, got %s", vkind_name(v.k));
+		if (!v.b)
+			return true;
+	}
+	return Q->grouped ? group_row(E, Q) : produce(E, Q);
+}
+
+static int cmp_rows(const QCtx *Q, size_t i, size_t j)
+{
+	int k = 0;
+	for (Node *o = Q->q->e; o; o = o->next, k++) {
+		const Value *x = &Q->keys[i][k], *y = &Q->keys[j][k];
+		int c;
+		if (x->k == V_UNSET || y->k == V_UNSET)
+			c = (x->k != V_UNSET) - (y->k != V_UNSET); /* unset first */
+		else if (x->k == V_TEXT || x->k == V_SYM)
+			c = strcmp(x->s, y->s);
+		else if (x->k == V_DATE)
+			c = (x->date > y->date) - (x->date < y->date);
+		else if (x->k == V_BOOL)
+			c = (int)x->b - (int)y->b;
+		else if (x->k == V_PERIOD)
+			c = x->year != y->year ? (x->year > y->year) - (x->year < y->year) : (x->idx > y->idx) - (x->idx < y->idx);
+		else
+			c = dec_cmp(x->d, y->d);
+		if (c)
+			return o->op ? -c : c;
+	}
+	return (i > j) - (i < j);
+}
+
+/* Stable merge sort of row numbers by the order-by keys. */
+static void sort_rows(const QCtx *Q, size_t *a, size_t *tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t h = n / 2;
+	sort_rows(Q, a, tmp, h);
+	sort_rows(Q, a + h, tmp, n - h);
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = cmp_rows(Q, a[i], a[j]) <= 0 ? a[i++] : a[j++];
+	while (i < h)
+		tmp[k++] = a[i++];
+	while (j < n)
+		tmp[k++] = a[j++];
+	memcpy(a, tmp, n * sizeof *a);
+}
+
+bool rules_query(Eval *E, Node *q, Rel **out)
+{
+	QCtx Q = { .q = q, .shape = q->aux, .A = E->P->A };
+	Q.out = arena_alloc(Q.A, sizeof *Q.out);
+	Q.out->name = "query";
+	Q.out->shape = Q.shape;
+	for (Node *it = q->d; it; it = it->next)
+		find_aggs(&Q, it->a);
+	Q.grouped = q->c || Q.naggs;
+	Group *saved_group = E->group;
+	E->group = NULL;
+	bool ok = from_items(E, &Q, q->a);
+	if (ok && Q.grouped) {
+		if (!Q.first && !q->c) {
+			/* an aggregate over no rows still gives one row (count() = 0) */
+			Q.first = arena_alloc(Q.A, sizeof *Q.first);
+			Q.first->scope = E->scope;
+			Q.first->acc = arena_alloc(Q.A, (size_t)(Q.naggs ? Q.naggs : 1) * sizeof *Q.first->acc);
+		}
+		EScope *saved = E->scope;
+		for (Group *g = Q.first; g && ok; g = g->next) {
+			E->scope = g->scope;
+			E->group = g;
+			ok = produce(E, &Q);
+		}
+		E->scope = saved;
+	}
+	E->group = saved_group;
+	map_free(&Q.groups);
+	if (!ok)
+		return false;
+	if (q->e && Q.out->n > 1) {
+		size_t *order = malloc(2 * Q.out->n * sizeof *order);
+		Row *sorted = arena_alloc(Q.A, Q.out->n * sizeof *sorted);
+		if (!order)
+			abort();
+		for (size_t i = 0; i < Q.out->n; i++)
+			order[i] = i;
+		sort_rows(&Q, order, order + Q.out->n, Q.out->n);
+		for (size_t i = 0; i < Q.out->n; i++)
+			sorted[i] = Q.out->rows[order[i]];
+		Q.out->rows = sorted;
+		free(order);
+	}
+	if (q->f) {
+		Value lim;
+		long long n;
+		if (!eval_expr(E, E->mod, q->f, &lim))
+			return false;
+		if (lim.k != V_NUM || !dec_to_ll(lim.d, &n) || n < 0)
+			return eval_fail(E, q->f, "limit must be a whole number, zero or more");
+		if ((size_t)n < Q.out->n)
+			Q.out->n = (size_t)n;
+	}
+	*out = Q.out;
+	return true;
+}

@@ -1,0 +1,558 @@
+/* source.c: where rows come from — database tables (streamed, with filters
+ * pushed into SQL), SOW terms, relations rules emit into, and queries.
+ *
+ * A database row is read into Values that point into SQLite's own buffers:
+ * they live while the statement stays on that row, which is exactly while
+ * the rule runs for it. Values are checked as they are read: a date that is
+ * not a date or "12,50" as hours is an error naming table, row and column. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "money.h"
+#include "schema.h"
+
+#define MAX_PARAMS 16
+
+typedef struct Plan {
+	const TableDef *table;
+	sqlite3_stmt *pushed;      /* SELECT ... WHERE pushed filters, or NULL */
+	sqlite3_stmt *plain;       /* SELECT ... (no filters), made when needed */
+	Node *params[MAX_PARAMS];  /* expressions bound to the ?s of pushed */
+	int nparams;
+} Plan;
+
+/* ---- relations in memory ---------------------------------------------- */
+
+static Rel *new_rel(Eval *E, const char *name, const Shape *shape)
+{
+	Rel *r = arena_alloc(E->P->A, sizeof *r);
+	r->name = name;
+	r->shape = shape;
+	map_put(&E->rels, name, r);
+	return r;
+}
+
+static Row *rel_add(Eval *E, Rel *r)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		Row *nr = arena_alloc(E->P->A, cap * sizeof *nr);
+		if (r->n)
+			memcpy(nr, r->rows, r->n * sizeof *nr);
+		r->rows = nr;
+		r->cap = cap;
+	}
+	Row *row = &r->rows[r->n++];
+	row->shape = r->shape;
+	row->vals = arena_alloc(E->P->A, (size_t)(r->shape->ncols ? r->shape->ncols : 1) * sizeof(Value));
+	return row;
+}
+
+static Value text(const char *s) { return s ? (Value){ .k = V_TEXT, .s = s } : (Value){ .k = V_UNSET }; }
+
+static Value money_of(const char *amount, const char *cur)
+{
+	Value v = { .k = V_MONEY };
+	dec_parse(amount, strlen(amount), &v.d); /* checked by the checker */
+	memcpy(v.cur, cur ? cur : "???", 3);
+	return v;
+}
+
+/* The SOW terms as relations: sows, sow_rates, sow_milestones, sow_trainings. */
+static void build_sow_rels(Eval *E)
+{
+	const Shape *sh[4];
+	static const char *const names[] = { "sows", "sow_rates", "sow_milestones", "sow_trainings" };
+	Rel *rels[4];
+	for (int i = 0; i < 4; i++) {
+		sh[i] = map_get(&E->P->shapes, names[i]);
+		rels[i] = new_rel(E, names[i], sh[i]);
+	}
+	/* In file order, so results never depend on hash order. */
+	for (int m = 0; m < E->P->nmods; m++)
+		for (Node *it = E->P->mods[m]->items; it; it = it->next) {
+			if (it->kind != N_SOW)
+				continue;
+			const char *cur = NULL, *cal = NULL, *customer = NULL, *billing = NULL;
+			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET };
+			for (Node *c = it->a; c; c = c->next)
+				switch (c->kind) {
+				case N_CURRENCY: cur = c->s; break;
+				case N_SOWCAL: cal = c->s; break;
+				case N_CUSTOMER: customer = c->s; break;
+				case N_BILLING: billing = c->s; break;
+				case N_ACCEPTANCE: dec_parse(c->s, strlen(c->s), &days.d); break;
+				case N_AUTHORIZED: auth.k = V_HOURS; dec_parse(c->s, strlen(c->s), &auth.d); break;
+				default: break;
+				}
+			Row *r = rel_add(E, rels[0]);
+			r->table = "sows";
+			r->id = it->s;
+			Value v[] = { text(it->s), text(it->s2), text(customer), text(cur), text(cal ? cal : NULL),
+				      billing ? (Value){ .k = V_SYM, .s = billing } : (Value){ .k = V_UNSET }, days, auth };
+			memcpy(r->vals, v, sizeof v);
+			for (Node *c = it->a; c; c = c->next) {
+				int k = c->kind == N_RATE ? 1 : c->kind == N_MILESTONE ? 2 : c->kind == N_TRAINING ? 3 : 0;
+				if (!k)
+					continue;
+				Row *t = rel_add(E, rels[k]);
+				t->table = names[k];
+				t->id = c->s;
+				t->vals[0] = text(it->s);
+				t->vals[1] = text(it->s2);
+				if (k == 1) {
+					t->vals[2] = text(c->s);
+					t->vals[3] = money_of(c->s2, cur);
+				} else {
+					t->vals[2] = text(c->s);
+					t->vals[3] = text(c->s2);
+					t->vals[4] = money_of(c->a->s, cur);
+				}
+			}
+		}
+}
+
+Rel *engine_rel(Eval *E, const char *name)
+{
+	Rel *r = map_get(&E->rels, name);
+	if (r)
+		return r;
+	if (strncmp(name, "sow", 3) == 0 && map_get(&E->P->shapes, name) && !schema_table(name)) {
+		const Shape *s = map_get(&E->P->shapes, name);
+		if (s->source == 2) {
+			build_sow_rels(E);
+			return map_get(&E->rels, name);
+		}
+	}
+	Decl *d = map_get(&E->P->decls, name);
+	if (d && d->kind == D_RELATION) {
+		r = new_rel(E, name, map_get(&E->P->shapes, name));
+		r->unique = d->node->b;
+		return r;
+	}
+	return NULL;
+}
+
+void engine_free(Eval *E)
+{
+	for (size_t i = 0; i < E->plans.cap; i++)
+		if (E->plans.keys[i]) {
+			Plan *p = E->plans.vals[i];
+			sqlite3_finalize(p->pushed);
+			sqlite3_finalize(p->plain);
+			free(p);
+		}
+	ptrmap_free(&E->plans);
+	for (size_t i = 0; i < E->rels.cap; i++)
+		if (E->rels.keys[i])
+			map_free(&((Rel *)E->rels.vals[i])->keys);
+	map_free(&E->rels);
+	map_free(&E->warned);
+	map_free(&E->closed);
+}
+
+/* ---- database rows ------------------------------------------------------ */
+
+static bool bad_value(Eval *E, Node *at, const TableDef *t, const char *id, const char *col, const char *text,
+		      const char *why)
+{
+	return eval_fail(E, at, "%s row %s: column %s: '%s' %s", t->name, id, col, text ? text : "NULL", why);
+}
+
+/* Column i of the statement's current row (column 0 is the rowid). */
+static bool read_value(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, int i, const char *id, Value *v)
+{
+	const ColumnDef *col = &t->cols[i];
+	int type = sqlite3_column_type(st, i + 1);
+	*v = (Value){ .k = V_UNSET };
+	if (type == SQLITE_NULL)
+		return true;
+	const char *s = (const char *)sqlite3_column_text(st, i + 1);
+	size_t n = (size_t)sqlite3_column_bytes(st, i + 1);
+	switch (col->type) {
+	case COL_TEXT:
+		*v = (Value){ .k = V_TEXT, .s = s };
+		return true;
+	case COL_DATE:
+		v->k = V_DATE;
+		return date_parse(s, n, &v->date) || bad_value(E, at, t, id, col->name, s, "is not a date (YYYY-MM-DD)");
+	case COL_PERIOD: {
+		char d[11];
+		v->k = V_PERIOD;
+		v->pk = PER_MONTH;
+		if (n == 7 && s[4] == '-') {
+			snprintf(d, sizeof d, "%.7s-01", s);
+			Date x;
+			if (date_parse(d, 10, &x)) {
+				v->year = atoi(s);
+				v->idx = atoi(s + 5);
+				return true;
+			}
+		}
+		return bad_value(E, at, t, id, col->name, s, "is not a month (YYYY-MM)");
+	}
+	case COL_BOOL:
+		v->k = V_BOOL;
+		if (type == SQLITE_INTEGER && (sqlite3_column_int64(st, i + 1) == 0 || sqlite3_column_int64(st, i + 1) == 1)) {
+			v->b = sqlite3_column_int64(st, i + 1) == 1;
+			return true;
+		}
+		if (n == 1 && (s[0] == '0' || s[0] == '1')) {
+			v->b = s[0] == '1';
+			return true;
+		}
+		return bad_value(E, at, t, id, col->name, s, "is not 1 or 0");
+	case COL_INT: case COL_DECIMAL: case COL_HOURS: case COL_MONEY: {
+		v->k = col->type == COL_HOURS ? V_HOURS : col->type == COL_MONEY ? V_MONEY : V_NUM;
+		if (type == SQLITE_INTEGER) {
+			v->d = dec_from_int(sqlite3_column_int64(st, i + 1));
+			return true;
+		}
+		if (type == SQLITE_FLOAT) {
+			/* A binary float in the data: take its shortest decimal form,
+			 * and say so once per column. */
+			char buf[40];
+			double x = sqlite3_column_double(st, i + 1);
+			for (int p = 1; p <= 17; p++) {
+				snprintf(buf, sizeof buf, "%.*g", p, x);
+				if (strtod(buf, NULL) == x)
+					break;
+			}
+			if (strchr(buf, 'e') || strchr(buf, 'n') || strchr(buf, 'i') || dec_parse(buf, strlen(buf), &v->d) != DEC_OK)
+				return bad_value(E, at, t, id, col->name, buf, "is a floating-point value that is not a plain decimal");
+			char key[128];
+			snprintf(key, sizeof key, "%s.%s", t->name, col->name);
+			if (!map_get(&E->warned, key)) {
+				map_put(&E->warned, arena_strndup(E->P->A, key, strlen(key)), (void *)1);
+				diag_at(E->D, E->mod->src, at->loc, DIAG_WARNING,
+					"%s row %s: column %s holds a binary floating-point value (%s); store amounts as text",
+					t->name, id, col->name, buf);
+			}
+			return true;
+		}
+		DecStatus st2 = dec_parse(s, n, &v->d);
+		if (st2 != DEC_OK)
+			return bad_value(E, at, t, id, col->name, s, st2 == DEC_SYNTAX ? "is not a decimal number" : "is out of range");
+		if (col->type == COL_INT && v->d.scale)
+			return bad_value(E, at, t, id, col->name, s, "is not a whole number");
+		return true;
+	}
+	}
+	return true;
+}
+
+/* Read the current row of st (rowid, then every column of t). */
+static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, const Shape *shape, Row *row, char *idbuf)
+{
+	int idcol = t->id ? schema_column(t, t->id) : -1;
+	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
+	if (!id) {
+		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
+		id = idbuf;
+	}
+	row->shape = shape;
+	row->table = t->name;
+	row->id = id;
+	for (int i = 0; i < t->ncols; i++)
+		if (!read_value(E, at, st, t, i, id, &row->vals[i]))
+			return false;
+	int cur = schema_column(t, "currency");
+	for (int i = 0; i < t->ncols; i++)
+		if (row->vals[i].k == V_MONEY) {
+			const char *c = cur >= 0 && row->vals[cur].k == V_TEXT ? row->vals[cur].s : NULL;
+			if (!c || !money_is_currency(c))
+				return bad_value(E, at, t, id, "currency", c, "is not a currency code this row's amount can be in");
+			memcpy(row->vals[i].cur, c, 3);
+		}
+	return true;
+}
+
+static size_t select_list(char *sql, size_t size, const TableDef *t)
+{
+	size_t n = (size_t)snprintf(sql, size, "SELECT rowid");
+	for (int i = 0; i < t->ncols; i++)
+		n += (size_t)snprintf(sql + n, size - n, ", \"%s\"", t->cols[i].name);
+	return n + (size_t)snprintf(sql + n, size - n, " FROM \"%s\"", t->name);
+}
+
+/* ---- pushdown --------------------------------------------------------- */
+
+static bool in_scope(const Eval *E, const char *name)
+{
+	for (const EScope *s = E->scope; s; s = s->up)
+		if (strcmp(s->name, name) == 0)
+			return true;
+	return false;
+}
+
+/* Does e depend only on what is known before the scan starts? */
+static bool fixed(const Eval *E, const Node *e, const char *var)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case N_NAME:
+		if (strcmp(e->s, var) == 0)
+			return false;
+		if (in_scope(E, e->s) || strcmp(e->s, "as_of") == 0 || map_get(&E->P->enum_member, e->s))
+			return true;
+		{
+			Decl *d = program_lookup(E->P, E->mod, e->s);
+			return d && d->kind == D_CONST;
+		}
+	case N_SELECTQ: case N_RECORD: case N_INDEX:
+		return false;
+	case N_CALL:
+		for (const Node *a = e->a; a; a = a->next)
+			if (!fixed(E, a->a, var))
+				return false;
+		return true;
+	case N_MEMBER:
+		return fixed(E, e->a, var);
+	default:
+		return fixed(E, e->a, var) && fixed(E, e->b, var) && fixed(E, e->c, var) &&
+		       (e->kind != N_LIST || !e->a || fixed(E, e->a->next, var));
+	}
+}
+
+/* var.col of a pushable column type, else -1. */
+static int column_of(const Node *e, const char *var, const TableDef *t)
+{
+	if (e->kind != N_MEMBER || e->a->kind != N_NAME || strcmp(e->a->s, var) != 0)
+		return -1;
+	int c = schema_column(t, e->s);
+	if (c < 0)
+		return -1;
+	ColType ty = t->cols[c].type;
+	/* text, dates (ISO text orders as dates) and integers compare in SQL
+	 * exactly as here; decimals stored as text do not, so they stay in C. */
+	return ty == COL_TEXT || ty == COL_DATE || ty == COL_INT || ty == COL_BOOL || ty == COL_PERIOD ? c : -1;
+}
+
+static void push(Eval *E, Plan *p, const Node *e, const char *var, char *sql, size_t *n, size_t size)
+{
+	static const char *const ops[] = { [OP_EQ - OP_EQ] = "=", [OP_NE - OP_EQ] = "!=", [OP_LT - OP_EQ] = "<",
+		[OP_LE - OP_EQ] = "<=", [OP_GT - OP_EQ] = ">", [OP_GE - OP_EQ] = ">=" };
+	static const char *const flipped[] = { "=", "!=", ">", ">=", "<", "<=" };
+	if (e->kind == N_BIN && e->op == OP_AND) {
+		push(E, p, e->a, var, sql, n, size);
+		push(E, p, e->b, var, sql, n, size);
+		return;
+	}
+	const char *where = p->nparams || strstr(sql, " WHERE ") ? " AND " : " WHERE ";
+	if (e->kind == N_ISSET) {
+		int c = column_of(e->a, var, p->table);
+		if (c >= 0)
+			*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" IS %sNULL", where, p->table->cols[c].name,
+					       e->op ? "" : "NOT ");
+		return;
+	}
+	if (e->kind != N_BIN || e->op < OP_EQ || e->op > OP_GE || p->nparams == MAX_PARAMS)
+		return;
+	int c = column_of(e->a, var, p->table);
+	const Node *other = e->b;
+	const char *op = ops[e->op - OP_EQ];
+	if (c < 0) {
+		c = column_of(e->b, var, p->table);
+		other = e->a;
+		op = flipped[e->op - OP_EQ];
+	}
+	if (c < 0 || !fixed(E, other, var))
+		return;
+	*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" %s ?", where, p->table->cols[c].name, op);
+	p->params[p->nparams++] = (Node *)other;
+}
+
+static Plan *plan_for(Eval *E, Node *clause, const char *var, Node *filters, const TableDef *t)
+{
+	Plan *p = ptrmap_get(&E->plans, clause);
+	if (p)
+		return p;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	p->table = t;
+	char sql[8192];
+	size_t n = select_list(sql, sizeof sql, t);
+	/* A rule's filters up to its next `for`, or a query's where. */
+	if (clause->kind == N_FOR) {
+		for (Node *f = filters; f && f->kind != N_FOR; f = f->next)
+			if (f->kind == N_WHERE || f->kind == N_WHEN)
+				push(E, p, f->a, var, sql, &n, sizeof sql);
+	} else if (filters) {
+		push(E, p, filters, var, sql, &n, sizeof sql);
+	}
+	if (n < sizeof sql - 1 && sqlite3_prepare_v2(E->db, sql, -1, &p->pushed, NULL) != SQLITE_OK) {
+		sqlite3_finalize(p->pushed);
+		p->pushed = NULL;
+	}
+	/* The plan is keyed by the clause node, which lives as long as E. */
+	ptrmap_put(&E->plans, clause, p);
+	return p;
+}
+
+/* Bind the pushed parameters; false when one cannot be bound exactly (an
+ * unset or a decimal value): then the scan runs unfiltered and C decides. */
+static bool bind_params(Eval *E, Plan *p, bool *ok)
+{
+	*ok = true;
+	sqlite3_reset(p->pushed);
+	for (int i = 0; i < p->nparams; i++) {
+		Value v;
+		if (!eval_expr(E, E->mod, p->params[i], &v)) {
+			*ok = false;
+			return false;
+		}
+		char buf[64];
+		long long k;
+		switch (v.k) {
+		case V_TEXT: case V_SYM: sqlite3_bind_text(p->pushed, i + 1, v.s, -1, SQLITE_TRANSIENT); break;
+		case V_DATE: sqlite3_bind_text(p->pushed, i + 1, date_fmt(v.date, buf), 10, SQLITE_TRANSIENT); break;
+		case V_BOOL: sqlite3_bind_int(p->pushed, i + 1, v.b); break;
+		case V_PERIOD:
+			if (v.pk != PER_MONTH)
+				return false;
+			snprintf(buf, sizeof buf, "%04d-%02d", v.year, v.idx);
+			sqlite3_bind_text(p->pushed, i + 1, buf, -1, SQLITE_TRANSIENT);
+			break;
+		case V_NUM:
+			if (!dec_to_ll(v.d, &k))
+				return false;
+			sqlite3_bind_int64(p->pushed, i + 1, k);
+			break;
+		default: return false;
+		}
+	}
+	return true;
+}
+
+static bool scan_table(Eval *E, Node *clause, const char *var, Node *filters, const TableDef *t, const Shape *shape,
+		       RowFn fn, void *arg)
+{
+	if (!E->db)
+		return eval_fail(E, clause, "reading %s needs a database (--db DB)", t->name);
+	Plan *p = plan_for(E, clause, var, filters, t);
+	sqlite3_stmt *st = NULL;
+	bool ok = true;
+	if (p->pushed && bind_params(E, p, &ok))
+		st = p->pushed;
+	if (!ok)
+		return false;
+	if (!st) {
+		if (!p->plain) {
+			char sql[8192];
+			select_list(sql, sizeof sql, t);
+			if (sqlite3_prepare_v2(E->db, sql, -1, &p->plain, NULL) != SQLITE_OK)
+				return eval_fail(E, clause, "cannot read %s: %s", t->name,
+					       sqlite3_errmsg(E->db));
+		}
+		st = p->plain;
+		sqlite3_reset(st);
+	}
+	Value vals[32];
+	Row row = { .vals = vals };
+	char idbuf[24];
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!read_row(E, clause, st, t, shape, &row, idbuf) || !fn(E, &row, arg)) {
+			sqlite3_reset(st);
+			return false;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return eval_fail(E, clause, "reading %s: %s", t->name, sqlite3_errmsg(E->db));
+	return true;
+}
+
+static bool scan_rel(Eval *E, const Rel *r, RowFn fn, void *arg)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!fn(E, &r->rows[i], arg))
+			return false;
+	return true;
+}
+
+bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg)
+{
+	Node *src = clause->a;
+	const Shape *shape = clause->aux;
+	if (src->kind == N_SELECTQ) {
+		Rel *r;
+		return rules_query(E, src, &r) && scan_rel(E, r, fn, arg);
+	}
+	Decl *d = program_lookup(E->P, E->mod, src->s);
+	if (d && d->kind == D_QUERY) {
+		/* bind the arguments to the query's parameters */
+		EScope params[MAX_PARAMS];
+		EScope *saved = E->scope;
+		EScope *chain = NULL;
+		int i = 0;
+		Node *p = d->node->a;
+		for (Node *a = src->kind == N_CALL ? src->a : NULL; a && p && i < MAX_PARAMS; a = a->next, p = p->next, i++) {
+			params[i].name = p->s;
+			if (!eval_expr(E, E->mod, a->a, &params[i].v))
+				return false;
+			params[i].up = chain;
+			chain = &params[i];
+		}
+		Module *saved_mod = E->mod;
+		E->scope = chain;
+		E->mod = d->mod;
+		Rel *r;
+		bool ok = rules_query(E, d->node->b, &r);
+		E->scope = saved;
+		E->mod = saved_mod;
+		return ok && scan_rel(E, r, fn, arg);
+	}
+	const TableDef *t = schema_table(src->s);
+	if (t)
+		return scan_table(E, clause, var, filters, t, shape, fn, arg);
+	Rel *r = engine_rel(E, src->s);
+	if (!r)
+		return eval_fail(E, src, "unknown relation '%s'", src->s);
+	return scan_rel(E, r, fn, arg);
+}
+
+bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out)
+{
+	const TableDef *t = schema_table(shape->name);
+	if (!t || !E->db)
+		return eval_fail(E, at, "looking up %s needs a database (--db DB)", shape->name);
+	char sql[4096];
+	size_t n = select_list(sql, sizeof sql, t);
+	snprintf(sql + n, sizeof sql - n, " WHERE \"%s\" = ?", t->id);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(E->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return eval_fail(E, at, "%s", sqlite3_errmsg(E->db));
+	char buf[DEC_BUFSZ];
+	if (id->k == V_TEXT)
+		sqlite3_bind_text(st, 1, id->s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, 1, dec_fmt(id->d, buf), -1, SQLITE_TRANSIENT);
+	*out = (Value){ .k = V_UNSET };
+	int rc = sqlite3_step(st);
+	bool ok = true;
+	if (rc == SQLITE_ROW) {
+		Value vals[32];
+		Row row = { .vals = vals };
+		char idbuf[24];
+		ok = read_row(E, at, st, t, shape, &row, idbuf);
+		if (ok) {
+			/* copy: the row outlives the statement */
+			Row *keep = arena_alloc(E->tmp, sizeof *keep);
+			*keep = row;
+			keep->vals = arena_alloc(E->tmp, (size_t)t->ncols * sizeof(Value));
+			for (int i = 0; i < t->ncols; i++)
+				keep->vals[i] = value_keep(E->tmp, vals[i]);
+			keep->id = arena_strndup(E->tmp, row.id, strlen(row.id));
+			*out = (Value){ .k = V_ROW, .row = keep };
+		}
+	} else if (rc != SQLITE_DONE) {
+		ok = eval_fail(E, at, "%s", sqlite3_errmsg(E->db));
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
