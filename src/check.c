@@ -343,6 +343,20 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 	case B_PERIOD_START: case B_PERIOD_END:
 		want(C, pos[0]->a, pt[0], V_PERIOD, b->name, 1);
 		return ty(V_DATE);
+	case B_FIRST: {
+		if (!is_kind(pt[0], V_LIST))
+			ERR(C, pos[0]->loc, "first() takes a query or a list, not %s", vkind_name(pt[0].k));
+		Type t = ty(V_ROW);
+		t.row = pos[0]->a->kind == N_SELECTQ ? pos[0]->a->aux : NULL;
+		return t.row ? t : any();
+	}
+	case B_SIZE:
+		if (!is_kind(pt[0], V_LIST))
+			ERR(C, pos[0]->loc, "size() takes a query or a list, not %s", vkind_name(pt[0].k));
+		return ty(V_NUM);
+	case B_WEEK_START:
+		want(C, pos[0]->a, pt[0], V_DATE, b->name, 1);
+		return ty(V_DATE);
 	case B_IS_CLOSED:
 		want(C, pos[0]->a, pt[0], V_PERIOD, b->name, 1);
 		return ty(V_BOOL);

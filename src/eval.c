@@ -613,6 +613,21 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 	}
 	case B_SUM: case B_COUNT: case B_ANY: case B_ALL:
 		return rules_aggregate_value(E, e, out);
+	case B_FIRST:
+		if (v[0].k != V_LIST)
+			return eval_fail(E, at[0], "first() takes a query or a list, not %s", vkind_name(v[0].k));
+		*out = v[0].nitems ? v[0].items[0] : (Value){ .k = V_UNSET };
+		return true;
+	case B_SIZE:
+		if (v[0].k != V_LIST)
+			return eval_fail(E, at[0], "size() takes a query or a list, not %s", vkind_name(v[0].k));
+		*out = vnum(dec_from_int(v[0].nitems));
+		return true;
+	case B_WEEK_START:
+		if (!want_kind(E, at[0], &v[0], V_DATE))
+			return false;
+		*out = vdate(v[0].date - date_weekday(v[0].date));
+		return true;
 	case B_IS_CLOSED: {
 		if (!want_kind(E, at[0], &v[0], V_PERIOD))
 			return false;

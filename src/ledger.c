@@ -102,7 +102,7 @@ static sqlite3_stmt *insert_for(RunCtx *R, const TableDef *t)
 	return R->ins[i];
 }
 
-static void bind_value(sqlite3_stmt *st, int i, const Value *v)
+void ledger_bind(sqlite3_stmt *st, int i, const Value *v)
 {
 	char buf[DEC_BUFSZ + 8];
 	Dec d;
@@ -140,7 +140,7 @@ static bool clash(Eval *E, Node *at, const TableDef *t, Value *vals, bool *skip)
 		return eval_fail(E, at, "%s", sqlite3_errmsg(R->db));
 	const char *const keys[] = { rev ? "source" : "project_id", "source_id", "reason" };
 	for (int k = 0; k < (rev ? 2 : 3); k++)
-		bind_value(st, k + 1, &vals[schema_column(t, keys[k])]);
+		ledger_bind(st, k + 1, &vals[schema_column(t, keys[k])]);
 	bool ok = true;
 	*skip = false;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -201,7 +201,7 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 	if (!st)
 		return eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
 	for (int c = 0; c < t->ncols; c++)
-		bind_value(st, c + 1, &vals[c]);
+		ledger_bind(st, c + 1, &vals[c]);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE) {

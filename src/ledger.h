@@ -41,5 +41,7 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals);
 /* Start a run inside an open transaction on db (also used by sow test). */
 bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err);
 void ledger_end(RunCtx *R);
+/* Bind a value as sow stores it: exact decimal text, ISO dates, 1/0. */
+void ledger_bind(sqlite3_stmt *st, int i, const Value *v);
 
 #endif

@@ -25,6 +25,18 @@ void *map_get(const Map *m, const char *key)
 	}
 }
 
+const char *map_key(const Map *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = hash(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->keys[i])
+			return NULL;
+		if (strcmp(m->keys[i], key) == 0)
+			return m->keys[i];
+	}
+}
+
 static void grow(Map *m)
 {
 	Map n = { 0 };

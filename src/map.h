@@ -15,6 +15,7 @@ typedef struct {
 void *map_get(const Map *m, const char *key);
 void map_put(Map *m, const char *key, void *val);  /* insert or replace */
 void map_free(Map *m);
+const char *map_key(const Map *m, const char *key); /* the stored key equal to key, or NULL */
 
 
 /* A map keyed by pointer identity (plans by their tree node). */

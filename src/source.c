@@ -15,8 +15,20 @@
 
 #define MAX_PARAMS 16
 
+/* An index of an in-memory relation on one column: value text -> the
+ * rows that have it, chained through `next`. Built on first use. */
+typedef struct RelIndex {
+	int col;
+	Map heads;            /* value text -> first row index + 1 */
+	size_t *next;         /* next row index + 1 with the same value */
+	size_t built;         /* rows indexed when it was built */
+} RelIndex;
+
+/* How one for/from clause reads its source; made on first use, kept. */
 typedef struct Plan {
-	const TableDef *table;
+	RelIndex *ix;              /* in-memory relation: index used, or NULL */
+	Node *key;                 /* ... and the expression looked up in it */
+	const TableDef *table;     /* database table: */
 	sqlite3_stmt *pushed;      /* SELECT ... WHERE pushed filters, or NULL */
 	sqlite3_stmt *plain;       /* SELECT ... (no filters), made when needed */
 	Node *params[MAX_PARAMS];  /* expressions bound to the ?s of pushed */
@@ -142,6 +154,11 @@ void engine_free(Eval *E)
 			Plan *p = E->plans.vals[i];
 			sqlite3_finalize(p->pushed);
 			sqlite3_finalize(p->plain);
+			if (p->ix) {
+				map_free(&p->ix->heads);
+				free(p->ix->next);
+				free(p->ix);
+			}
 			free(p);
 		}
 	ptrmap_free(&E->plans);
@@ -475,6 +492,106 @@ static bool scan_rel(Eval *E, const Rel *r, RowFn fn, void *arg)
 	return true;
 }
 
+/* An index of an in-memory relation on one column: value text -> the
+ * rows that have it, chained through `next`. Built on first use. */
+
+static bool cell_key(const Value *v, char *buf, size_t n)
+{
+	if (v->k == V_TEXT || v->k == V_SYM) {
+		snprintf(buf, n, "%s", v->s);
+		return true;
+	}
+	if (v->k == V_DATE || v->k == V_PERIOD || v->k == V_BOOL) {
+		value_fmt(v, buf, n);
+		return true;
+	}
+	return false; /* numbers: 1.0 == 1.00, so no text key */
+}
+
+/* var.col == fixed expression, with col a text-like column: the column. */
+static int rel_eq(const Eval *E, const Node *e, const char *var, const Shape *sh, Node **other)
+{
+	if (e->kind != N_BIN || e->op != OP_EQ)
+		return -1;
+	for (int side = 0; side < 2; side++) {
+		const Node *m = side ? e->b : e->a, *o = side ? e->a : e->b;
+		if (m->kind != N_MEMBER || m->a->kind != N_NAME || strcmp(m->a->s, var) != 0 || !fixed(E, o, var))
+			continue;
+		for (int c = 0; c < sh->ncols; c++)
+			if (strcmp(sh->cols[c], m->s) == 0 &&
+			    (sh->types[c].k == V_TEXT || sh->types[c].k == V_SYM || sh->types[c].k == V_DATE)) {
+				*other = (Node *)o;
+				return c;
+			}
+	}
+	return -1;
+}
+
+static int find_eq(const Eval *E, const Node *e, const char *var, const Shape *sh, Node **other)
+{
+	if (e->kind == N_BIN && e->op == OP_AND) {
+		int c = find_eq(E, e->a, var, sh, other);
+		return c >= 0 ? c : find_eq(E, e->b, var, sh, other);
+	}
+	return rel_eq(E, e, var, sh, other);
+}
+
+static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *filters, Rel *r, RowFn fn, void *arg)
+{
+	Plan *rp = ptrmap_get(&E->plans, clause);
+	if (!rp) {
+		rp = calloc(1, sizeof *rp);
+		if (!rp)
+			abort();
+		int col = -1;
+		if (clause->kind == N_FOR) {
+			for (Node *f = filters; f && f->kind != N_FOR && col < 0; f = f->next)
+				if (f->kind == N_WHERE || f->kind == N_WHEN)
+					col = find_eq(E, f->a, var, r->shape, &rp->key);
+		} else if (filters) {
+			col = find_eq(E, filters, var, r->shape, &rp->key);
+		}
+		if (col >= 0) {
+			rp->ix = calloc(1, sizeof *rp->ix);
+			if (!rp->ix)
+				abort();
+			rp->ix->col = col;
+		}
+		ptrmap_put(&E->plans, clause, rp);
+	}
+	if (!rp->ix)
+		return scan_rel(E, r, fn, arg);
+	RelIndex *ix = rp->ix;
+	if (ix->built != r->n) {
+		size_t *nx = realloc(ix->next, (r->n ? r->n : 1) * sizeof *nx);
+		if (!nx)
+			abort();
+		ix->next = nx;
+		map_free(&ix->heads);
+		/* chain in reverse so a lookup yields rows in insertion order */
+		for (size_t i = r->n; i-- > 0;) {
+			char key[512];
+			ix->next[i] = 0;
+			if (!cell_key(&r->rows[i].vals[ix->col], key, sizeof key))
+				continue;
+			ix->next[i] = (size_t)map_get(&ix->heads, key);
+			map_put(&ix->heads, ix->next[i] ? (const char *)map_key(&ix->heads, key)
+							 : arena_strndup(E->P->A, key, strlen(key)), (void *)(i + 1));
+		}
+		ix->built = r->n;
+	}
+	Value v;
+	char key[512];
+	if (!eval_expr(E, E->mod, rp->key, &v))
+		return false;
+	if (!cell_key(&v, key, sizeof key))
+		return scan_rel(E, r, fn, arg);
+	for (size_t i = (size_t)map_get(&ix->heads, key); i; i = ix->next[i - 1])
+		if (!fn(E, &r->rows[i - 1], arg))
+			return false;
+	return true;
+}
+
 bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg)
 {
 	Node *src = clause->a;
@@ -513,7 +630,7 @@ bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn
 	Rel *r = engine_rel(E, src->s);
 	if (!r)
 		return eval_fail(E, src, "unknown relation '%s'", src->s);
-	return scan_rel(E, r, fn, arg);
+	return scan_rel_filtered(E, clause, var, filters, r, fn, arg);
 }
 
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out)

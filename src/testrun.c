@@ -1,0 +1,223 @@
+/* testrun.c: running `test` blocks.
+ *
+ * Each test gets a fresh in-memory database with the standard schema and
+ * only its `given` rows, runs every rule as of its date (as a run for that
+ * month would), then checks each `expect`: a condition that must be true,
+ * or a row that must be in a relation or output table. Tests never touch a
+ * real database. */
+#include "testrun.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "engine.h"
+#include "fmt.h"
+#include "ledger.h"
+#include "schema.h"
+#include "store.h"
+
+static bool given(Eval *E, Node *g, sqlite3 *db)
+{
+	const TableDef *t = schema_table(g->s);
+	for (Node *rec = g->a; rec; rec = rec->next) {
+		char sql[2048];
+		size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", t->name);
+		int k = 0;
+		for (Node *f = rec->a; f; f = f->next, k++)
+			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\"", k ? ", " : "", f->s);
+		n += (size_t)snprintf(sql + n, sizeof sql - n, ") VALUES (");
+		for (int i = 0; i < k; i++)
+			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", i ? ", " : "");
+		snprintf(sql + n, sizeof sql - n, ")");
+		if (k == 0)
+			snprintf(sql, sizeof sql, "INSERT INTO %s DEFAULT VALUES", t->name);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			return eval_fail(E, rec, "cannot insert: %s", sqlite3_errmsg(db));
+		int i = 1;
+		for (Node *f = rec->a; f; f = f->next, i++) {
+			Value v;
+			if (!eval_expr(E, E->mod, f->a, &v)) {
+				sqlite3_finalize(st);
+				return false;
+			}
+			ledger_bind(st, i, &v);
+		}
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return eval_fail(E, rec, "cannot insert into %s: %s", t->name, sqlite3_errmsg(db));
+	}
+	return true;
+}
+
+typedef struct {
+	Node *rec;
+	bool found;
+	bool failed;
+} Match;
+
+static bool match_row(Eval *E, const Row *row, void *arg)
+{
+	Match *m = arg;
+	for (Node *f = m->rec->a; f; f = f->next) {
+		int c = -1;
+		for (int i = 0; i < row->shape->ncols; i++)
+			if (strcmp(row->shape->cols[i], f->s) == 0)
+				c = i;
+		Value want, eq;
+		if (c < 0 || !eval_expr(E, E->mod, f->a, &want)) {
+			m->failed = true;
+			return false;
+		}
+		const Value *got = &row->vals[c];
+		if (want.k == V_UNSET || got->k == V_UNSET) {
+			if (want.k != got->k)
+				return true;
+			continue;
+		}
+		/* text columns also match symbols and periods by their text */
+		char a[512], b[512];
+		if (got->k == V_TEXT || want.k == V_TEXT) {
+			if (strcmp(value_fmt(got, a, sizeof a), value_fmt(&want, b, sizeof b)) != 0)
+				return true;
+			continue;
+		}
+		Node op = { .kind = N_BIN, .op = OP_EQ, .loc = f->loc };
+		Diag quiet = *E->D;
+		FILE *devnull = fopen("/dev/null", "w");
+		Diag *saved = E->D;
+		quiet.out = devnull ? devnull : saved->out;
+		E->D = &quiet;
+		bool ok = eval_binop(E, &op, got, &want, &eq);
+		E->D = saved;
+		if (devnull)
+			fclose(devnull);
+		if (!ok || !eq.b)
+			return true;
+	}
+	m->found = true;
+	return false; /* stop: found */
+}
+
+static bool expect_row(Eval *E, Node *x)
+{
+	Node *src = ast_node(E->P->A, N_NAME, x->loc);
+	src->s = x->s;
+	Node *clause = ast_node(E->P->A, N_FROMITEM, x->loc);
+	clause->a = src;
+	clause->s = "expected";
+	clause->aux = map_get(&E->P->shapes, x->s);
+	Match m = { x->a, false, false };
+	source_scan(E, clause, "expected", NULL, match_row, &m);
+	return m.found && !m.failed;
+}
+
+static Date today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+/* One test; true when it passed. Failures are described on out. */
+static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
+{
+	char err[512];
+	sqlite3 *db = store_open(":memory:", STORE_CREATE, err, sizeof err);
+	if (!db || !store_init(db, err, sizeof err)) {
+		fprintf(out, "sow: error: in-memory database: %s\n", err);
+		sqlite3_close(db);
+		*dberror = true;
+		return false;
+	}
+	Date as_of = today();
+	for (Node *c = t->a; c; c = c->next)
+		if (c->kind == N_ASOF)
+			date_parse(c->s, strlen(c->s), &as_of);
+	Eval E;
+	eval_init(&E, P, P->A, db, as_of);
+	E.mod = mod;
+	int errors = P->D->errors;
+	bool ok = true;
+	for (Node *c = t->a; c && ok; c = c->next)
+		if (c->kind == N_GIVEN)
+			ok = given(&E, c, db);
+	RunCtx R;
+	char period[8];
+	int y, m, d;
+	date_to_ymd(as_of, &y, &m, &d);
+	snprintf(period, sizeof period, "%04d-%02d", y, m);
+	const char *why = NULL;
+	if (ok && !ledger_begin(&E, &R, db, period, as_of, &why)) {
+		fprintf(out, "sow: error: %s\n", why);
+		ok = false;
+	}
+	if (ok) {
+		ok = rules_run_all(&E);
+		ledger_end(&R);
+	}
+	int failed = 0;
+	for (Node *c = t->a; c && ok; c = c->next) {
+		E.mod = mod;
+		if (c->kind == N_EXPECT) {
+			Value v;
+			if (!eval_expr(&E, mod, c->a, &v)) {
+				failed++;
+				continue;
+			}
+			if (v.k == V_BOOL && v.b)
+				continue;
+			int line, col;
+			diag_linecol(mod->src, c->loc.beg, &line, &col);
+			fprintf(out, "  %s:%d: expected ", mod->src->path, line);
+			fmt_expr(out, c->a);
+			/* show what a comparison's left side was */
+			if (c->a->kind == N_BIN && c->a->op >= OP_EQ && c->a->op <= OP_GE) {
+				Value l;
+				char buf[512];
+				if (eval_expr(&E, mod, c->a->a, &l))
+					fprintf(out, " (left side is %s)", value_fmt(&l, buf, sizeof buf));
+			}
+			fputc('\n', out);
+			failed++;
+		} else if (c->kind == N_EXPECTROW) {
+			if (expect_row(&E, c))
+				continue;
+			int line, col;
+			diag_linecol(mod->src, c->loc.beg, &line, &col);
+			fprintf(out, "  %s:%d: expected a row in %s: ", mod->src->path, line, c->s);
+			fmt_expr(out, c->a);
+			fputc('\n', out);
+			failed++;
+		}
+	}
+	if (P->D->errors > errors)
+		ok = false;
+	eval_free(&E);
+	sqlite3_close(db);
+	return ok && failed == 0;
+}
+
+int testrun_all(Program *P, FILE *out)
+{
+	int pass = 0, fail = 0;
+	bool dberror = false;
+	for (int m = 0; m < P->nmods; m++) {
+		Module *mod = P->mods[m];
+		if (!mod->user)
+			continue;
+		for (Node *it = mod->items; it; it = it->next) {
+			if (it->kind != N_TEST)
+				continue;
+			int line, col;
+			diag_linecol(mod->src, it->loc.beg, &line, &col);
+			bool ok = run_test(P, mod, it, out, &dberror);
+			fprintf(out, "%s %s:%d %s\n", ok ? "PASS" : "FAIL", mod->src->path, line, it->s);
+			ok ? pass++ : fail++;
+		}
+	}
+	fprintf(out, "tests: %d passed, %d failed\n", pass, fail);
+	return dberror ? 3 : fail ? 1 : 0;
+}
