@@ -94,7 +94,7 @@ static int unit(Parser *P, Loc loc, const char *name)
 %type <node> opt_order opt_limit ord_list ord_item exprlist test test_clauses test_clause
 %type <node> records record fields field expr postfix primary args arglist arg rounding
 %type <node> opt_select opt_reason opt_guard opt_unique machine_filter
-%type <str> anyname billing_term
+%type <str> anyname billing_term relname
 
 %precedence IFX
 %left OR
@@ -292,11 +292,16 @@ rule_clause
 	| WHERE expr                  { $$ = mk(P, N_WHERE, @$); $$->a = $2; }
 	| WHEN expr                   { $$ = mk(P, N_WHEN, @$); $$->a = $2; }
 	| LET IDENT '=' expr          { $$ = mk(P, N_LETC, @$); $$->s = $2; $$->a = $4; }
-	| EMIT IDENT record           { $$ = mk(P, N_EMIT, @$); $$->s = $2; $$->a = $3; }
+	| EMIT relname record         { $$ = mk(P, N_EMIT, @$); $$->s = $2; $$->a = $3; }
+	;
+
+/* `billing` is a clause of a SOW and also an output table. */
+relname
+	: IDENT | BILLING
 	;
 
 source
-	: IDENT                       { $$ = mk(P, N_NAME, @$); $$->s = $1; }
+	: relname                     { $$ = mk(P, N_NAME, @$); $$->s = $1; }
 	| IDENT '(' args ')'          { $$ = mk(P, N_CALL, @$); $$->s = $1; $$->a = $3; }
 	| '(' query_expr ')'          { $$ = $2; }
 	;
@@ -382,9 +387,10 @@ test_clauses
 
 test_clause
 	: AS OF DATE                  { $$ = mk(P, N_ASOF, @$); $$->s = $3; }
-	| GIVEN IDENT records         { $$ = mk(P, N_GIVEN, @$); $$->s = $2; $$->a = $3; }
+	| GIVEN relname records       { $$ = mk(P, N_GIVEN, @$); $$->s = $2; $$->a = $3; }
 	| EXPECT expr                 { $$ = mk(P, N_EXPECT, @$); $$->a = $2; }
-	| EXPECT IDENT record         { $$ = mk(P, N_EXPECTROW, @$); $$->s = $2; $$->a = $3; }
+	| EXPECT relname record       { $$ = mk(P, N_EXPECTROW, @$); $$->s = $2; $$->a = $3; }
+	| sow                         { $$ = $1; }
 	| error                       { $$ = NULL; }
 	;
 
@@ -464,9 +470,12 @@ exprlist
 	| exprlist ',' expr           { $$ = ast_append($1, $3); }
 	;
 
+/* A query may be the last argument without parentheses: size(from ...) */
 args
 	: %empty                      { $$ = NULL; }
 	| arglist
+	| query_expr                  { $$ = mk(P, N_ARG, @$); $$->a = $1; }
+	| arglist ',' query_expr      { Node *n = mk(P, N_ARG, @3); n->a = $3; $$ = ast_append($1, n); }
 	;
 
 arglist

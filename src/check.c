@@ -612,9 +612,7 @@ static Type ck(Ck *C, Node *e)
 			Loc l = { e->loc.end - 3, e->loc.end };
 			ERR(C, l, "unknown currency '%s' (an ISO 4217 code such as USD or EUR)", e->s2);
 		} else {
-			t.cur = e->s2;
-			if (dec_parse(e->s, strlen(e->s), &d) == DEC_OK && d.scale > money_minor_unit(e->s2))
-				WARN(C, e->loc, "%s has %d decimal places; %s has %d", e->s, d.scale, e->s2, money_minor_unit(e->s2));
+			t.cur = e->s2; /* more places than the minor unit are fine: only totals are rounded */
 		}
 		break;
 	case N_STR: t = ty(V_TEXT); break;
@@ -797,6 +795,17 @@ static const Shape *ck_source(Ck *C, Node *src)
 	return s;
 }
 
+static bool same_tree(const Node *a, const Node *b);
+
+static bool same_list(const Node *a, const Node *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (!same_tree(a, b))
+			return false;
+	return a == b;
+}
+
+/* Structural equality of two expressions (a group key and a select item). */
 static bool same_tree(const Node *a, const Node *b)
 {
 	if (!a || !b)
@@ -805,8 +814,11 @@ static bool same_tree(const Node *a, const Node *b)
 		return false;
 	if ((a->s == NULL) != (b->s == NULL) || (a->s && strcmp(a->s, b->s) != 0))
 		return false;
-	return same_tree(a->a, b->a) && same_tree(a->b, b->b) && same_tree(a->c, b->c) &&
-	       same_tree(a->next, b->next);
+	if (a->kind == N_CALL || a->kind == N_LIST)
+		return same_list(a->a, b->a);
+	if (a->kind == N_IN)
+		return same_tree(a->a, b->a) && same_list(a->b, b->b);
+	return same_tree(a->a, b->a) && same_tree(a->b, b->b) && same_tree(a->c, b->c);
 }
 
 static bool has_aggregate(const Node *e)
@@ -1227,6 +1239,9 @@ static void ck_test(Ck *C, Node *t)
 		}
 		case N_EXPECT:
 			ck_cond(C, c->a, "an expect");
+			break;
+		case N_SOW:
+			ck_sow(C, c);
 			break;
 		case N_EXPECTROW: {
 			const Shape *s = find_shape(C, c->s);

@@ -902,8 +902,12 @@ static bool eval(Eval *E, Node *e, Value *out)
 		Value base;
 		if (!eval(E, e->a, &base))
 			return false;
-		if (base.k == V_UNSET)
-			return eval_fail(E, e, "'.%s' of an unset value (no such row?)", e->s);
+		if (base.k == V_UNSET) {
+			/* a missing row has no fields: each is unset (and arithmetic
+			 * on it is still an error) */
+			*out = base;
+			return true;
+		}
 		if (base.k != V_ROW)
 			return eval_fail(E, e, "'.%s': %s has no fields", e->s, vkind_name(base.k));
 		const Row *r = base.row;

@@ -42,6 +42,8 @@ typedef struct Eval {
 	struct Group *group;   /* group being finished by a grouped query */
 	const char *rule;      /* "file:line name" of the rule being evaluated */
 	Map closed;            /* closed periods, read once ("2026-10" -> 1) */
+	Node *test;            /* the test block being run (its own SOWs), or NULL */
+	Map test_sows;         /* sow id -> SowRef* of the test's own SOWs */
 	bool closed_loaded;
 } Eval;
 

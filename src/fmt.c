@@ -273,11 +273,12 @@ static void header_end(Fmt *F, const Node *it)
 
 /* ---- items ----------------------------------------------------------- */
 
-static void kw(FILE *out, const char *k) { fprintf(out, "  %-10s ", k); }
+static void kw(FILE *out, const char *k) { fprintf(out, "%-10s ", k); }
 
-static void sow_clause(Fmt *F, const Node *c, int rolew)
+static void sow_clause(Fmt *F, const Node *c, int rolew, const char *indent)
 {
 	FILE *out = F->out;
+	fprintf(out, "%s  ", indent);
 	switch (c->kind) {
 	case N_CUSTOMER: kw(out, "customer"); put_string(out, c->s); break;
 	case N_CURRENCY: kw(out, "currency"); fputs(c->s, out); break;
@@ -303,6 +304,34 @@ static void sow_clause(Fmt *F, const Node *c, int rolew)
 	case N_SOWROUND: kw(out, "rounding"); fprintf(out, "%s to %s mode %s", c->s, c->a->s, c->s2); break;
 	default: break;
 	}
+}
+
+static void header_end(Fmt *F, const Node *it);
+
+/* A SOW block, at the top level (indent "") or inside a test ("  "). */
+static void sow_block(Fmt *F, const Node *it, const char *indent)
+{
+	FILE *out = F->out;
+	fputs("sow ", out);
+	put_string(out, it->s);
+	fputs(" for project ", out);
+	put_string(out, it->s2);
+	fputs(" {", out);
+	header_end(F, it);
+	int rolew = 0;
+	for (const Node *c = it->a; c; c = c->next)
+		if (c->kind == N_RATE && (int)strlen(c->s) > rolew)
+			rolew = (int)strlen(c->s);
+	char deeper[16];
+	snprintf(deeper, sizeof deeper, "%s  ", indent);
+	for (const Node *c = it->a; c; c = c->next) {
+		leading(F, c->loc.beg, deeper);
+		sow_clause(F, c, rolew, indent);
+		trailing(F, c->loc.end);
+	}
+	leading(F, it->loc.end, deeper);
+	fprintf(out, "%s}", indent);
+	trailing(F, it->loc.end);
 }
 
 static void clause_line(Fmt *F, const Node *c, const char *text)
@@ -377,25 +406,9 @@ static void item(Fmt *F, const Node *it)
 		put_string(out, it->s);
 		trailing(F, it->loc.end);
 		break;
-	case N_SOW: {
-		fputs("sow ", out);
-		put_string(out, it->s);
-		fputs(" for project ", out);
-		put_string(out, it->s2);
-		fputs(" {", out);
-		header_end(F, it);
-		int rolew = 0;
-		for (const Node *c = it->a; c; c = c->next)
-			if (c->kind == N_RATE && (int)strlen(c->s) > rolew)
-				rolew = (int)strlen(c->s);
-		for (const Node *c = it->a; c; c = c->next) {
-			leading(F, c->loc.beg, "  ");
-			sow_clause(F, c, rolew);
-			trailing(F, c->loc.end);
-		}
-		block_end(F, it);
+	case N_SOW:
+		sow_block(F, it, "");
 		break;
-	}
 	case N_CALENDAR:
 		fputs("calendar ", out);
 		put_string(out, it->s);
@@ -527,6 +540,7 @@ static void item(Fmt *F, const Node *it)
 				break;
 			case N_EXPECT: fputs("  expect ", out); expr(out, c->a, 0); break;
 			case N_EXPECTROW: fprintf(out, "  expect %s ", c->s); record(out, c->a); break;
+			case N_SOW: fputs("  ", out); sow_block(F, c, "  "); continue;
 			default: break;
 			}
 			trailing(F, c->loc.end);

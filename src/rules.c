@@ -67,8 +67,11 @@ static bool run_machines(Eval *E);
 static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 {
 	*saved = E->sow;
-	if (strcmp(row->table, "sows") == 0)
-		E->sow = map_get(&E->P->sows, row->id);
+	if (strcmp(row->table, "sows") == 0) {
+		E->sow = map_get(&E->test_sows, row->id);
+		if (!E->sow)
+			E->sow = map_get(&E->P->sows, row->id);
+	}
 	return true;
 }
 
@@ -698,6 +701,12 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 	bool single = f->Q->q->a == f->item && !f->item->next;
 	if (single)
 		for (int i = 0; i < row->shape->ncols && i < 32; i++) {
+			/* as the checker does: a name already bound keeps its meaning */
+			bool bound = false;
+			for (const EScope *b = s.up; b && !bound; b = b->up)
+				bound = strcmp(b->name, row->shape->cols[i]) == 0;
+			if (bound || strcmp(var, row->shape->cols[i]) == 0)
+				continue;
 			cols[i] = (EScope){ row->shape->cols[i], row->vals[i], E->scope };
 			E->scope = &cols[i];
 		}

@@ -82,11 +82,17 @@ static void build_sow_rels(Eval *E)
 		sh[i] = map_get(&E->P->shapes, names[i]);
 		rels[i] = new_rel(E, names[i], sh[i]);
 	}
-	/* In file order, so results never depend on hash order. */
-	for (int m = 0; m < E->P->nmods; m++)
-		for (Node *it = E->P->mods[m]->items; it; it = it->next) {
+	/* In file order, so results never depend on hash order; a test's own
+	 * SOWs come after the files' ones. */
+	for (int m = 0; m <= E->P->nmods; m++)
+		for (Node *it = m < E->P->nmods ? E->P->mods[m]->items : E->test ? E->test->a : NULL; it; it = it->next) {
 			if (it->kind != N_SOW)
 				continue;
+			if (m == E->P->nmods) {
+				SowRef *ref = arena_alloc(E->P->A, sizeof *ref);
+				*ref = (SowRef){ it, it, E->mod };
+				map_put(&E->test_sows, it->s, ref);
+			}
 			const char *cur = NULL, *cal = NULL, *customer = NULL, *billing = NULL;
 			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET };
 			for (Node *c = it->a; c; c = c->next)
@@ -168,6 +174,7 @@ void engine_free(Eval *E)
 	map_free(&E->rels);
 	map_free(&E->warned);
 	map_free(&E->closed);
+	map_free(&E->test_sows);
 }
 
 /* ---- database rows ------------------------------------------------------ */

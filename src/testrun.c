@@ -139,6 +139,7 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
 	Eval E;
 	eval_init(&E, P, P->A, db, as_of);
 	E.mod = mod;
+	E.test = t;
 	int errors = P->D->errors;
 	bool ok = true;
 	for (Node *c = t->a; c && ok; c = c->next)
