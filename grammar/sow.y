@@ -426,7 +426,7 @@ expr
 	| expr GE expr                { $$ = bin(P, OP_GE, $1, $3, @$); }
 	| expr IS SET                 { $$ = mk(P, N_ISSET, @$); $$->a = $1; }
 	| expr IS NOT SET             { $$ = mk(P, N_ISSET, @$); $$->a = $1; $$->op = 1; }
-	| expr IN '[' exprlist ']'    { $$ = mk(P, N_IN, @$); $$->a = $1; $$->b = $4; }
+	| expr IN expr                { $$ = mk(P, N_IN, @$); $$->a = $1; $$->b = $3; }
 	| expr '+' expr               { $$ = bin(P, OP_ADD, $1, $3, @$); }
 	| expr '-' expr               { $$ = bin(P, OP_SUB, $1, $3, @$); }
 	| expr '*' expr               { $$ = bin(P, OP_MUL, $1, $3, @$); }

@@ -400,7 +400,7 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 		for (int i = 1; i < np; i++) {
 			if (t.k == V_ANY || t.k == V_UNSET)
 				t = pt[i];
-			else if (pt[i].k != V_ANY && pt[i].k != t.k)
+			else if (pt[i].k != V_ANY && pt[i].k != V_UNSET && pt[i].k != t.k)
 				ERR(C, pos[i]->loc, "coalesce() arguments must have one type: %s and %s", vkind_name(t.k), vkind_name(pt[i].k));
 		}
 		return t;
@@ -640,10 +640,16 @@ static Type ck(Ck *C, Node *e)
 	case N_IN: {
 		Type a = ck(C, e->a);
 		char msg[200];
-		for (Node *x = e->b; x; x = x->next) {
-			Type b = ck(C, x);
-			if (op_result(OP_EQ, a.k, a.unit, a.cur, b.k, b.unit, b.cur, msg, sizeof msg) == V_UNSET)
-				ERR(C, x->loc, "%s", msg);
+		if (e->b->kind == N_LIST) {
+			for (Node *x = e->b->a; x; x = x->next) {
+				Type b = ck(C, x);
+				if (op_result(OP_EQ, a.k, a.unit, a.cur, b.k, b.unit, b.cur, msg, sizeof msg) == V_UNSET)
+					ERR(C, x->loc, "%s", msg);
+			}
+		} else {
+			Type b = ck(C, e->b);
+			if (b.k != V_LIST && b.k != V_ANY)
+				ERR(C, e->b->loc, "'in' needs a list, like [\"NL\", \"BE\"], not %s", vkind_name(b.k));
 		}
 		t = ty(V_BOOL);
 		break;
@@ -832,11 +838,11 @@ static bool has_aggregate(const Node *e)
 		if (id >= 0 && (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next)))
 			return true;
 	}
-	if (e->kind == N_CALL || e->kind == N_LIST || e->kind == N_IN) {
-		for (const Node *a = e->kind == N_IN ? e->b : e->a; a; a = a->next)
+	if (e->kind == N_CALL || e->kind == N_LIST) {
+		for (const Node *a = e->a; a; a = a->next)
 			if (has_aggregate(a->kind == N_ARG ? a->a : a))
 				return true;
-		return e->kind == N_IN && has_aggregate(e->a);
+		return false;
 	}
 	return has_aggregate(e->a) || has_aggregate(e->b) || has_aggregate(e->c);
 }

@@ -831,20 +831,23 @@ static bool eval(Eval *E, Node *e, Value *out)
 		return true;
 	}
 	case N_IN: {
-		Value a;
-		if (!eval(E, e->a, &a))
+		Value a, list;
+		if (!eval(E, e->a, &a) || !eval(E, e->b, &list))
 			return false;
-		for (Node *x = e->b; x; x = x->next) {
-			Value b, eq;
-			if (!eval(E, x, &b))
-				return false;
+		if (list.k != V_LIST)
+			return eval_fail(E, e->b, "'in' needs a list, not %s", vkind_name(list.k));
+		const Node *x = e->b->kind == N_LIST ? e->b->a : e->b;
+		for (int i = 0; i < list.nitems; i++) {
+			Value eq;
 			Node cmp = { .kind = N_BIN, .op = OP_EQ, .loc = x->loc };
-			if (!eval_binop(E, &cmp, &a, &b, &eq))
+			if (!eval_binop(E, &cmp, &a, &list.items[i], &eq))
 				return false;
 			if (eq.b) {
 				*out = vbool(true);
 				return true;
 			}
+			if (e->b->kind == N_LIST && x->next)
+				x = x->next;
 		}
 		*out = vbool(false);
 		return true;

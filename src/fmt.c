@@ -55,6 +55,7 @@ static int prec(const Node *e)
 
 static void expr(FILE *out, const Node *e, int ctx);
 static void query(FILE *out, const Node *q, const char *sep);
+static void pp(FILE *out, const Node *e, int ctx, int indent, int col);
 
 static void list(FILE *out, const Node *e, const char *sep)
 {
@@ -116,13 +117,16 @@ static void expr(FILE *out, const Node *e, int ctx)
 	case N_NOT: fputs("not ", out); expr(out, e->a, 3); break;
 	case N_NEG: fputc('-', out); expr(out, e->a, 7); break;
 	case N_ISSET: expr(out, e->a, 5); fputs(e->op ? " is not set" : " is set", out); break;
-	case N_IN: expr(out, e->a, 5); fputs(" in [", out); list(out, e->b, ", "); fputc(']', out); break;
+	case N_IN: expr(out, e->a, 5); fputs(" in ", out); expr(out, e->b, 5); break;
 	case N_CALL:
 		fprintf(out, "%s(", e->s);
 		for (const Node *a = e->a; a; a = a->next) {
 			if (a->s)
 				fprintf(out, "%s: ", a->s);
-			expr(out, a->a, 0);
+			if (!a->next && a->a->kind == N_SELECTQ)
+				query(out, a->a, " "); /* a query may close a call bare */
+			else
+				expr(out, a->a, 0);
 			if (a->next)
 				fputs(", ", out);
 		}
@@ -345,39 +349,201 @@ static void rule_clause(Fmt *F, const Node *c)
 	FILE *out = F->out;
 	leading(F, c->loc.beg, "  ");
 	switch (c->kind) {
-	case N_FOR: fprintf(out, "  for %s in ", c->s); source(out, c->a); break;
-	case N_WHERE: fputs("  where ", out); expr(out, c->a, 0); break;
-	case N_WHEN: fputs("  when ", out); expr(out, c->a, 0); break;
-	case N_LETC: fprintf(out, "  let %s = ", c->s); expr(out, c->a, 0); break;
-	case N_EMIT: fprintf(out, "  emit %s ", c->s); record(out, c->a); break;
+	case N_FOR:
+		fprintf(out, "  for %s in ", c->s);
+		if (c->a->kind == N_SELECTQ)
+			pp(out, c->a, 0, 2, 9 + (int)strlen(c->s));
+		else
+			source(out, c->a);
+		break;
+	case N_WHERE: fputs("  where ", out); pp(out, c->a, 0, 4, 8); break;
+	case N_WHEN: fputs("  when ", out); pp(out, c->a, 0, 4, 7); break;
+	case N_LETC: fprintf(out, "  let %s = ", c->s); pp(out, c->a, 0, 4, 9 + (int)strlen(c->s)); break;
+	case N_EMIT: fprintf(out, "  emit %s ", c->s); pp(out, c->a, 0, 2, 8 + (int)strlen(c->s)); break;
 	default: break;
 	}
 	trailing(F, c->loc.end);
 }
 
-#define WIDTH 100 /* a definition longer than this goes on more lines */
+#define WIDTH 100 /* a line longer than this is broken */
+
+/* The expression on one line, as text the caller frees. */
+static char *flat(const Node *e, int ctx)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		abort();
+	expr(m, e, ctx);
+	fclose(m);
+	return text;
+}
+
+static void newline(FILE *out, int indent) { fprintf(out, "\n%*s", indent, ""); }
+
+/* A query over several lines: each clause on its own line at indent. */
+static void pp_query(FILE *out, const Node *q, int indent)
+{
+	fputs("from ", out);
+	for (const Node *f = q->a; f; f = f->next) {
+		if (f->s && !(f->a->kind == N_NAME && strcmp(f->s, f->a->s) == 0)) {
+			fprintf(out, "%s in ", f->s);
+			source(out, f->a);
+		} else {
+			source(out, f->a);
+		}
+		if (f->next)
+			fputs(", ", out);
+	}
+	if (q->b) {
+		newline(out, indent);
+		fputs("where ", out);
+		pp(out, q->b, 0, indent + 2, indent + 6);
+	}
+	if (q->c) {
+		newline(out, indent);
+		fputs("group by ", out);
+		list(out, q->c, ", ");
+	}
+	if (q->d) {
+		newline(out, indent);
+		fputs("select ", out);
+		for (const Node *it = q->d; it; it = it->next) {
+			if (it->s)
+				fprintf(out, "%s: ", it->s);
+			expr(out, it->a, 0);
+			if (it->next)
+				fputs(", ", out);
+		}
+	}
+	if (q->e) {
+		newline(out, indent);
+		fputs("order by ", out);
+		for (const Node *o = q->e; o; o = o->next) {
+			expr(out, o->a, 0);
+			fputs(o->op ? " desc" : "", out);
+			if (o->next)
+				fputs(", ", out);
+		}
+	}
+	if (q->f) {
+		newline(out, indent);
+		fputs("limit ", out);
+		expr(out, q->f, 0);
+	}
+}
+
+/* Print e starting at column col; break it over lines indented by indent
+ * when it does not fit in WIDTH columns. */
+static void pp(FILE *out, const Node *e, int ctx, int indent, int col)
+{
+	char *text = flat(e, ctx);
+	bool fits = col + (int)strlen(text) <= WIDTH;
+	if (fits || prec(e) < ctx) {
+		fputs(text, out);
+		free(text);
+		return;
+	}
+	free(text);
+	switch (e->kind) {
+	case N_IF:
+		fputs("if ", out);
+		pp(out, e->a, 0, indent + 2, col + 3);
+		newline(out, indent);
+		fputs("then ", out);
+		pp(out, e->b, 0, indent + 2, indent + 5);
+		newline(out, indent);
+		fputs("else ", out);
+		pp(out, e->c, 0, indent, indent + 5);
+		return;
+	case N_BIN:
+		if (e->op == OP_AND || e->op == OP_OR || e->op == OP_ADD || e->op == OP_SUB) {
+			/* a chain a + b - c ...: as many operands to a line as fit */
+			const Node *ops[256];
+			int n = 0;
+			const Node *x = e;
+			while (x->kind == N_BIN && prec(x) == prec(e) && n < 255) {
+				ops[n++] = x;
+				x = x->a;
+			}
+			pp(out, x, prec(e), indent, col);
+			int at = col + 8; /* unknown after a break: assume the line is busy */
+			char *first = flat(x, prec(e));
+			if (!strchr(first, '\n'))
+				at = col + (int)strlen(first);
+			free(first);
+			for (int i = n - 1; i >= 0; i--) {
+				char *t = flat(ops[i]->b, prec(e) + 1);
+				const char *op = op_text(ops[i]->op);
+				int w = (int)strlen(op) + 2 + (int)strlen(t);
+				if (at + w > WIDTH) {
+					newline(out, indent);
+					fprintf(out, "%s ", op);
+					at = indent + (int)strlen(op) + 1;
+					pp(out, ops[i]->b, prec(e) + 1, indent + 2, at);
+					at += (int)strlen(t);
+				} else {
+					fprintf(out, " %s %s", op, t);
+					at += w;
+				}
+				free(t);
+			}
+			return;
+		}
+		break;
+	case N_CALL:
+		fprintf(out, "%s(", e->s);
+		for (const Node *a = e->a; a; a = a->next) {
+			newline(out, indent + 2);
+			if (a->s)
+				fprintf(out, "%s: ", a->s);
+			if (!a->next && a->a->kind == N_SELECTQ)
+				pp_query(out, a->a, indent + 2);
+			else
+				pp(out, a->a, 0, indent + 2, indent + 2);
+			if (a->next)
+				fputc(',', out);
+		}
+		newline(out, indent);
+		fputc(')', out);
+		return;
+	case N_SELECTQ:
+		fputc('(', out);
+		newline(out, indent + 2);
+		pp_query(out, e, indent + 2);
+		newline(out, indent);
+		fputc(')', out);
+		return;
+	case N_RECORD:
+		fputc('{', out);
+		for (const Node *f = e->a; f; f = f->next) {
+			newline(out, indent + 2);
+			fprintf(out, "%s: ", f->s);
+			pp(out, f->a, 0, indent + 4, indent + 4 + (int)strlen(f->s));
+			if (f->next)
+				fputc(',', out);
+		}
+		newline(out, indent);
+		fputc('}', out);
+		return;
+	default:
+		break;
+	}
+	expr(out, e, ctx);
+}
 
 /* The right side of `const x =` / `fn f(a) =`: on the same line when the
  * whole fits in WIDTH columns, else on the next line; an if that still
  * does not fit puts then and else on lines of their own. */
 static void body(FILE *out, const Node *e, int used)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	expr(m, e, 0);
-	fclose(m);
-	if (used + 1 + (int)len <= WIDTH) {
+	char *text = flat(e, 0);
+	if (used + 1 + (int)strlen(text) <= WIDTH) {
 		fprintf(out, " %s", text);
-	} else if (e->kind == N_IF) {
-		fputs("\n  if ", out);
-		expr(out, e->a, 0);
-		fputs("\n  then ", out);
-		expr(out, e->b, 0);
-		fputs("\n  else ", out);
-		expr(out, e->c, 0);
 	} else {
-		fprintf(out, "\n  %s", text);
+		fputs("\n  ", out);
+		pp(out, e, 0, 2, 2);
 	}
 	free(text);
 }
@@ -538,8 +704,8 @@ static void item(Fmt *F, const Node *it)
 					record(out, r);
 				}
 				break;
-			case N_EXPECT: fputs("  expect ", out); expr(out, c->a, 0); break;
-			case N_EXPECTROW: fprintf(out, "  expect %s ", c->s); record(out, c->a); break;
+			case N_EXPECT: fputs("  expect ", out); pp(out, c->a, 0, 4, 9); break;
+			case N_EXPECTROW: fprintf(out, "  expect %s ", c->s); pp(out, c->a, 0, 2, 10 + (int)strlen(c->s)); break;
 			case N_SOW: fputs("  ", out); sow_block(F, c, "  "); continue;
 			default: break;
 			}

@@ -504,9 +504,6 @@ static void find_aggs(QCtx *Q, Node *e)
 		find_aggs(Q, e->b);
 		find_aggs(Q, e->c);
 	}
-	if (e->kind == N_IN)
-		for (Node *x = e->b; x; x = x->next)
-			find_aggs(Q, x);
 }
 
 static bool accumulate(Eval *E, QCtx *Q, Group *g)
