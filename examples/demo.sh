@@ -1,0 +1,38 @@
+#!/bin/sh
+# The demo month-end (make demo): a fresh database for a small consulting and
+# training business, loaded from the CSV exports in examples/data, its SOWs in
+# examples/sows, then September and October run and closed, late approvals
+# arrive, and November's month-end runs with its report.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+sow=./sow
+db=build/demo.db
+mkdir -p build
+rm -f "$db"
+$sow init "$db"
+for t in projects milestones trainings holidays people time_entries allocations status_history \
+	opportunities health_reports partner_invoices service_logs invoices fx_rates; do
+	printf '  %-18s ' "$t"
+	$sow import "$db" "$t" "examples/data/$t.csv"
+done
+echo
+echo "== September and October: run, then close"
+$sow run --db "$db" --period 2026-09 examples/sows >/dev/null
+$sow close --db "$db" --period 2026-09
+$sow run --db "$db" --period 2026-10 examples/sows >/dev/null
+$sow close --db "$db" --period 2026-10
+echo
+echo "== Late approvals for October arrive after its close"
+$sow import "$db" time_entries examples/data/time_entries_late.csv
+echo
+echo "== November month-end"
+$sow run --db "$db" --period 2026-11 examples/sows
+cat <<EOT
+
+Try next:
+  ./sow eval --db $db examples/sows -e 'passive_acceptance_on(2026-11-27, 5, "US")'
+  ./sow eval --db $db -e 'from r in revenue where r.basis == "late" select r.project_id, r.source_id, r.amount, r.recognized_on'
+  ./sow eval --db $db -e 'from f in forecast group by f.fiscal_quarter, f.currency select quarter: f.fiscal_quarter, currency: f.currency, total: sum(f.amount) order by quarter'
+  ./sow run --db $db --as-of 2026-12-15 --dry-run examples/sows
+EOT
