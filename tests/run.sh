@@ -195,12 +195,26 @@ run_cli() {
 	done <tests/cli/cases.txt
 }
 
+# The test blocks of the standard library, through sow test itself.
+run_rule_tests() {
+	"$1" test rules/std >"$tmp/out" 2>&1
+	rc=$?
+	p=$(sed -n 's/^tests: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$tmp/out")
+	f=$(sed -n 's/^tests: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$tmp/out")
+	pass=$((pass + ${p:-0}))
+	if [ $rc -ne 0 ] || [ "${f:-1}" != 0 ] || crashed $rc "$tmp/out"; then
+		fail=$((fail + ${f:-1}))
+		bad "sow test rules/std (exit $rc)" "$tmp/out"
+	fi
+}
+
 run_unit
 make_bad
 for sow in "$@"; do
 	[ -x "$sow" ] || { bad "no binary $sow"; continue; }
 	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
 	run_check "$sow"
+	run_rule_tests "$sow"
 	run_eval "$sow"
 	run_fmt "$sow"
 	run_bad "$sow"
