@@ -147,10 +147,12 @@ static bool clash(Eval *E, Node *at, const TableDef *t, Value *vals, bool *skip)
 		if (sqlite3_column_int64(st, 0) != R->run_id) {
 			*skip = true;
 		} else {
-			char id[256];
+			char id[256], src[64] = "";
 			value_fmt(&vals[schema_column(t, "source_id")], id, sizeof id);
-			ok = eval_fail(E, at, "%s for %s would be counted twice: emitted by %s and again by %s",
-				       t->name, id, (const char *)sqlite3_column_text(st, 2), E->rule);
+			if (rev)
+				value_fmt(&vals[schema_column(t, "source")], src, sizeof src);
+			ok = eval_fail(E, at, "%s for %s%s%s would be counted twice: emitted by %s and again by %s",
+				       t->name, src, *src ? " " : "", id, (const char *)sqlite3_column_text(st, 2), E->rule);
 		}
 	} else {
 		ok = eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));

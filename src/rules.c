@@ -83,6 +83,8 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 	bind_sow(E, row, &saved_sow);
 	E->scope = &s;
 	bool ok = run_clauses(E, f->rule, f->rest, f->depth + 1);
+	if (!ok)
+		fprintf(E->D->out, "  on %s %s\n", row->table, row->id); /* context, innermost first */
 	E->scope = s.up;
 	E->sow = saved_sow;
 	if (f->depth == 0)

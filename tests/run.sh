@@ -208,6 +208,24 @@ run_rule_tests() {
 	fi
 }
 
+# tests/run/NAME.sh: a script of sow commands, run in a scratch folder
+# under build/ (so library paths print the same in every clone) with
+# common.sow and fixture.sql beside it; its output must equal NAME.out.
+run_runs() {
+	sow=$1
+	for t in tests/run/*.sh; do
+		name=$(basename "$t" .sh)
+		work="build/runtests/$name"
+		rm -rf "$work"
+		mkdir -p "$work"
+		cp tests/run/common.sow tests/run/fixture.sql "$work/"
+		(cd "$work" && sow() { "$sow" "$@"; } && DB=t.db && . "$top/$t") >"$tmp/out" 2>&1
+		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then bad "$t: sanitizer report" "$tmp/out"; continue; fi
+		same "$t" "tests/run/$name.out" "$tmp/out"
+		rm -rf "$work"
+	done
+}
+
 run_unit
 make_bad
 for sow in "$@"; do
@@ -215,6 +233,7 @@ for sow in "$@"; do
 	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
 	run_check "$sow"
 	run_rule_tests "$sow"
+	run_runs "$sow"
 	run_eval "$sow"
 	run_fmt "$sow"
 	run_bad "$sow"

@@ -1,0 +1,27 @@
+# The release ledger: run, close, refused runs, re-run, late rows.
+sow init "$DB"
+sqlite3 "$DB" < fixture.sql
+echo "-- September"
+sow run --db "$DB" --period 2026-09 common.sow >/dev/null; echo "exit $?"
+sow close --db "$DB" --period 2026-09
+echo "-- September again (closed)"
+sow run --db "$DB" --period 2026-09 common.sow >/dev/null; echo "exit $?"
+echo "-- closing twice"
+sow close --db "$DB" --period 2026-09; echo "exit $?"
+echo "-- October, then October again (replaces)"
+sow run --db "$DB" --period 2026-10 common.sow >/dev/null; echo "exit $?"
+sow run --db "$DB" --period 2026-10 common.sow >/dev/null; echo "exit $?"
+sow close --db "$DB" --period 2026-10
+echo "-- a late approval for September arrives"
+sqlite3 "$DB" "INSERT INTO time_entries VALUES (5, 'P-TM', 'bob', 'PM', '2026-09-20', '2', '2026-09-25', 1)"
+echo "-- November"
+sow run --db "$DB" --period 2026-11 common.sow >/dev/null; echo "exit $?"
+echo "-- October after November has results"
+sqlite3 "$DB" "DELETE FROM periods WHERE period = '2026-10'"
+sow run --db "$DB" --period 2026-10 common.sow >/dev/null; echo "exit $?"
+echo "-- close a period with no run"
+sow close --db "$DB" --period 2027-01; echo "exit $?"
+sqlite3 -header "$DB" "SELECT period, project_id, source, source_id, amount, currency, recognized_on, basis, rule FROM revenue ORDER BY period, source, source_id"
+sqlite3 -header "$DB" "SELECT * FROM revenue_by_project ORDER BY period, project_id"
+sqlite3 -header "$DB" "SELECT period, project_id, source_id, amount, currency, bill_on, reason FROM billing ORDER BY period, source_id"
+sqlite3 "$DB" "SELECT id, period, as_of, status FROM runs ORDER BY id"
