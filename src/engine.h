@@ -38,6 +38,10 @@ void engine_free(Eval *E);
 bool rules_query(Eval *E, Node *q, Rel **out);
 /* Evaluate every rule of the program, in dependency order. */
 bool rules_run_all(Eval *E);
+/* Evaluate one rule (why.c traces with it). */
+bool rules_run_one(Eval *E, Decl *rule);
+/* why.c: an emit in trace mode (E->trace_table set). */
+bool why_emit(Eval *E, Node *emit, const Value *vals, const struct Shape *sh);
 /* Aggregate value of call node e in the group being finished. */
 bool rules_aggregate_value(Eval *E, const Node *e, Value *out);
 /* Copy a value so it outlives the row it came from. */

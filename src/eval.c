@@ -723,6 +723,8 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 
 static bool eval(Eval *E, Node *e, Value *out)
 {
+	if (E->interrupted && *E->interrupted)
+		return eval_fail(E, e, "interrupted");
 	if (++E->steps > E->max_steps)
 		return eval_fail(E, e, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
 	DecStatus st;

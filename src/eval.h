@@ -43,6 +43,13 @@ typedef struct Eval {
 	const char *rule;      /* "file:line name" of the rule being evaluated */
 	Map closed;            /* closed periods, read once ("2026-10" -> 1) */
 	Node *test;            /* the test block being run (its own SOWs), or NULL */
+	const char *trace_table;   /* why: explain emits into this table, write nothing */
+	const Node *trace_record;  /* ... that match this record */
+	Module *trace_mod;         /* ... whose field values are evaluated here */
+	const struct Decl *trace_rule;
+	FILE *trace_out;
+	int trace_hits;
+	volatile int *interrupted; /* set by a signal handler (REPL Ctrl-C), or NULL */
 	Map test_sows;         /* sow id -> SowRef* of the test's own SOWs */
 	bool closed_loaded;
 } Eval;

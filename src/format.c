@@ -3,6 +3,7 @@
  * 4180; `json` is one object per line with every value a string, so no
  * amount ever passes through a binary float; `markdown` is a pipe table. */
 #include "format.h"
+#include "check.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -183,7 +184,7 @@ void format_end(FTable *t, Format f, FILE *out)
 			for (int i = 0; i < n; i++) {
 				const char *c = t->cells[r * (size_t)n + (size_t)i];
 				int pad = w[i] - width(c);
-				if (i == n - 1 && !t->right[i] && f == FMT_TABLE)
+				if (i == n - 1 && (!t->right[i] || !*c) && f == FMT_TABLE)
 					pad = 0; /* no trailing blanks */
 				fprintf(out, "%*s%s%*s", t->right[i] ? pad : 0, "", c, t->right[i] ? 0 : pad, "");
 				fputs(i < n - 1 ? sep : "", out);
@@ -205,3 +206,42 @@ void format_end(FTable *t, Format f, FILE *out)
 	free(t->right);
 	free(t);
 }
+
+/* A value alone, or a query's rows as a table in the chosen format. */
+void format_value(const Value *v, Format f, FILE *out)
+{
+	char buf[4096];
+	if (v->k != V_LIST || (v->nitems > 0 && v->items[0].k != V_ROW)) {
+		fprintf(out, "%s\n", value_fmt(v, buf, sizeof buf));
+		return;
+	}
+	if (v->nitems == 0) {
+		fprintf(out, "(0 rows)\n");
+		return;
+	}
+	const Row *first = v->items[0].row;
+	int n = first->shape->ncols;
+	bool right[64] = { false };
+	for (int i = 0; i < n && i < 64; i++) {
+		VKind k = first->vals[i].k;
+		right[i] = k == V_NUM || k == V_MONEY || k == V_HOURS || k == V_PERCENT || k == V_DUR;
+	}
+	FTable *t = format_begin(NULL, n, first->shape->cols, right);
+	char *cells[64];
+	for (int i = 0; i < n && i < 64; i++)
+		cells[i] = malloc(512);
+	for (int r = 0; r < v->nitems; r++) {
+		for (int i = 0; i < n && i < 64; i++) {
+			const Value *x = &v->items[r].row->vals[i];
+			if (x->k == V_UNSET)
+				cells[i][0] = 0;
+			else
+				value_fmt(x, cells[i], 512);
+		}
+		format_row(t, (const char *const *)cells);
+	}
+	for (int i = 0; i < n && i < 64; i++)
+		free(cells[i]);
+	format_end(t, f, out);
+}
+

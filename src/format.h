@@ -16,4 +16,8 @@ void format_row(FTable *t, const char *const *cells);
 /* Print in format f; table and markdown end with a row count. Frees t. */
 void format_end(FTable *t, Format f, FILE *out);
 
+struct Value;
+/* A value on its own line, or a query's rows as a table in format f. */
+void format_value(const struct Value *v, Format f, FILE *out);
+
 #endif

@@ -21,6 +21,7 @@
 #include "store.h"
 
 static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
+static bool run_sql(sqlite3 *db, const char *sql, const char *arg, const char **err);
 
 static bool exec(sqlite3 *db, const char *sql, const char **err)
 {
@@ -289,6 +290,42 @@ static bool totals(RunCtx *R, const char **err)
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
+	return ok;
+}
+
+bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
+{
+	static const char *const outs[] = { "runs", "revenue", "billing", "forecast", "transitions", "findings",
+		"revenue_totals", "periods" };
+	char period[8], sql[512];
+	int y, m, d;
+	date_to_ymd(as_of, &y, &m, &d);
+	snprintf(period, sizeof period, "%04d-%02d", y, m);
+	for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
+		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s", outs[i],
+			 outs[i], outs[i]);
+		if (!exec(db, sql, err))
+			return false;
+	}
+	/* as a re-run of this period would: its earlier results make way */
+	static const char *const setup =
+		"CREATE UNIQUE INDEX temp.revenue_once_t ON revenue(source, source_id);"
+		"CREATE UNIQUE INDEX temp.billing_once_t ON billing(project_id, source_id, reason);";
+	if (!exec(db, setup, err))
+		return false;
+	static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };
+	for (int i = 0; i < 6; i++) {
+		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)", wipe[i]);
+		if (!run_sql(db, sql, period, err))
+			return false;
+	}
+	if (!run_sql(db, "DELETE FROM temp.runs WHERE period >= ?", period, err))
+		return false;
+	if (!ledger_begin(E, R, db, period, as_of, err))
+		return false;
+	bool ok = rules_run_all(E) && totals(R, err);
+	if (!ok && !*err)
+		*err = "a rule failed (see above)";
 	return ok;
 }
 

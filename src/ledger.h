@@ -41,6 +41,12 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals);
 /* Start a run inside an open transaction on db (also used by sow test). */
 bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err);
 void ledger_end(RunCtx *R);
+/* A run that writes nothing: the output tables (with their history) are
+ * copied into TEMP tables that shadow them, and the rules run there as of
+ * as_of. Works on a read-only connection; E must be fresh (eval_init) and
+ * keeps the results (and the relations) for queries. */
+bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
+
 /* Bind a value as sow stores it: exact decimal text, ISO dates, 1/0. */
 void ledger_bind(sqlite3_stmt *st, int i, const Value *v);
 

@@ -23,6 +23,8 @@
 #include "format.h"
 #include "import.h"
 #include "ledger.h"
+#include "repl.h"
+#include "session.h"
 #include "testrun.h"
 #include "parse.h"
 #include "program.h"
@@ -138,63 +140,27 @@ static int cmd_check(int argc, char **argv)
 
 /* ---- sow eval -------------------------------------------------------- */
 
-/* A value alone, or a query's rows as a table in the chosen format. */
-static void print_value(const Value *v, Format f, FILE *out)
-{
-	char buf[4096];
-	if (v->k != V_LIST || (v->nitems > 0 && v->items[0].k != V_ROW) || (v->nitems == 0 && !v->row && 0)) {
-		fprintf(out, "%s\n", value_fmt(v, buf, sizeof buf));
-		return;
-	}
-	if (v->nitems == 0) {
-		fprintf(out, "(0 rows)\n");
-		return;
-	}
-	const Row *first = v->items[0].row;
-	int n = first->shape->ncols;
-	bool right[64] = { false };
-	for (int i = 0; i < n && i < 64; i++) {
-		VKind k = first->vals[i].k;
-		right[i] = k == V_NUM || k == V_MONEY || k == V_HOURS || k == V_PERCENT || k == V_DUR;
-	}
-	FTable *t = format_begin(NULL, n, first->shape->cols, right);
-	char *cells[64];
-	for (int i = 0; i < n && i < 64; i++)
-		cells[i] = malloc(512);
-	for (int r = 0; r < v->nitems; r++) {
-		for (int i = 0; i < n && i < 64; i++) {
-			const Value *x = &v->items[r].row->vals[i];
-			if (x->k == V_UNSET)
-				cells[i][0] = 0;
-			else
-				value_fmt(x, cells[i], 512);
-		}
-		format_row(t, (const char *const *)cells);
-	}
-	for (int i = 0; i < n && i < 64; i++)
-		free(cells[i]);
-	format_end(t, f, out);
-}
-
 static int cmd_eval(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { 0, 0, 0, 0 } };
+		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
-	Format format = isatty(1) ? FMT_TABLE : FMT_TABLE;
+	Format format = FMT_TABLE;
 	Date as_of = today();
 	long long max_steps = 0;
+	bool explain = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:e:a:s:f:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:a:s:f:x", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
+		case 'e': text = optarg; break;
+		case 'x': explain = true; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
 				return usage_error("eval", "--format is table, csv, json or markdown, not '%s'", optarg);
 			break;
-		case 'e': text = optarg; break;
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &as_of))
 				return usage_error("eval", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
@@ -212,43 +178,16 @@ static int cmd_eval(int argc, char **argv)
 	}
 	if (!text)
 		return usage_error("eval", "give the expression with -e 'EXPR'");
-	sqlite3 *db = NULL;
-	if (db_path) {
-		char err[512];
-		if (!(db = store_open(db_path, STORE_READ, err, sizeof err))) {
-			fprintf(stderr, "sow: error: %s\n", err);
-			return EXIT_DB;
-		}
-	}
-	Arena *A = arena_new();
-	Diag D;
-	diag_init(&D, stderr);
-	Program P;
-	program_init(&P, A, &D, argv[0]);
-	int rc = load_all(&P, argc - optind, argv + optind);
-	if (!rc) {
-		check_program(&P);
-		Src *src = src_from_string(A, "<eval>", text, strlen(text));
-		Parser ps;
-		Module *m = program_add_source(&P, src, NULL, NULL);
-		Type t;
-		if (D.errors == 0 && parse_source(&ps, A, src, &D, PARSE_EVAL) == 0 && ps.expr &&
-		    check_expr(&P, m, ps.expr, &t) == 0) {
-			Eval E;
-			eval_init(&E, &P, A, db, as_of);
-			if (max_steps)
-				E.max_steps = max_steps;
-			Value v;
-			if (eval_expr(&E, m, ps.expr, &v))
-				print_value(&v, format, stdout);
-			eval_free(&E);
-		}
-		if (D.errors)
+	Session S;
+	int rc = session_open(&S, argv[0], db_path, argv + optind, argc - optind, as_of);
+	if (rc == 0) {
+		S.format = format;
+		S.max_steps = max_steps;
+		S.explain = explain;
+		if (!session_run(&S, text, stdout))
 			rc = EXIT_RULES;
 	}
-	program_free(&P);
-	arena_free(A);
-	sqlite3_close(db);
+	session_close(&S);
 	return rc;
 }
 
@@ -557,7 +496,12 @@ static const Command commands[] = {
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
-	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n" },
+	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n"
+	  "  --format F         table, csv, json or markdown (for query results)\n"
+	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
+	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
+	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
+	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
 	{ "import", cmd_import, "import [--replace] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
 	  "  --replace   empty the table first (in the same transaction)\n" },
 	{ "run", cmd_run, "run --db DB --period YYYY-MM PATH...",
@@ -569,6 +513,15 @@ static const Command commands[] = {
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
 	  "  --format table|csv|json|markdown   the summary's format\n"
 	  "  --max-steps N         stop a runaway rule after N evaluation steps\n" },
+	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
+	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
+	  "  --db DB          open DB read-only\n"
+	  "  --as-of DATE     the session date (default: today); .asof changes it\n"
+	  "  --format F       table, csv, json or markdown\n"
+	  "  --batch          no prompt or line editing even on a terminal\n"
+	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
+	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
+	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
 	{ "test", cmd_test, "test PATH...", "Run the test blocks in rule files, each against its own in-memory data.", "" },
 	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period: later runs never rewrite it.", "" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
@@ -589,8 +542,7 @@ static void main_help(void)
 	printf("sow %s: rules for professional-services billing and revenue\n\nusage: sow COMMAND [ARGS]\n\n", SOW_VERSION);
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		printf("  %-46s %s\n", commands[i].usage, commands[i].summary);
-	printf("\nNot in this build yet: repl (see README).\n"
-	       "Exit status: 0 ok, 1 rule errors, 2 usage, 3 database or I/O error.\n"
+	printf("\nExit status: 0 ok, 1 rule errors, 2 usage, 3 database or I/O error.\n"
 	       "'sow COMMAND --help' describes one command.\n");
 }
 
@@ -623,12 +575,6 @@ int main(int argc, char **argv)
 	}
 	const Command *c = find_command(argv[1]);
 	if (!c) {
-		static const char *const planned[] = { "repl" };
-		for (size_t i = 0; i < sizeof planned / sizeof *planned; i++)
-			if (strcmp(argv[1], planned[i]) == 0) {
-				fprintf(stderr, "sow: '%s' is not in this build yet (see README: status)\n", argv[1]);
-				return EXIT_USAGE;
-			}
 		const char *names[16];
 		int n = 0;
 		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)

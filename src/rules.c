@@ -190,6 +190,8 @@ static bool emit(Eval *E, Node *c)
 							 vkind_name(vals[i].k));
 			}
 	}
+	if (E->trace_table)
+		return why_emit(E, c, vals, sh);
 	const TableDef *t = schema_table(c->s);
 	if (t)
 		return ledger_emit(E, c, t, vals);
@@ -227,6 +229,15 @@ static bool emit(Eval *E, Node *c)
 	if (r->unique)
 		map_put(&r->keys, arena_strndup(E->P->A, key, strlen(key)), (void *)r->n);
 	return true;
+}
+
+bool rules_run_one(Eval *E, Decl *rule)
+{
+	E->mod = rule->mod;
+	E->sow = NULL;
+	bool ok = run_clauses(E, rule, rule->node->a, 0);
+	arena_reset(E->tmp);
+	return ok;
 }
 
 /* ---- rule order ----------------------------------------------------------- */

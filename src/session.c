@@ -1,0 +1,533 @@
+/* session.c: statements against a loaded program and a read-only database.
+ *
+ * Everything a statement may be: an expression or query (printed in the
+ * session's format), `why EXPR` or `why TABLE { ... }` (provenance),
+ * `assume TABLE["ID"].COLUMN = VALUE` (a what-if that changes the session's
+ * view, never the database), or a definition (rule, fn, const, query ...)
+ * added to the session's program. */
+#include "session.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "schema.h"
+#include "store.h"
+#include "why.h"
+
+static char *dupstr(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		abort();
+	return p;
+}
+
+static bool build(Session *S)
+{
+	S->A = arena_new();
+	diag_init(&S->D, stderr);
+	program_init(&S->P, S->A, &S->D, S->argv0);
+	bool ok = true;
+	for (int i = 0; i < S->npaths; i++)
+		ok &= program_load_path(&S->P, S->paths[i]);
+	for (int i = 0; i < S->ndefs; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "<def:%d>", i + 1);
+		Src *src = src_from_string(S->A, name, S->defs[i], strlen(S->defs[i]));
+		Parser ps;
+		parse_source(&ps, S->A, src, &S->D, PARSE_FILE);
+		program_add_source(&S->P, src, ps.items, ps.comments);
+	}
+	check_program(&S->P);
+	S->loaded = ok && S->D.errors == 0;
+	return S->loaded;
+}
+
+static void unbuild(Session *S)
+{
+	if (S->fresh) {
+		ledger_end(&S->R);
+		eval_free(&S->E);
+		S->fresh = false;
+	}
+	if (S->A) {
+		program_free(&S->P);
+		arena_free(S->A);
+		S->A = NULL;
+	}
+}
+
+int session_open(Session *S, const char *argv0, const char *db_path, char **paths, int npaths, Date as_of)
+{
+	memset(S, 0, sizeof *S);
+	S->argv0 = argv0;
+	S->db_path = db_path;
+	S->as_of = as_of;
+	S->paths = paths;
+	S->npaths = npaths;
+	if (db_path) {
+		char err[512];
+		if (!(S->db = store_open(db_path, STORE_READ, err, sizeof err))) {
+			fprintf(stderr, "sow: error: %s\n", err);
+			return 3;
+		}
+	}
+	if (!build(S))
+		return S->D.errors ? 1 : 3;
+	return 0;
+}
+
+void session_close(Session *S)
+{
+	unbuild(S);
+	for (int i = 0; i < S->ndefs; i++)
+		free(S->defs[i]);
+	free(S->defs);
+	session_clear_assumptions(S);
+	sqlite3_close(S->db);
+}
+
+bool session_reload(Session *S)
+{
+	unbuild(S);
+	return build(S);
+}
+
+void session_set_asof(Session *S, Date d)
+{
+	S->as_of = d;
+	if (S->fresh) {
+		ledger_end(&S->R);
+		eval_free(&S->E);
+		S->fresh = false;
+	}
+}
+
+void session_clear_assumptions(Session *S)
+{
+	for (int i = 0; i < S->nassumes; i++) {
+		Assume *a = &S->assumes[i];
+		free(a->table);
+		free(a->id);
+		free(a->column);
+		free(a->value);
+		free(a->source);
+	}
+	free(S->assumes);
+	S->assumes = NULL;
+	S->nassumes = 0;
+	session_set_asof(S, S->as_of);
+	if (S->db)
+		sqlite3_exec(S->db, "DROP TABLE IF EXISTS temp.projects; DROP TABLE IF EXISTS temp.milestones;"
+				    "DROP TABLE IF EXISTS temp.trainings; DROP TABLE IF EXISTS temp.time_entries;"
+				    "DROP TABLE IF EXISTS temp.allocations", NULL, NULL, NULL);
+}
+
+/* Copy each assumed table into TEMP (shadowing it) and apply the changes. */
+static bool apply_assumptions(Session *S)
+{
+	for (int i = 0; i < S->nassumes; i++) {
+		Assume *a = &S->assumes[i];
+		char sql[512];
+		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s",
+			 a->table, a->table, a->table);
+		if (sqlite3_exec(S->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			return false;
+	}
+	for (int i = 0; i < S->nassumes; i++) {
+		Assume *a = &S->assumes[i];
+		char sql[512];
+		snprintf(sql, sizeof sql, "UPDATE temp.%s SET \"%s\" = ? WHERE id = ?", a->table, a->column);
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+			return false;
+		if (a->value)
+			sqlite3_bind_text(st, 1, a->value, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 1);
+		sqlite3_bind_text(st, 2, a->id, -1, SQLITE_STATIC);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	return true;
+}
+
+/* Make sure E holds the rules' results as of the session date. */
+static bool refresh(Session *S)
+{
+	if (S->fresh)
+		return true;
+	eval_init(&S->E, &S->P, S->P.A, S->db, S->as_of);
+	S->E.interrupted = S->interrupted;
+	if (S->max_steps)
+		S->E.max_steps = S->max_steps;
+	if (!S->db) {
+		S->fresh = true;
+		memset(&S->R, 0, sizeof S->R);
+		return true;
+	}
+	const char *err = NULL;
+	if (!apply_assumptions(S) || !ledger_scratch(&S->E, &S->R, S->db, S->as_of, &err)) {
+		if (err && strcmp(err, "a rule failed (see above)") != 0)
+			fprintf(stderr, "sow: error: %s\n", err);
+		ledger_end(&S->R);
+		eval_free(&S->E);
+		return false;
+	}
+	S->fresh = true;
+	return true;
+}
+
+bool session_is_definition(const char *text)
+{
+	static const char *const words[] = { "rule", "fn", "const", "query", "relation", "sow", "calendar", "enum",
+		"machine", "rounding", "test", "import", "fiscal" };
+	while (isspace((unsigned char)*text))
+		text++;
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		size_t n = strlen(words[i]);
+		if (strncmp(text, words[i], n) == 0 && (isspace((unsigned char)text[n]) || !text[n]))
+			return true;
+	}
+	return false;
+}
+
+static bool starts_with_word(const char *text, const char *word, const char **rest)
+{
+	while (isspace((unsigned char)*text))
+		text++;
+	size_t n = strlen(word);
+	if (strncmp(text, word, n) != 0 || !(isspace((unsigned char)text[n]) || !text[n]))
+		return false;
+	*rest = text + n;
+	return true;
+}
+
+bool session_incomplete(Session *S, const char *text)
+{
+	Arena *A = arena_new();
+	Diag quiet;
+	FILE *null = fopen("/dev/null", "w");
+	diag_init(&quiet, null ? null : stderr);
+	const char *rest;
+	bool def = session_is_definition(text);
+	Src *src;
+	if (starts_with_word(text, "why", &rest) || starts_with_word(text, "assume", &rest))
+		src = src_from_string(A, "<repl>", rest, strlen(rest));
+	else
+		src = src_from_string(A, "<repl>", text, strlen(text));
+	Parser ps;
+	parse_source(&ps, A, src, &quiet, def ? PARSE_FILE : PARSE_EVAL);
+	bool more = ps.eof_error;
+	(void)S;
+	if (null)
+		fclose(null);
+	arena_free(A);
+	return more;
+}
+
+static bool run_definition(Session *S, const char *text)
+{
+	S->defs = realloc(S->defs, (size_t)(S->ndefs + 1) * sizeof *S->defs);
+	if (!S->defs)
+		abort();
+	S->defs[S->ndefs++] = dupstr(text);
+	if (session_reload(S))
+		return true;
+	/* refused: forget it and rebuild as before */
+	free(S->defs[--S->ndefs]);
+	unbuild(S);
+	Diag saved = S->D;
+	FILE *null = fopen("/dev/null", "w");
+	build(S);
+	if (null)
+		fclose(null);
+	(void)saved;
+	return false;
+}
+
+/* Parse text as an expression or query in a fresh module of the session. */
+static Node *parse_expr(Session *S, const char *text, Module **mod)
+{
+	char name[32];
+	snprintf(name, sizeof name, "<%d>", ++S->counter);
+	Src *src = src_from_string(S->P.A, S->counter == 0 ? "<eval>" : "<eval>", text, strlen(text));
+	(void)name;
+	Parser ps;
+	if (parse_source(&ps, S->P.A, src, &S->D, PARSE_EVAL) != 0 || !ps.expr)
+		return NULL;
+	*mod = program_add_source(&S->P, src, NULL, NULL);
+	Type t;
+	if (check_expr(&S->P, *mod, ps.expr, &t) != 0)
+		return NULL;
+	return ps.expr;
+}
+
+/* Does e read something rules produce (so the rules must run first)? */
+static void note_read(const char *rel, void *arg)
+{
+	bool *needs = arg;
+	const TableDef *t = schema_table(rel);
+	if (!t || t->output)
+		*needs = true;
+}
+
+static bool run_why(Session *S, const char *rest, FILE *out)
+{
+	/* reuse the test grammar: `expect X` is an expression or TABLE { ... } */
+	size_t n = strlen(rest) + 32;
+	char *text = malloc(n);
+	if (!text)
+		abort();
+	snprintf(text, n, "test \"why\" {\nexpect %s\n}", rest);
+	Src *src = src_from_string(S->P.A, "<why>", text, strlen(text));
+	free(text);
+	Parser ps;
+	if (parse_source(&ps, S->P.A, src, &S->D, PARSE_FILE) != 0 || !ps.items || !ps.items->a)
+		return false;
+	Node *x = ps.items->a;
+	Module *m = program_add_source(&S->P, src, NULL, NULL);
+	if (x->kind == N_EXPECT) {
+		Type t;
+		if (check_expr(&S->P, m, x->a, &t) != 0)
+			return false;
+		bool needs = false;
+		program_reads(&S->P, x->a, note_read, &needs);
+		if (needs || S->fresh) {
+			if (!refresh(S))
+				return false;
+			return why_expr(&S->E, m, x->a, out);
+		}
+		Eval light;
+		eval_init(&light, &S->P, S->P.A, S->db, S->as_of);
+		bool ok = why_expr(&light, m, x->a, out);
+		eval_free(&light);
+		return ok;
+	}
+	bool totals = strcmp(x->s, "revenue_by_project") == 0 || strcmp(x->s, "revenue_totals") == 0;
+	if (!totals && !map_get(&S->P.shapes, x->s)) {
+		diag_at(&S->D, src, x->loc, DIAG_ERROR, "unknown relation '%s'", x->s);
+		return false;
+	}
+	if (!S->db) {
+		fprintf(stderr, "sow: error: why of rows needs a database (--db DB)\n");
+		return false;
+	}
+	if (!refresh(S))
+		return false;
+	if (totals) {
+		fprintf(out, "revenue_by_project is each project's revenue lines of the period, summed exactly, then rounded once\n"
+			     "(half away from zero, to the currency's minor unit); the lines:\n");
+		return why_rows(&S->E, m, "revenue", x->a, out);
+	}
+	return why_rows(&S->E, m, x->s, x->a, out);
+}
+
+/* Forecast totals by quarter and currency, summed exactly, rounded once. */
+typedef struct {
+	char key[32];         /* "FY2027-Q4 USD" */
+	Dec amount;
+} Total;
+
+static int forecast_totals(Session *S, const char *project, Total *t, int max)
+{
+	if (!refresh(S))
+		return -1;
+	sqlite3_stmt *st;
+	const char *sql = project
+		? "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? AND project_id = ? ORDER BY 1"
+		: "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? ORDER BY 1";
+	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, S->R.run_id);
+	if (project)
+		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0), *a = (const char *)sqlite3_column_text(st, 1);
+		Dec d;
+		if (!k || !a || dec_parse(a, strlen(a), &d) != DEC_OK)
+			continue;
+		if (n == 0 || strcmp(t[n - 1].key, k) != 0) {
+			if (n == max)
+				break;
+			snprintf(t[n].key, sizeof t[n].key, "%s", k);
+			t[n++].amount = dec_from_int(0);
+		}
+		dec_add(t[n - 1].amount, d, &t[n - 1].amount);
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++)
+		dec_round(t[i].amount, (Dec){ 1, 2 }, ROUND_HALF_UP, &t[i].amount);
+	return n;
+}
+
+static void split_key(const char *key, char *q, char *cur)
+{
+	sscanf(key, "%15s %7s", q, cur);
+}
+
+bool session_forecast(Session *S, const char *project, FILE *out)
+{
+	if (!S->db) {
+		fprintf(stderr, "sow: error: the forecast needs a database (--db DB)\n");
+		return false;
+	}
+	Total t[256];
+	int n = forecast_totals(S, project, t, 256);
+	if (n < 0)
+		return false;
+	static const char *const headers[] = { "fiscal_quarter", "currency", "amount" };
+	static const bool right[] = { false, false, true };
+	FTable *ft = format_begin(NULL, 3, headers, right);
+	for (int i = 0; i < n; i++) {
+		char q[16] = "", cur[8] = "", buf[DEC_BUFSZ];
+		split_key(t[i].key, q, cur);
+		const char *cells[] = { q, cur, dec_fmt(t[i].amount, buf) };
+		format_row(ft, cells);
+	}
+	format_end(ft, S->format, out);
+	return true;
+}
+
+/* The forecast before and after a change, side by side. */
+static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
+{
+	Total after[256];
+	int na = forecast_totals(S, NULL, after, 256);
+	if (na < 0)
+		return false;
+	static const char *const headers[] = { "fiscal_quarter", "currency", "before", "after", "change" };
+	static const bool right[] = { false, false, true, true, true };
+	FTable *ft = format_begin(NULL, 5, headers, right);
+	int i = 0, j = 0;
+	while (i < nb || j < na) {
+		int c = i >= nb ? 1 : j >= na ? -1 : strcmp(before[i].key, after[j].key);
+		Dec b = c <= 0 ? before[i].amount : dec_from_int(0), a = c >= 0 ? after[j].amount : dec_from_int(0), d;
+		const char *key = c <= 0 ? before[i].key : after[j].key;
+		char q[16] = "", cur[8] = "", bb[DEC_BUFSZ], ab[DEC_BUFSZ], db[DEC_BUFSZ + 1];
+		split_key(key, q, cur);
+		dec_sub(a, b, &d);
+		d = dec_trim(d, 2);
+		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", dec_fmt_places(d, 2, ab));
+		const char *cells[] = { q, cur, c <= 0 ? dec_fmt_places(b, 2, bb) : "", c >= 0 ? dec_fmt_places(a, 2, ab) : "",
+					dec_sign(d) ? db : "" };
+		format_row(ft, cells);
+		i += c <= 0;
+		j += c >= 0;
+	}
+	format_end(ft, S->format, out);
+	return true;
+}
+
+/* assume TABLE["ID"].COLUMN = VALUE */
+static bool run_assume(Session *S, const char *rest, FILE *out)
+{
+	const char *eq = strstr(rest, " = ");
+	if (!eq) {
+		fprintf(stderr, "sow: error: write assume TABLE[\"ID\"].COLUMN = VALUE (or unset)\n");
+		return false;
+	}
+	char *lhs = strndup(rest, (size_t)(eq - rest));
+	Module *m;
+	Node *target = lhs ? parse_expr(S, lhs, &m) : NULL;
+	free(lhs);
+	if (!target)
+		return false;
+	if (target->kind != N_MEMBER || target->a->kind != N_INDEX || target->a->a->kind != N_NAME ||
+	    target->a->b->kind != N_STR) {
+		fprintf(stderr, "sow: error: assume changes one column of one row: TABLE[\"ID\"].COLUMN = VALUE\n");
+		return false;
+	}
+	const char *table = target->a->a->s;
+	const TableDef *t = schema_table(table);
+	if (!t || t->output || !t->id || strcmp(t->id, "id") != 0) {
+		fprintf(stderr, "sow: error: assume works on input tables with an id (projects, milestones, trainings, ...)\n");
+		return false;
+	}
+	Node *value = parse_expr(S, eq + 3, &m);
+	if (!value)
+		return false;
+	Eval E;
+	eval_init(&E, &S->P, S->P.A, S->db, S->as_of);
+	Value v;
+	bool ok = eval_expr(&E, m, value, &v);
+	eval_free(&E);
+	if (!ok)
+		return false;
+	char buf[512];
+	Assume a = { dupstr(table), dupstr(target->a->b->s), dupstr(target->s),
+		     v.k == V_UNSET ? NULL : dupstr(v.k == V_BOOL ? (v.b ? "1" : "0") : value_fmt(&v, buf, sizeof buf)),
+		     dupstr(rest + strspn(rest, " \t")) };
+	if (v.k == V_NUM || v.k == V_MONEY || v.k == V_HOURS) {
+		free(a.value);
+		a.value = dupstr(dec_fmt(v.d, buf));
+	}
+	Total before[256];
+	int nb = S->db ? forecast_totals(S, NULL, before, 256) : -1;
+	S->assumes = realloc(S->assumes, (size_t)(S->nassumes + 1) * sizeof *S->assumes);
+	if (!S->assumes)
+		abort();
+	S->assumes[S->nassumes++] = a;
+	session_set_asof(S, S->as_of);
+	if (nb < 0)
+		return true;
+	fprintf(out, "forecast by fiscal quarter, before and after assuming %s:\n", a.source);
+	return forecast_change(S, before, nb, out);
+}
+
+bool session_run(Session *S, const char *text, FILE *out)
+{
+	const char *rest;
+	if (!S->loaded && !session_reload(S))
+		return false;
+	int errors = S->D.errors;
+	bool ok;
+	if (starts_with_word(text, "why", &rest)) {
+		ok = run_why(S, rest, out);
+	} else if (starts_with_word(text, "assume", &rest)) {
+		ok = run_assume(S, rest, out);
+	} else if (session_is_definition(text)) {
+		ok = run_definition(S, text);
+		if (ok && S->fresh) {
+			ledger_end(&S->R);
+			eval_free(&S->E);
+			S->fresh = false;
+		}
+	} else {
+		Module *m;
+		Node *e = parse_expr(S, text, &m);
+		ok = e != NULL;
+		if (ok) {
+			bool needs = false;
+			program_reads(&S->P, e, note_read, &needs);
+			if (needs && !S->db) {
+				fprintf(stderr, "sow: error: this reads the database: give --db DB\n");
+				ok = false;
+			}
+			/* Only what reads rule results pays for running the rules. */
+			Eval light, *E = &S->E;
+			if (ok && needs) {
+				ok = refresh(S);
+			} else if (ok && !S->fresh) {
+				eval_init(&light, &S->P, S->P.A, S->db, S->as_of);
+				light.interrupted = S->interrupted;
+				if (S->max_steps)
+					light.max_steps = S->max_steps;
+				E = &light;
+			}
+			Value v;
+			if (ok && S->explain)
+				ok = why_expr(E, m, e, out);
+			else if (ok && (ok = eval_expr(E, m, e, &v)))
+				format_value(&v, S->format, out);
+			if (E == &light)
+				eval_free(&light);
+			else if (S->fresh)
+				arena_reset(S->E.tmp);
+		}
+	}
+	return ok && S->D.errors == errors;
+}

@@ -1,0 +1,67 @@
+/* session.h: one statement at a time against loaded rules and a database,
+ * as `sow eval` and the REPL run them.
+ *
+ * A session holds the program, a read-only database, the as-of date and
+ * any what-if assumptions. When a statement reads what rules produce
+ * (revenue, forecast, findings, a declared relation), the session first runs
+ * the rules as of its date into TEMP tables that shadow the real ones: the
+ * database itself is never written. */
+#ifndef SOW_SESSION_H
+#define SOW_SESSION_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "format.h"
+#include "ledger.h"
+
+typedef struct Assume {
+	char *table, *id, *column;   /* milestones, P-1042-M2, sign_off_received_on */
+	char *value;                 /* as text, the way the database stores it */
+	char *source;                /* the statement, for .assume */
+} Assume;
+
+typedef struct Session {
+	Arena *A;              /* the program's arena (rebuilt on reload) */
+	Diag D;
+	Program P;
+	bool loaded;           /* P holds a checked program */
+	char **paths;          /* rule files and folders, for reload */
+	int npaths;
+	char **defs;           /* definitions typed in the session, kept on reload */
+	int ndefs;
+	const char *argv0;
+	const char *db_path;
+	sqlite3 *db;           /* read-only, or NULL */
+	Date as_of;
+	Format format;
+	Eval E;                /* results of the last scratch run */
+	RunCtx R;
+	bool fresh;            /* E holds results for as_of and the assumptions */
+	Assume *assumes;
+	int nassumes;
+	long long max_steps;
+	volatile int *interrupted;
+	int counter;           /* statements run, to name them <repl:N> */
+	bool explain;          /* sow eval --explain: print the why tree */
+} Session;
+
+/* Open: load and check paths, open db read-only. Returns an exit status. */
+int session_open(Session *S, const char *argv0, const char *db_path, char **paths, int npaths, Date as_of);
+void session_close(Session *S);
+/* Reload the rule files (and the session's own definitions). */
+bool session_reload(Session *S);
+/* Run one statement: an expression, a query, `why ...`, `assume ...`, or a
+ * definition. Output goes to out, errors to stderr. True on success. */
+bool session_run(Session *S, const char *text, FILE *out);
+/* Is text an unfinished statement (an open bracket, a trailing operator)? */
+bool session_incomplete(Session *S, const char *text);
+/* Does text start with a definition keyword (rule, fn, const, query ...)? */
+bool session_is_definition(const char *text);
+void session_set_asof(Session *S, Date d);
+void session_clear_assumptions(Session *S);
+/* The forecast by fiscal quarter (and currency) as of the session date. */
+bool session_forecast(Session *S, const char *project, FILE *out);
+
+#endif

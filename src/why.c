@@ -1,0 +1,216 @@
+/* why.c: explaining where a value comes from.
+ *
+ * An expression is explained by evaluating it and each of its parts, printed
+ * as a tree ("amount = timesheet_hours(t.hours) * hourly = 2000.0000 USD").
+ * An emitted row is explained by running the rule that emitted it again in
+ * trace mode: when it would emit a row matching what was asked, it prints
+ * the rows it was looking at (with the columns the rule uses), its lets, and
+ * each field's tree, instead of writing anything. */
+#include "why.h"
+
+#include <string.h>
+
+#include "fmt.h"
+#include "schema.h"
+
+#define MAX_DEPTH 4
+
+static void show(FILE *out, int indent, const Node *e, const Value *v, const char *note)
+{
+	char buf[512];
+	fprintf(out, "%*s", indent, "");
+	fmt_expr(out, e);
+	fprintf(out, " = %s%s%s\n", value_fmt(v, buf, sizeof buf), note ? "  " : "", note ? note : "");
+}
+
+static bool is_literal(const Node *e)
+{
+	return e->kind == N_NUM || e->kind == N_STR || e->kind == N_DATE || e->kind == N_PERIOD || e->kind == N_BOOL ||
+	       e->kind == N_MONEY || e->kind == N_QTY || e->kind == N_PERCENT || e->kind == N_UNSET;
+}
+
+static bool tree(Eval *E, const Node *e, int indent, int depth, FILE *out)
+{
+	Value v;
+	if (!eval_expr(E, E->mod, (Node *)e, &v))
+		return false;
+	char note[256] = "";
+	if (e->kind == N_MEMBER && e->a->kind == N_NAME) {
+		Value row;
+		if (eval_expr(E, E->mod, e->a, &row) && row.k == V_ROW)
+			snprintf(note, sizeof note, "(%s %s)", row.row->table, row.row->id);
+	}
+	if (e->kind == N_CALL) {
+		Decl *d = program_lookup(E->P, E->mod, e->s);
+		if (d && d->kind == D_ROUNDING) {
+			const char *to = d->node->a->s, *mode = d->node->s2;
+			for (Node *c = E->sow ? E->sow->sow->a : NULL; c; c = c->next)
+				if (c->kind == N_SOWROUND && strcmp(c->s, e->s) == 0) {
+					to = c->a->s;
+					mode = c->s2;
+				}
+			snprintf(note, sizeof note, "[rounding %s to %s mode %s%s]", e->s, to, mode,
+				 mode != d->node->s2 || to != d->node->a->s ? ", this SOW's own" : "");
+		} else if (d && d->kind == D_FN) {
+			snprintf(note, sizeof note, "[fn %s, %s]", e->s, d->mod->src->path);
+		}
+	}
+	show(out, indent, e, &v, *note ? note : NULL);
+	if (depth >= MAX_DEPTH || is_literal(e))
+		return true;
+	switch (e->kind) {
+	case N_BIN:
+		return tree(E, e->a, indent + 2, depth + 1, out) && tree(E, e->b, indent + 2, depth + 1, out);
+	case N_NEG: case N_NOT: case N_ISSET:
+		return tree(E, e->a, indent + 2, depth + 1, out);
+	case N_IF: {
+		Value c;
+		if (!tree(E, e->a, indent + 2, depth + 1, out) || !eval_expr(E, E->mod, e->a, &c))
+			return false;
+		return tree(E, c.k == V_BOOL && c.b ? e->b : e->c, indent + 2, depth + 1, out);
+	}
+	case N_CALL:
+		for (const Node *a = e->a; a; a = a->next)
+			if (!is_literal(a->a) && a->a->kind != N_SELECTQ && !(a->s && strcmp(a->s, "mode") == 0) &&
+			    !tree(E, a->a, indent + 2, depth + 1, out))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+bool why_expr(Eval *E, Module *m, Node *e, FILE *out)
+{
+	E->mod = m;
+	return tree(E, e, 0, 0, out);
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+/* Columns of var that the rule uses, for showing its row. */
+static void used_columns(const Node *n, const char *var, const char **cols, int *ncols)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_MEMBER && n->a && n->a->kind == N_NAME && strcmp(n->a->s, var) == 0) {
+			bool seen = false;
+			for (int i = 0; i < *ncols; i++)
+				seen |= strcmp(cols[i], n->s) == 0;
+			if (!seen && *ncols < 32)
+				cols[(*ncols)++] = n->s;
+		}
+		used_columns(n->a, var, cols, ncols);
+		used_columns(n->b, var, cols, ncols);
+		used_columns(n->c, var, cols, ncols);
+		used_columns(n->d, var, cols, ncols);
+	}
+}
+
+static void show_row(Eval *E, const Decl *rule, const char *var, const Row *r, FILE *out)
+{
+	fprintf(out, "  %s: %s %s", var, r->table, r->id);
+	const char *cols[32];
+	int n = 0;
+	used_columns(rule->node->a, var, cols, &n);
+	if (n)
+		fputs(" {", out);
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < r->shape->ncols; c++)
+			if (strcmp(r->shape->cols[c], cols[i]) == 0) {
+				char buf[256];
+				fprintf(out, "%s%s: %s", i ? ", " : " ", cols[i],
+					r->vals[c].k == V_UNSET ? "unset" : value_fmt(&r->vals[c], buf, sizeof buf));
+			}
+	if (n)
+		fputs(" }", out);
+	(void)E;
+	fputc('\n', out);
+}
+
+/* Called by rules.c in trace mode for each emit of the traced rule. */
+bool why_emit(Eval *E, Node *emit, const Value *vals, const struct Shape *sh)
+{
+	const Node *want = E->trace_record;
+	if (strcmp(emit->s, E->trace_table) != 0)
+		return true;
+	for (const Node *f = want->a; f; f = f->next) {
+		int c = -1;
+		for (int i = 0; i < sh->ncols; i++)
+			if (strcmp(sh->cols[i], f->s) == 0)
+				c = i;
+		Value w;
+		char a[512], b[512];
+		if (c < 0 || !eval_expr(E, E->trace_mod, f->a, &w))
+			return false;
+		if (strcmp(value_fmt(&vals[c], a, sizeof a), value_fmt(&w, b, sizeof b)) != 0) {
+			/* compare numbers by value: 2000 matches 2000.0000 */
+			if (!(vals[c].k == w.k && (w.k == V_NUM || w.k == V_MONEY || w.k == V_HOURS) && dec_cmp(vals[c].d, w.d) == 0))
+				return true;
+		}
+	}
+	FILE *out = E->trace_out;
+	E->trace_hits++;
+	const Decl *rule = E->trace_rule;
+	fprintf(out, "%s row from rule %s (%s)\n", emit->s, rule->name, E->rule);
+	/* the rows and lets in scope, outermost first */
+	const EScope *chain[64];
+	int n = 0;
+	for (const EScope *s = E->scope; s && n < 64; s = s->up)
+		chain[n++] = s;
+	for (int i = n - 1; i >= 0; i--) {
+		const EScope *s = chain[i];
+		if (s->v.k == V_ROW && s->v.row)
+			show_row(E, rule, s->name, s->v.row, out);
+		else {
+			char buf[512];
+			fprintf(out, "  let %s = %s\n", s->name, value_fmt(&s->v, buf, sizeof buf));
+		}
+	}
+	for (Node *f = emit->a->a; f; f = f->next) {
+		fprintf(out, "  %s:\n", f->s);
+		if (!tree(E, f->a, 4, 0, out))
+			return false;
+	}
+	return true;
+}
+
+static bool trace_rule(Eval *E, Decl *rule, FILE *out)
+{
+	(void)out;
+	E->trace_rule = rule;
+	char name[512];
+	int line, col;
+	diag_linecol(rule->mod->src, rule->node->loc.beg, &line, &col);
+	snprintf(name, sizeof name, "%s:%d %s", rule->mod->src->path, line, rule->name);
+	E->rule = arena_strndup(E->P->A, name, strlen(name));
+	return rules_run_one(E, rule);
+}
+
+bool why_rows(Eval *E, Module *m, const char *table, Node *record, FILE *out)
+{
+	E->mod = m;
+	E->trace_table = table;
+	E->trace_record = record;
+	E->trace_mod = m;
+	E->trace_out = out;
+	E->trace_hits = 0;
+	bool ok = true;
+	/* every rule that emits into the table */
+	for (int mi = 0; mi < E->P->nmods && ok; mi++)
+		for (Node *it = E->P->mods[mi]->items; it && ok; it = it->next) {
+			if (it->kind != N_RULE)
+				continue;
+			Decl *d = map_get(&E->P->decls, it->s);
+			if (!d || d->node != it)
+				continue;
+			bool emits = false;
+			for (Node *c = it->a; c; c = c->next)
+				emits |= c->kind == N_EMIT && strcmp(c->s, table) == 0;
+			if (emits)
+				ok = trace_rule(E, d, out);
+		}
+	E->trace_table = NULL;
+	if (ok && E->trace_hits == 0)
+		fprintf(out, "no rule emits a %s row like that as of this date\n", table);
+	return ok;
+}
