@@ -61,7 +61,8 @@ deps:
 sanitize: build/sow-san
 
 test: deps
-	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san
+	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive
+	@rm -f build/demo.db
 	@sh tests/run.sh ./sow build/sow-san
 
 build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/obj
@@ -69,6 +70,9 @@ build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/obj
 
 build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/san
 	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+
+build/ptydrive: tests/repl/ptydrive.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
 demo: deps sow
 	@sh examples/demo.sh

@@ -180,16 +180,24 @@ void format_end(FTable *t, Format f, FILE *out)
 			fputs(f == FMT_MARKDOWN ? " |\n" : "\n", out);
 		}
 		for (size_t r = 0; r < t->nrows; r++) {
-			fputs(f == FMT_MARKDOWN ? "| " : "", out);
+			char *line = NULL;
+			size_t len = 0;
+			FILE *lf = open_memstream(&line, &len);
+			if (!lf)
+				abort();
+			fputs(f == FMT_MARKDOWN ? "| " : "", lf);
 			for (int i = 0; i < n; i++) {
 				const char *c = t->cells[r * (size_t)n + (size_t)i];
 				int pad = w[i] - width(c);
-				if (i == n - 1 && (!t->right[i] || !*c) && f == FMT_TABLE)
-					pad = 0; /* no trailing blanks */
-				fprintf(out, "%*s%s%*s", t->right[i] ? pad : 0, "", c, t->right[i] ? 0 : pad, "");
-				fputs(i < n - 1 ? sep : "", out);
+				fprintf(lf, "%*s%s%*s", t->right[i] ? pad : 0, "", c, t->right[i] ? 0 : pad, "");
+				fputs(i < n - 1 ? sep : "", lf);
 			}
-			fputs(f == FMT_MARKDOWN ? " |\n" : "\n", out);
+			fclose(lf);
+			if (f == FMT_TABLE)
+				while (len && line[len - 1] == ' ')
+					line[--len] = 0; /* no trailing blanks */
+			fprintf(out, "%s%s", line, f == FMT_MARKDOWN ? " |\n" : "\n");
+			free(line);
 		}
 		if (f == FMT_TABLE)
 			fprintf(out, "(%zu row%s)\n", t->nrows, t->nrows == 1 ? "" : "s");

@@ -302,8 +302,12 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	date_to_ymd(as_of, &y, &m, &d);
 	snprintf(period, sizeof period, "%04d-%02d", y, m);
 	for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
-		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s", outs[i],
-			 outs[i], outs[i]);
+		/* the ledger's history comes along; forecasts, transitions and
+		 * findings are this view's own */
+		bool ledger = strcmp(outs[i], "forecast") != 0 && strcmp(outs[i], "transitions") != 0 &&
+			      strcmp(outs[i], "findings") != 0;
+		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
+			 outs[i], outs[i], outs[i], ledger ? "" : " WHERE 0");
 		if (!exec(db, sql, err))
 			return false;
 	}

@@ -67,7 +67,7 @@ static const DotCmd dots[] = {
 	{ ".why", "", "how to ask where a value comes from", ".why" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
 	{ ".timer", "on|off", "print the time each statement takes", ".timer on" },
-	{ ".read", "FILE", "run the statements in a file", ".read examples/sessions/forecast.sow-repl" },
+	{ ".read", "FILE", "run the statements in a file", ".read examples/sessions/month-end-questions.repl" },
 };
 
 static int run_file(Repl *R, const char *path);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "parse.h"
 #include "schema.h"
 #include "store.h"
@@ -274,6 +275,8 @@ static void note_read(const char *rel, void *arg)
 		*needs = true;
 }
 
+static bool why_total(Session *S, Module *m, Node *record, FILE *out);
+
 static bool run_why(Session *S, const char *rest, FILE *out)
 {
 	/* reuse the test grammar: `expect X` is an expression or TABLE { ... } */
@@ -320,7 +323,9 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 	if (totals) {
 		fprintf(out, "revenue_by_project is each project's revenue lines of the period, summed exactly, then rounded once\n"
 			     "(half away from zero, to the currency's minor unit); the lines:\n");
-		return why_rows(&S->E, m, "revenue", x->a, out);
+		if (!why_rows(&S->E, m, "revenue", x->a, out))
+			return false;
+		return why_total(S, m, x->a, out);
 	}
 	return why_rows(&S->E, m, x->s, x->a, out);
 }
@@ -419,6 +424,63 @@ static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 		j += c >= 0;
 	}
 	format_end(ft, S->format, out);
+	return true;
+}
+
+/* The closing line of `why revenue_by_project {...}`: the exact sum of
+ * the lines and the total rounded once, per project, period and currency. */
+static bool why_total(Session *S, Module *m, Node *record, FILE *out)
+{
+	char where[512] = "run_id IS NOT NULL";
+	Value v[3];
+	static const char *const cols[] = { "project_id", "period", "currency" };
+	int nb = 0;
+	for (Node *f = record->a; f; f = f->next)
+		for (int i = 0; i < 3; i++)
+			if (strcmp(f->s, cols[i]) == 0 && nb < 3) {
+				if (!eval_expr(&S->E, m, f->a, &v[nb]))
+					return false;
+				size_t n = strlen(where);
+				snprintf(where + n, sizeof where - n, " AND %s = ?%d", cols[i], nb + 1);
+				nb++;
+			}
+	char sql[1024];
+	snprintf(sql, sizeof sql, "SELECT project_id, period, currency, amount FROM revenue WHERE %s ORDER BY 1, 2, 3", where);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	for (int i = 0; i < nb; i++)
+		ledger_bind(st, i + 1, &v[i]);
+	char key[128] = "", cur[8] = "";
+	Dec sum = dec_from_int(0);
+	int lines = 0;
+	for (;;) {
+		int rc = sqlite3_step(st);
+		char k[128] = "";
+		if (rc == SQLITE_ROW)
+			snprintf(k, sizeof k, "%s %s %s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
+				 sqlite3_column_text(st, 2));
+		if (lines && (rc != SQLITE_ROW || strcmp(k, key) != 0)) {
+			char a[DEC_BUFSZ], b[DEC_BUFSZ];
+			Dec r;
+			int minor = money_minor_unit(cur);
+			dec_round(sum, (Dec){ 1, minor < 0 ? 2 : minor }, ROUND_HALF_UP, &r);
+			fprintf(out, "%s: %d line%s summing to %s exactly; rounded once: %s %s\n", key, lines,
+				lines == 1 ? "" : "s", dec_fmt(sum, a), dec_fmt(r, b), cur);
+			lines = 0;
+			sum = dec_from_int(0);
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		snprintf(key, sizeof key, "%s", k);
+		snprintf(cur, sizeof cur, "%s", sqlite3_column_text(st, 2));
+		const char *a = (const char *)sqlite3_column_text(st, 3);
+		Dec d;
+		if (a && dec_parse(a, strlen(a), &d) == DEC_OK)
+			dec_add(sum, d, &sum);
+		lines++;
+	}
+	sqlite3_finalize(st);
 	return true;
 }
 

@@ -47,7 +47,12 @@ char *value_fmt(const Value *v, char *buf, size_t n)
 		break;
 	case V_TEXT: snprintf(buf, n, "%s", v->s); break;
 	case V_SYM: snprintf(buf, n, "%s", v->s); break;
-	case V_ROW: snprintf(buf, n, "<row>"); break;
+	case V_ROW:
+		if (v->row)
+			snprintf(buf, n, "%s %s", v->row->table, v->row->id);
+		else
+			snprintf(buf, n, "<row>");
+		break;
 	case V_ANY: snprintf(buf, n, "<any>"); break;
 	case V_LIST: {
 		size_t len = (size_t)snprintf(buf, n, "[");

@@ -8,12 +8,14 @@
  * each field's tree, instead of writing anything. */
 #include "why.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
+#include "ledger.h"
 #include "schema.h"
 
-#define MAX_DEPTH 4
+#define MAX_DEPTH 6
 
 static void show(FILE *out, int indent, const Node *e, const Value *v, const char *note)
 {
@@ -60,7 +62,17 @@ static bool tree(Eval *E, const Node *e, int indent, int depth, FILE *out)
 		return true;
 	switch (e->kind) {
 	case N_BIN:
-		return tree(E, e->a, indent + 2, depth + 1, out) && tree(E, e->b, indent + 2, depth + 1, out);
+		if (e->op == OP_AND || e->op == OP_OR) {
+			/* as evaluation does: the right side only when it counts */
+			Value l;
+			if (!tree(E, e->a, indent + 2, depth + 1, out) || !eval_expr(E, E->mod, e->a, &l))
+				return false;
+			if (l.k == V_BOOL && l.b == (e->op == OP_OR))
+				return true;
+		}
+		if (e->op != OP_AND && e->op != OP_OR && !tree(E, e->a, indent + 2, depth + 1, out))
+			return false;
+		return tree(E, e->b, indent + 2, depth + 1, out);
 	case N_NEG: case N_NOT: case N_ISSET:
 		return tree(E, e->a, indent + 2, depth + 1, out);
 	case N_IF: {
@@ -70,11 +82,45 @@ static bool tree(Eval *E, const Node *e, int indent, int depth, FILE *out)
 		return tree(E, c.k == V_BOOL && c.b ? e->b : e->c, indent + 2, depth + 1, out);
 	}
 	case N_CALL:
-		for (const Node *a = e->a; a; a = a->next)
-			if (!is_literal(a->a) && a->a->kind != N_SELECTQ && !(a->s && strcmp(a->s, "mode") == 0) &&
-			    !tree(E, a->a, indent + 2, depth + 1, out))
+		for (const Node *a = e->a; a; a = a->next) {
+			const Node *x = a->a;
+			if (is_literal(x) || x->kind == N_SELECTQ || (a->s && strcmp(a->s, "mode") == 0))
+				continue;
+			/* round(a / b, ...) divides and rounds in one step: a / b alone
+			 * may not be exact, so show its two sides */
+			if (x->kind == N_BIN && x->op == OP_DIV && strcmp(e->s, "round") == 0) {
+				if (!tree(E, x->a, indent + 2, depth + 1, out) || !tree(E, x->b, indent + 2, depth + 1, out))
+					return false;
+				continue;
+			}
+			if (!tree(E, x, indent + 2, depth + 1, out))
 				return false;
-		return true;
+		}
+		{
+			/* a function of the rules: its body, with its parameters bound */
+			Decl *d = program_lookup(E->P, E->mod, e->s);
+			if (!d || d->kind != D_FN || depth + 1 >= MAX_DEPTH)
+				return true;
+			EScope params[16];
+			EScope *chain = NULL;
+			int i = 0;
+			const Node *p = d->node->a;
+			for (const Node *a = e->a; a && p && i < 16; a = a->next, p = p->next, i++) {
+				params[i].name = p->s;
+				if (!eval_expr(E, E->mod, a->a, &params[i].v))
+					return false;
+				params[i].up = chain;
+				chain = &params[i];
+			}
+			EScope *saved = E->scope;
+			Module *saved_mod = E->mod;
+			E->scope = chain;
+			E->mod = d->mod;
+			bool ok = tree(E, d->node->b, indent + 2, depth + 1, out);
+			E->scope = saved;
+			E->mod = saved_mod;
+			return ok;
+		}
 	default:
 		return true;
 	}
@@ -128,11 +174,44 @@ static void show_row(Eval *E, const Decl *rule, const char *var, const Row *r, F
 }
 
 /* Called by rules.c in trace mode for each emit of the traced rule. */
-bool why_emit(Eval *E, Node *emit, const Value *vals, const struct Shape *sh)
+/* The period a revenue row was (or is being) released in, from the ledger. */
+static Value released_period(Eval *E, const Value *vals, const struct Shape *sh)
+{
+	Value p = { .k = V_UNSET };
+	int src = -1, id = -1;
+	for (int i = 0; i < sh->ncols; i++) {
+		if (strcmp(sh->cols[i], "source") == 0)
+			src = i;
+		if (strcmp(sh->cols[i], "source_id") == 0)
+			id = i;
+	}
+	sqlite3_stmt *st;
+	if (src < 0 || id < 0 || !E->db ||
+	    sqlite3_prepare_v2(E->db, "SELECT period FROM revenue WHERE source = ? AND source_id = ?", -1, &st, NULL) != SQLITE_OK)
+		return p;
+	ledger_bind(st, 1, &vals[src]);
+	ledger_bind(st, 2, &vals[id]);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t && strlen(t) == 7) {
+			p = (Value){ .k = V_PERIOD, .pk = PER_MONTH, .year = atoi(t), .idx = atoi(t + 5) };
+		}
+	}
+	sqlite3_finalize(st);
+	return p;
+}
+
+bool why_emit(Eval *E, Node *emit, const Value *vals_in, const struct Shape *sh)
 {
 	const Node *want = E->trace_record;
 	if (strcmp(emit->s, E->trace_table) != 0)
 		return true;
+	Value vals[32];
+	for (int i = 0; i < sh->ncols && i < 32; i++) {
+		vals[i] = vals_in[i];
+		if (strcmp(sh->cols[i], "period") == 0 && vals[i].k == V_UNSET && strcmp(emit->s, "revenue") == 0)
+			vals[i] = released_period(E, vals_in, sh);
+	}
 	for (const Node *f = want->a; f; f = f->next) {
 		int c = -1;
 		for (int i = 0; i < sh->ncols; i++)
@@ -140,7 +219,10 @@ bool why_emit(Eval *E, Node *emit, const Value *vals, const struct Shape *sh)
 				c = i;
 		Value w;
 		char a[512], b[512];
-		if (c < 0 || !eval_expr(E, E->trace_mod, f->a, &w))
+		Module *rule_mod = E->mod;
+		bool got = c >= 0 && eval_expr(E, E->trace_mod, f->a, &w);
+		E->mod = rule_mod;
+		if (!got)
 			return false;
 		if (strcmp(value_fmt(&vals[c], a, sizeof a), value_fmt(&w, b, sizeof b)) != 0) {
 			/* compare numbers by value: 2000 matches 2000.0000 */
@@ -159,12 +241,27 @@ bool why_emit(Eval *E, Node *emit, const Value *vals, const struct Shape *sh)
 		chain[n++] = s;
 	for (int i = n - 1; i >= 0; i--) {
 		const EScope *s = chain[i];
-		if (s->v.k == V_ROW && s->v.row)
+		if (s->v.k == V_ROW && s->v.row) {
 			show_row(E, rule, s->name, s->v.row, out);
-		else {
-			char buf[512];
-			fprintf(out, "  let %s = %s\n", s->name, value_fmt(&s->v, buf, sizeof buf));
+			continue;
 		}
+		const Node *let = NULL;
+		for (const Node *c = rule->node->a; c; c = c->next)
+			if (c->kind == N_LETC && strcmp(c->s, s->name) == 0)
+				let = c;
+		if (!let) {
+			char buf[512];
+			fprintf(out, "  %s = %s\n", s->name, value_fmt(&s->v, buf, sizeof buf));
+			continue;
+		}
+		/* the let's own derivation, with what was bound before it */
+		EScope *saved = E->scope;
+		E->scope = (EScope *)s->up;
+		fprintf(out, "  let %s =\n", s->name);
+		bool ok = tree(E, let->a, 4, 0, out);
+		E->scope = saved;
+		if (!ok)
+			return false;
 	}
 	for (Node *f = emit->a->a; f; f = f->next) {
 		fprintf(out, "  %s:\n", f->s);

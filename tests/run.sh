@@ -226,6 +226,52 @@ run_runs() {
 	done
 }
 
+# tests/repl/NAME.repl: statements piped into sow repl (no terminal), with
+# the fixture of tests/run; output and exit status must equal NAME.out.
+# NAME.pty: keys typed into a pseudo-terminal by build/ptydrive.
+run_repl() {
+	sow=$1
+	work="build/repltests"
+	rm -rf "$work"
+	mkdir -p "$work"
+	cp tests/run/common.sow "$work/"
+	"$sow" init "$work/t.db" && sqlite3 "$work/t.db" < tests/run/fixture.sql
+	for t in tests/repl/*.repl; do
+		name=$(basename "$t" .repl)
+		flags=""
+		[ "$name" = keepgoing ] && flags=--keep-going
+		# shellcheck disable=SC2086
+		(cd "$work" && "$sow" repl --db t.db --as-of 2026-11-30 $flags common.sow <"$top/$t" >"$tmp/out" 2>&1; echo "exit $?" >>"$tmp/out")
+		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then bad "$t: sanitizer report" "$tmp/out"; continue; fi
+		same "$t" "tests/repl/$name.out" "$tmp/out"
+	done
+	# a long table for Ctrl-C to interrupt
+	sqlite3 "$work/t.db" "WITH RECURSIVE n(i) AS (SELECT 100 UNION ALL SELECT i + 1 FROM n WHERE i < 400)
+		INSERT INTO time_entries (id, project_id, person, role, worked_on, hours) SELECT i, 'P-X', 'x', 'PSE', '2026-11-02', '1' FROM n"
+	for t in tests/repl/*.pty; do
+		[ -x build/ptydrive ] || { bad "no build/ptydrive"; break; }
+		(cd "$work" && SOW_HISTORY="$tmp/pty_history" timeout 60 "$top/build/ptydrive" "$top/$t" "$sow" repl --db t.db --as-of 2026-11-30 common.sow) >"$tmp/out" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && ! grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then ok; else bad "$t (exit $rc)" "$tmp/out"; fi
+	done
+	rm -rf "$work"
+}
+
+# examples/sessions/NAME.repl: sessions a new user would have with the demo
+# database, replayed; output must equal NAME.out.
+run_sessions() {
+	sow=$1
+	[ -f build/demo.db ] || sh examples/demo.sh >/dev/null 2>&1 || { bad "examples/demo.sh"; return; }
+	for t in examples/sessions/*.repl; do
+		[ -e "$t" ] || continue
+		name=$(basename "$t" .repl)
+		"$sow" repl --db build/demo.db --as-of 2026-11-30 examples/sows <"$t" >"$tmp/out" 2>&1
+		echo "exit $?" >>"$tmp/out"
+		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then bad "$t: sanitizer report" "$tmp/out"; continue; fi
+		same "$t" "examples/sessions/$name.out" "$tmp/out"
+	done
+}
+
 run_unit
 make_bad
 for sow in "$@"; do
@@ -234,6 +280,8 @@ for sow in "$@"; do
 	run_check "$sow"
 	run_rule_tests "$sow"
 	run_runs "$sow"
+	run_repl "$sow"
+	run_sessions "$sow"
 	run_eval "$sow"
 	run_fmt "$sow"
 	run_bad "$sow"
