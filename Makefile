@@ -74,6 +74,13 @@ build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/s
 build/ptydrive: tests/repl/ptydrive.c | build/obj
 	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
+build/measure: tests/bench/measure.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $<
+
+SF ?= 1
+bench: deps sow build/measure
+	@sh tests/bench/bench.sh $(SF)
+
 demo: deps sow
 	@sh examples/demo.sh
 
@@ -86,4 +93,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test demo install clean sanitize
+.PHONY: all deps test demo install clean sanitize bench

@@ -44,6 +44,22 @@ void arena_reset(Arena *a)
 	keep->used = 0;
 }
 
+ArenaMark arena_mark(Arena *a)
+{
+	return (ArenaMark){ a->head, a->head ? a->head->used : 0 };
+}
+
+void arena_release(Arena *a, ArenaMark m)
+{
+	while (a->head && a->head != m.chunk) {
+		Chunk *c = a->head;
+		a->head = c->next;
+		free(c);
+	}
+	if (a->head)
+		a->head->used = m.used;
+}
+
 void *arena_alloc(Arena *a, size_t n)
 {
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);

@@ -22,6 +22,10 @@ Arena *arena_new(void);
 void arena_free(Arena *a);
 void *arena_alloc(Arena *a, size_t n);          /* zeroed; aborts when out of memory */
 void arena_reset(Arena *a);                     /* forget everything, keep one chunk */
+/* Stack discipline: everything allocated after a mark goes at release. */
+typedef struct { void *chunk; size_t used; } ArenaMark;
+ArenaMark arena_mark(Arena *a);
+void arena_release(Arena *a, ArenaMark m);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 
 typedef enum {

@@ -440,8 +440,10 @@ static Type ck_call(Ck *C, Node *e)
 {
 	Decl *d = program_lookup(C->P, C->mod, e->s);
 	int id = builtin_find(e->s);
-	if (!d && id >= 0)
+	if (!d && id >= 0) {
+		e->op = id + 1; /* the evaluator skips the name search */
 		return ck_builtin(C, e, id);
+	}
 	if (!d) {
 		const char *s = suggest_name(C, e->s);
 		ERR(C, e->loc, "unknown function '%s'%s%s%s", e->s, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");

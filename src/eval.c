@@ -261,7 +261,7 @@ bool eval_binop(Eval *E, const Node *e, const Value *a, const Value *b, Value *o
 	DecStatus st = DEC_OK;
 	if (k == V_TEXT) {
 		size_t la = strlen(a->s), lb = strlen(b->s);
-		char *s = arena_alloc(E->A, la + lb + 1);
+		char *s = arena_alloc(E->tmp, la + lb + 1);
 		memcpy(s, a->s, la);
 		memcpy(s + la, b->s, lb);
 		r.s = s;
@@ -553,7 +553,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 	case B_CURRENCY:
 		if (!want_kind(E, at[0], &v[0], V_MONEY))
 			return false;
-		*out = (Value){ .k = V_TEXT, .s = arena_strndup(E->A, v[0].cur, 3) };
+		*out = (Value){ .k = V_TEXT, .s = arena_strndup(E->tmp, v[0].cur, 3) };
 		return true;
 	case B_HOURS:
 		if (!want_kind(E, at[0], &v[0], V_NUM))
@@ -579,7 +579,7 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 	case B_TEXT: {
 		char buf[512];
 		value_fmt(&v[0], buf, sizeof buf);
-		*out = (Value){ .k = V_TEXT, .s = arena_strndup(E->A, buf, strlen(buf)) };
+		*out = (Value){ .k = V_TEXT, .s = arena_strndup(E->tmp, buf, strlen(buf)) };
 		return true;
 	}
 	case B_DATE:
@@ -701,7 +701,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	EScope *params = NULL;
 	Node *p = d->node->a;
 	for (Node *a = e->a; a && p; a = a->next, p = p->next) {
-		EScope *s = arena_alloc(E->A, sizeof *s);
+		EScope *s = arena_alloc(E->tmp, sizeof *s);
 		s->name = p->s;
 		if (!eval(E, a->a, &s->v)) {
 			E->depth--;
@@ -866,7 +866,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		int n = 0;
 		for (Node *x = e->a; x; x = x->next)
 			n++;
-		Value *items = arena_alloc(E->A, (size_t)(n ? n : 1) * sizeof *items);
+		Value *items = arena_alloc(E->tmp, (size_t)(n ? n : 1) * sizeof *items);
 		int i = 0;
 		for (Node *x = e->a; x; x = x->next)
 			if (!eval(E, x, &items[i++]))
@@ -888,7 +888,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		}
 		if (d && (d->kind == D_FN || d->kind == D_ROUNDING))
 			return call_decl(E, e, d, out);
-		int id = builtin_find(e->s);
+		int id = e->op > 0 ? e->op - 1 : builtin_find(e->s);
 		if (id >= 0)
 			return call_builtin(E, e, id, out);
 		return eval_fail(E, e, "unknown function '%s'", e->s);
@@ -897,7 +897,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		Rel *r;
 		if (!rules_query(E, e, &r))
 			return false;
-		Value *items = arena_alloc(E->A, (r->n ? r->n : 1) * sizeof *items);
+		Value *items = arena_alloc(E->tmp, (r->n ? r->n : 1) * sizeof *items);
 		for (size_t i = 0; i < r->n; i++)
 			items[i] = (Value){ .k = V_ROW, .row = &r->rows[i] };
 		*out = (Value){ .k = V_LIST, .items = items, .nitems = (int)r->n };

@@ -9,6 +9,9 @@
 #include <string.h>
 
 struct FTable {
+	Format f;
+	FILE *out;
+	bool header_done;     /* csv: header line printed */
 	const char *title;
 	int ncols;
 	char **headers;
@@ -36,11 +39,17 @@ static char *dup(const char *s)
 	return p;
 }
 
-FTable *format_begin(const char *title, int ncols, const char *const *headers, const bool *right)
+static void csv_cell(FILE *out, const char *s);
+static void json_string(FILE *out, const char *s);
+static void stream_row(FTable *t, const char *const *cells);
+
+FTable *format_begin(const char *title, int ncols, const char *const *headers, const bool *right, Format f, FILE *out)
 {
 	FTable *t = calloc(1, sizeof *t);
 	if (!t)
 		abort();
+	t->f = f;
+	t->out = out;
 	t->title = title;
 	t->ncols = ncols;
 	t->headers = calloc((size_t)ncols, sizeof *t->headers);
@@ -56,6 +65,10 @@ FTable *format_begin(const char *title, int ncols, const char *const *headers, c
 
 void format_row(FTable *t, const char *const *cells)
 {
+	if (t->f == FMT_CSV || t->f == FMT_JSON) {
+		stream_row(t, cells);
+		return;
+	}
 	if (t->nrows == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 16;
 		char **nc = realloc(t->cells, t->cap * (size_t)t->ncols * sizeof *nc);
@@ -109,38 +122,54 @@ static void json_string(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void format_end(FTable *t, Format f, FILE *out)
+static void csv_header(FTable *t)
 {
+	for (int i = 0; i < t->ncols; i++) {
+		if (i)
+			fputc(',', t->out);
+		csv_cell(t->out, t->headers[i]);
+	}
+	fputs("\r\n", t->out);
+	t->header_done = true;
+}
+
+static void stream_row(FTable *t, const char *const *cells)
+{
+	FILE *out = t->out;
 	int n = t->ncols;
-	switch (f) {
-	case FMT_CSV:
+	if (t->f == FMT_CSV) {
+		if (!t->header_done)
+			csv_header(t);
 		for (int i = 0; i < n; i++) {
 			if (i)
 				fputc(',', out);
-			csv_cell(out, t->headers[i]);
+			csv_cell(out, cells[i]);
 		}
 		fputs("\r\n", out);
-		for (size_t r = 0; r < t->nrows; r++) {
-			for (int i = 0; i < n; i++) {
-				if (i)
-					fputc(',', out);
-				csv_cell(out, t->cells[r * (size_t)n + (size_t)i]);
-			}
-			fputs("\r\n", out);
-		}
+		return;
+	}
+	fputc('{', out);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		json_string(out, t->headers[i]);
+		fputs(": ", out);
+		json_string(out, cells[i]);
+	}
+	fputs("}\n", out);
+}
+
+void format_end(FTable *t)
+{
+	int n = t->ncols;
+	Format f = t->f;
+	FILE *out = t->out;
+	switch (f) {
+	case FMT_CSV:
+		if (!t->header_done)
+			csv_header(t);
 		break;
 	case FMT_JSON:
-		for (size_t r = 0; r < t->nrows; r++) {
-			fputc('{', out);
-			for (int i = 0; i < n; i++) {
-				if (i)
-					fputs(", ", out);
-				json_string(out, t->headers[i]);
-				fputs(": ", out);
-				json_string(out, t->cells[r * (size_t)n + (size_t)i]);
-			}
-			fputs("}\n", out);
-		}
 		break;
 	case FMT_TABLE:
 	case FMT_MARKDOWN: {
@@ -234,7 +263,7 @@ void format_value(const Value *v, Format f, FILE *out)
 		VKind k = first->vals[i].k;
 		right[i] = k == V_NUM || k == V_MONEY || k == V_HOURS || k == V_PERCENT || k == V_DUR;
 	}
-	FTable *t = format_begin(NULL, n, first->shape->cols, right);
+	FTable *t = format_begin(NULL, n, first->shape->cols, right, f, out);
 	char *cells[64];
 	for (int i = 0; i < n && i < 64; i++)
 		cells[i] = malloc(512);
@@ -250,6 +279,6 @@ void format_value(const Value *v, Format f, FILE *out)
 	}
 	for (int i = 0; i < n && i < 64; i++)
 		free(cells[i]);
-	format_end(t, f, out);
+	format_end(t);
 }
 

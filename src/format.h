@@ -9,12 +9,13 @@ typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN } Format;
 
 bool format_parse(const char *name, Format *f);
 
-/* A table being printed: cells are copied; call format_end to print. */
+/* A table being printed in format f to out. csv and json rows go out as
+ * they come (memory does not grow with rows); table and markdown keep the
+ * cells to align the columns and print at format_end, which frees t. */
 typedef struct FTable FTable;
-FTable *format_begin(const char *title, int ncols, const char *const *headers, const bool *right);
+FTable *format_begin(const char *title, int ncols, const char *const *headers, const bool *right, Format f, FILE *out);
 void format_row(FTable *t, const char *const *cells);
-/* Print in format f; table and markdown end with a row count. Frees t. */
-void format_end(FTable *t, Format f, FILE *out);
+void format_end(FTable *t);
 
 struct Value;
 /* A value on its own line, or a query's rows as a table in format f. */

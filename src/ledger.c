@@ -335,17 +335,27 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 
 /* ---- the summary ------------------------------------------------------- */
 
+#define LISTED 100 /* rows a table/markdown summary lists per section */
+
+/* One section of the summary. csv and json list every row, streamed; the
+ * table and markdown views list the first LISTED and say how many more. */
 static void section(sqlite3 *db, const char *title, const char *sql, long long run_id, const bool *right, Format f, FILE *out)
 {
+	bool capped = f == FMT_TABLE || f == FMT_MARKDOWN;
+	char q[1024];
+	snprintf(q, sizeof q, "%s%s", sql, capped ? " LIMIT 100" : "");
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
 		return;
 	sqlite3_bind_int64(st, 1, run_id);
 	int n = sqlite3_column_count(st);
 	const char *headers[16];
 	for (int i = 0; i < n && i < 16; i++)
 		headers[i] = sqlite3_column_name(st, i);
-	FTable *t = format_begin(title, n, headers, right);
+	if (capped)
+		fputc('\n', out);
+	FTable *t = format_begin(title, n, headers, right, f, out);
+	long long rows = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *cells[16];
 		for (int i = 0; i < n && i < 16; i++) {
@@ -353,11 +363,20 @@ static void section(sqlite3 *db, const char *title, const char *sql, long long r
 			cells[i] = c ? c : "";
 		}
 		format_row(t, cells);
+		rows++;
 	}
 	sqlite3_finalize(st);
-	if (f == FMT_TABLE || f == FMT_MARKDOWN)
-		fputc('\n', out);
-	format_end(t, f, out);
+	format_end(t);
+	if (capped && rows == LISTED) {
+		snprintf(q, sizeof q, "SELECT count(*) FROM (%s)", sql);
+		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_int64(st, 1, run_id);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > LISTED)
+				fprintf(out, "(the first %d of %lld; --format csv lists them all)\n", LISTED,
+					(long long)sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+		}
+	}
 }
 
 static void summary(Eval *E, RunCtx *R, const RunOptions *o, FILE *out)

@@ -80,6 +80,7 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 	ForCtx *f = arg;
 	EScope s = { f->var, { .k = V_ROW, .row = row }, E->scope };
 	const SowRef *saved_sow;
+	ArenaMark mark = arena_mark(E->tmp);
 	bind_sow(E, row, &saved_sow);
 	E->scope = &s;
 	bool ok = run_clauses(E, f->rule, f->rest, f->depth + 1);
@@ -87,8 +88,7 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 		fprintf(E->D->out, "  on %s %s\n", row->table, row->id); /* context, innermost first */
 	E->scope = s.up;
 	E->sow = saved_sow;
-	if (f->depth == 0)
-		arena_reset(E->tmp); /* nothing made for this row is needed any more */
+	arena_release(E->tmp, mark); /* nothing made for this row is needed any more */
 	return ok;
 }
 
@@ -788,7 +788,9 @@ static void sort_rows(const QCtx *Q, size_t *a, size_t *tmp, size_t n)
 
 bool rules_query(Eval *E, Node *q, Rel **out)
 {
-	QCtx Q = { .q = q, .shape = q->aux, .A = E->P->A };
+	/* results live in the scratch arena: they last while the row that asked
+	 * for them is being evaluated */
+	QCtx Q = { .q = q, .shape = q->aux, .A = E->tmp };
 	Q.out = arena_alloc(Q.A, sizeof *Q.out);
 	Q.out->name = "query";
 	Q.out->shape = Q.shape;

@@ -201,6 +201,9 @@ const char schema_index_sql[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS revenue_once ON revenue(source, source_id);\n"
 	"CREATE UNIQUE INDEX IF NOT EXISTS billing_once ON billing(project_id, source_id, reason);\n"
 	"CREATE INDEX IF NOT EXISTS runs_period ON runs(period);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_project ON revenue(project_id, period);\n"
+	"CREATE INDEX IF NOT EXISTS health_reports_project ON health_reports(project_id, week_of);\n"
+	"CREATE INDEX IF NOT EXISTS status_history_project ON status_history(project_id, changed_on);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_totals_run ON revenue_totals(run_id);\n"
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
 	"CREATE VIEW IF NOT EXISTS revenue_by_project AS\n"

@@ -386,14 +386,14 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 		return false;
 	static const char *const headers[] = { "fiscal_quarter", "currency", "amount" };
 	static const bool right[] = { false, false, true };
-	FTable *ft = format_begin(NULL, 3, headers, right);
+	FTable *ft = format_begin(NULL, 3, headers, right, S->format, out);
 	for (int i = 0; i < n; i++) {
 		char q[16] = "", cur[8] = "", buf[DEC_BUFSZ];
 		split_key(t[i].key, q, cur);
 		const char *cells[] = { q, cur, dec_fmt(t[i].amount, buf) };
 		format_row(ft, cells);
 	}
-	format_end(ft, S->format, out);
+	format_end(ft);
 	return true;
 }
 
@@ -406,7 +406,7 @@ static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 		return false;
 	static const char *const headers[] = { "fiscal_quarter", "currency", "before", "after", "change" };
 	static const bool right[] = { false, false, true, true, true };
-	FTable *ft = format_begin(NULL, 5, headers, right);
+	FTable *ft = format_begin(NULL, 5, headers, right, S->format, out);
 	int i = 0, j = 0;
 	while (i < nb || j < na) {
 		int c = i >= nb ? 1 : j >= na ? -1 : strcmp(before[i].key, after[j].key);
@@ -423,7 +423,7 @@ static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 		i += c <= 0;
 		j += c >= 0;
 	}
-	format_end(ft, S->format, out);
+	format_end(ft);
 	return true;
 }
 

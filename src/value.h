@@ -28,16 +28,22 @@ struct Value {
 	VKind k;
 	Unit unit;          /* V_DUR: days, business days, weeks, months, years */
 	char cur[4];        /* V_MONEY: ISO code */
-	Dec d;              /* V_NUM, V_HOURS, V_MONEY, V_DUR; V_PERCENT holds 21 for 21% */
-	Date date;          /* V_DATE */
-	bool b;             /* V_BOOL */
-	PeriodKind pk;      /* V_PERIOD: month (year, idx 1..12), fiscal quarter
-	                     * (fiscal year, idx 1..4), fiscal year (year) */
-	int year, idx;
-	const char *s;      /* V_TEXT, V_SYM (symbol name) */
-	const Value *items; /* V_LIST */
-	int nitems;
-	const struct Row *row; /* V_ROW */
+	union {             /* one payload, by kind */
+		Dec d;      /* V_NUM, V_HOURS, V_MONEY, V_DUR; V_PERCENT holds 21 for 21% */
+		Date date;  /* V_DATE */
+		bool b;     /* V_BOOL */
+		struct {    /* V_PERIOD: month (year, idx 1..12), fiscal quarter
+		             * (fiscal year, idx 1..4), fiscal year (year) */
+			PeriodKind pk;
+			int year, idx;
+		};
+		const char *s;  /* V_TEXT, V_SYM (symbol name) */
+		struct {        /* V_LIST */
+			const Value *items;
+			int nitems;
+		};
+		const struct Row *row; /* V_ROW */
+	};
 };
 
 struct Shape;

@@ -1,0 +1,56 @@
+#!/bin/sh
+# bench.sh [SF]: month-end at scale SF against SQLite itself (make bench SF=1).
+# Prints the median of 3 runs of each figure, peak memory, and the ratios
+# the README reports. No test depends on these timings.
+set -eu
+SF=${1:-1}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+SOW=./sow
+M=build/measure
+dir=build/bench-sf$SF
+[ -d "$dir" ] && [ -f "$dir/bench.db" ] || SOW=$SOW sh tests/bench/gen.sh "$SF" "$dir"
+db=$dir/bench.db
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# run LABEL COMMAND...: 3 runs on fresh copies of the database
+run() {
+	label=$1
+	shift
+	: >"$dir/times"
+	: >"$dir/rss"
+	for i in 1 2 3; do
+		cp "$db" "$dir/work.db"
+		$M "$@" >"$dir/m" 2>>"$dir/errors"
+		cut -d' ' -f1 "$dir/m" >>"$dir/times"
+		cut -d' ' -f2 "$dir/m" >>"$dir/rss"
+	done
+	t=$(median <"$dir/times")
+	r=$(sort -n "$dir/rss" | tail -1)
+	printf '%-44s %8ss  %7s MB\n' "$label" "$t" "$r"
+	eval "T_$(echo "$label" | tr -c 'a-z0-9\n' '_' | cut -c1-20)=$t"
+	echo "$t" >"$dir/last"
+}
+: >"$dir/errors"
+echo "sow benchmark, SF=$SF ($(sqlite3 "$db" 'SELECT count(*) FROM time_entries') time entries, $(ls "$dir/sows" | wc -l) SOW files)"
+echo "machine: $(nproc) cores, $(uname -m), sqlite $(sqlite3 --version | cut -d' ' -f1)"
+run "1. sow run --period 2026-11" $SOW run --db "$dir/work.db" --period 2026-11 "$dir/sows"
+full=$(cat "$dir/last")
+run "2. sow run --as-of 2026-11-30 --dry-run" $SOW run --db "$dir/work.db" --as-of 2026-11-30 --dry-run "$dir/sows"
+dry=$(cat "$dir/last")
+run "3. floor: hand-written SQL (sqlite3)" sh -c "sqlite3 $dir/work.db < tests/bench/floor.sql"
+floor=$(cat "$dir/last")
+run "4. raw scan: count(*), sum(hours)" sqlite3 "$dir/work.db" "SELECT count(*), sum(hours) FROM time_entries"
+scan=$(cat "$dir/last")
+run "5a. sow check of every SOW file" $SOW check "$dir/sows"
+run "5b. REPL: rules as of a date + forecast" sh -c "printf '.forecast\n' | $SOW repl --db $dir/work.db --as-of 2026-11-30 $dir/sows"
+printf '.timer on\n.forecast\n.forecast\n' | $SOW repl --db "$db" --as-of 2026-11-30 "$dir/sows" >"$dir/repl.out" 2>&1 || true
+warm=$(grep 'Run Time' "$dir/repl.out" | tail -1 | sed 's/Run Time: //')
+printf '%-44s %8s\n' "5c. REPL: forecast again (warm session)" "$warm"
+echo
+awk -v f="$full" -v fl="$floor" -v d="$dry" -v s="$scan" 'BEGIN {
+	printf "full run / floor      %6.2fx   (target <= 1.0)\n", f / fl
+	printf "dry run / raw scan    %6.2fx   (target <= 3.0)\n", d / s
+}'
+[ -s "$dir/errors" ] && { echo "errors:"; sort -u "$dir/errors"; }
+exit 0
