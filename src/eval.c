@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "money.h"
 #include "ops.h"
+#include "schema.h"
 
 #define MAX_DEPTH 200
 
@@ -34,6 +35,9 @@ void eval_free(Eval *E)
 {
 	engine_free(E);
 	arena_free(E->tmp);
+	arena_free(E->memo_arena);
+	map_free(&E->memo);
+	map_free(&E->pure);
 	for (size_t i = 0; i < E->cals.cap; i++)
 		if (E->cals.keys[i]) {
 			cal_free(E->cals.vals[i]);
@@ -680,6 +684,52 @@ static bool lookup_var(Eval *E, const char *name, Value *out)
 	return false;
 }
 
+#define MEMO_MAX 200000 /* cached results kept per evaluation, at most */
+
+static void note_impure(const char *rel, void *arg)
+{
+	/* input tables and SOW terms cannot change during a run; anything a rule
+	 * emits (output tables, declared relations) can */
+	bool *impure = arg;
+	const TableDef *t = schema_table(rel);
+	if (t ? t->output != 0 : strncmp(rel, "sow", 3) != 0)
+		*impure = true;
+}
+
+/* A function is pure when its body reads nothing that rules write. */
+static bool is_pure(Eval *E, Decl *d)
+{
+	void *known = map_get(&E->pure, d->name);
+	if (known)
+		return known == (void *)1;
+	bool impure = false;
+	program_reads(E->P, d->node->b, note_impure, &impure);
+	map_put(&E->pure, d->name, impure ? (void *)2 : (void *)1);
+	return !impure;
+}
+
+/* The memo key of a call: function, SOW in force, and each argument (rows by
+ * table and id). False when an argument has no stable identity. */
+static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size_t size)
+{
+	size_t len = (size_t)snprintf(key, size, "%s\x1f%s", d->name, E->sow ? E->sow->sow->s : "");
+	for (int i = 0; i < n && len < size; i++) {
+		char buf[512];
+		if (args[i].k == V_ROW) {
+			const Row *r = args[i].row;
+			if (!r || !*r->id || strcmp(r->table, "query") == 0)
+				return false;
+			snprintf(buf, sizeof buf, "%s:%s", r->table, r->id);
+		} else if (args[i].k == V_LIST) {
+			return false;
+		} else {
+			value_fmt(&args[i], buf, sizeof buf);
+		}
+		len += (size_t)snprintf(key + len, size - len, "\x1f%d:%s", (int)args[i].k, buf);
+	}
+	return len < size;
+}
+
 static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 {
 	if (++E->depth > MAX_DEPTH) {
@@ -700,6 +750,8 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	 * function's own file with only its parameters visible. */
 	EScope *params = NULL;
 	Node *p = d->node->a;
+	Value args[16];
+	int nargs = 0;
 	for (Node *a = e->a; a && p; a = a->next, p = p->next) {
 		EScope *s = arena_alloc(E->tmp, sizeof *s);
 		s->name = p->s;
@@ -707,8 +759,21 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 			E->depth--;
 			return false;
 		}
+		if (nargs < 16)
+			args[nargs] = s->v;
+		nargs++;
 		s->up = params;
 		params = s;
+	}
+	char key[2048];
+	bool memo = nargs <= 16 && !E->trace_table && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
+	if (memo) {
+		Value *hit = map_get(&E->memo, key);
+		if (hit) {
+			*out = *hit;
+			E->depth--;
+			return true;
+		}
 	}
 	EScope *saved = E->scope;
 	Module *saved_mod = E->mod;
@@ -718,6 +783,14 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	E->scope = saved;
 	E->mod = saved_mod;
 	E->depth--;
+	if (ok && memo && E->memo_size < MEMO_MAX && out->k != V_LIST && out->k != V_ROW) {
+		if (!E->memo_arena)
+			E->memo_arena = arena_new();
+		Value *keep = arena_alloc(E->memo_arena, sizeof *keep);
+		*keep = value_keep(E->memo_arena, *out);
+		map_put(&E->memo, arena_strndup(E->memo_arena, key, strlen(key)), keep);
+		E->memo_size++;
+	}
 	return ok;
 }
 

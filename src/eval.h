@@ -50,6 +50,10 @@ typedef struct Eval {
 	FILE *trace_out;
 	int trace_hits;
 	volatile int *interrupted; /* set by a signal handler (REPL Ctrl-C), or NULL */
+	Map memo;              /* "fn\x1fargs" -> Value*: results of pure functions */
+	Map pure;              /* fn name -> (void *)1 pure, (void *)2 not */
+	Arena *memo_arena;     /* the memo's keys and values */
+	size_t memo_size;      /* entries, bounded by MEMO_MAX */
 	Map test_sows;         /* sow id -> SowRef* of the test's own SOWs */
 	bool closed_loaded;
 } Eval;

@@ -312,9 +312,15 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 			return false;
 	}
 	/* as a re-run of this period would: its earlier results make way */
+	/* the same keys and indexes as the real tables: rules depend on them */
 	static const char *const setup =
 		"CREATE UNIQUE INDEX temp.revenue_once_t ON revenue(source, source_id);"
-		"CREATE UNIQUE INDEX temp.billing_once_t ON billing(project_id, source_id, reason);";
+		"CREATE UNIQUE INDEX temp.billing_once_t ON billing(project_id, source_id, reason);"
+		"CREATE INDEX temp.revenue_project_t ON revenue(project_id, period);"
+		"CREATE INDEX temp.revenue_run_t ON revenue(run_id);"
+		"CREATE INDEX temp.runs_period_t ON runs(period);"
+		"CREATE INDEX temp.revenue_totals_run_t ON revenue_totals(run_id);"
+		"CREATE INDEX temp.forecast_run_t ON forecast(run_id);";
 	if (!exec(db, setup, err))
 		return false;
 	static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };

@@ -26,6 +26,7 @@
 #include "repl.h"
 #include "session.h"
 #include "testrun.h"
+#include "xref.h"
 #include "parse.h"
 #include "program.h"
 #include "store.h"
@@ -129,6 +130,8 @@ static int cmd_check(int argc, char **argv)
 	program_init(&P, A, &D, argv[0]);
 	int rc = load_all(&P, argc - optind, argv + optind);
 	check_program(&P);
+	if (db && xref_check(&P, db) < 0)
+		rc = EXIT_DB;
 	summary(&D);
 	if (!rc && D.errors)
 		rc = EXIT_RULES;
@@ -490,7 +493,7 @@ static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
 	{ "check", cmd_check, "check [--db DB] PATH...",
 	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
-	  "  --db DB     open DB (read-only) as well\n" },
+	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n" },
 	{ "eval", cmd_eval, "eval [--db DB] [--as-of DATE] [PATH...] -e EXPR",
 	  "Print the value of one expression, with the rule files in PATH loaded.",
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"

@@ -267,10 +267,18 @@ static bool read_value(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, i
 	return true;
 }
 
+/* Column index of a table's id and currency (-1: none), found once. */
+static void table_cols(const TableDef *t, int *idcol, int *cur)
+{
+	*idcol = t->id ? schema_column(t, t->id) : -1;
+	*cur = schema_column(t, "currency");
+}
+
 /* Read the current row of st (rowid, then every column of t). */
 static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, const Shape *shape, Row *row, char *idbuf)
 {
-	int idcol = t->id ? schema_column(t, t->id) : -1;
+	int idcol, cur;
+	table_cols(t, &idcol, &cur);
 	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
 	if (!id) {
 		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
@@ -282,8 +290,7 @@ static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, con
 	for (int i = 0; i < t->ncols; i++)
 		if (!read_value(E, at, st, t, i, id, &row->vals[i]))
 			return false;
-	int cur = schema_column(t, "currency");
-	for (int i = 0; i < t->ncols; i++)
+	for (int i = 0; i < t->ncols && cur >= 0; i++)
 		if (row->vals[i].k == V_MONEY) {
 			const char *c = cur >= 0 && row->vals[cur].k == V_TEXT ? row->vals[cur].s : NULL;
 			if (!c || !money_is_currency(c))

@@ -6,10 +6,13 @@ set -eu
 SF=${1:-1}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-SOW=./sow
 M=build/measure
 dir=build/bench-sf$SF
-[ -d "$dir" ] && [ -f "$dir/bench.db" ] || SOW=$SOW sh tests/bench/gen.sh "$SF" "$dir"
+[ -d "$dir" ] && [ -f "$dir/bench.db" ] || SOW=./sow sh tests/bench/gen.sh "$SF" "$dir"
+# its own copy of the binary, so a rebuild during the benchmark changes nothing
+cp ./sow "$dir/sow"
+SOW=$dir/sow
+export SOW_PATH="$top/rules"
 db=$dir/bench.db
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -48,6 +51,8 @@ printf '.timer on\n.forecast\n.forecast\n' | $SOW repl --db "$db" --as-of 2026-1
 warm=$(grep 'Run Time' "$dir/repl.out" | tail -1 | sed 's/Run Time: //')
 printf '%-44s %8s\n' "5c. REPL: forecast again (warm session)" "$warm"
 echo
+echo "$full" >"$dir/full.time"
+[ -f build/bench-sf1/full.time ] && [ "$SF" != 1 ] && echo "SF$SF / SF1 full run: $(awk -v a="$full" -v b="$(cat build/bench-sf1/full.time)" 'BEGIN { printf "%.2f", a / b }')x"
 awk -v f="$full" -v fl="$floor" -v d="$dry" -v s="$scan" 'BEGIN {
 	printf "full run / floor      %6.2fx   (target <= 1.0)\n", f / fl
 	printf "dry run / raw scan    %6.2fx   (target <= 3.0)\n", d / s
