@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -262,4 +263,12 @@ int fiscal_quarter(Date d, int start_month)
 Date fiscal_year_start(int fy, int start_month)
 {
 	return date_from_ymd(start_month == 1 ? fy : fy - 1, start_month, 1);
+}
+
+Date date_today(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }

@@ -30,6 +30,8 @@ Date date_month_end(Date t);
 Date date_month_start(Date t);
 /* Add months, clamping the day to the end of the target month. */
 bool date_add_months(Date t, long long months, Date *out);
+/* Today in the local time zone: the default as-of date of commands. */
+Date date_today(void);
 
 typedef struct {
 	char *name;           /* "US"; owned */

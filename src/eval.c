@@ -684,7 +684,7 @@ static bool lookup_var(Eval *E, const char *name, Value *out)
 	return false;
 }
 
-#define MEMO_MAX 200000 /* cached results kept per evaluation, at most */
+#define MEMO_MAX 20000 /* cached results kept per evaluation, at most (memory stays flat) */
 
 static void note_impure(const char *rel, void *arg)
 {

@@ -77,14 +77,6 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-static Date today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 /* ---- sow check ------------------------------------------------------- */
 
 static int load_all(Program *P, int n, char **paths)
@@ -151,7 +143,7 @@ static int cmd_eval(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
 	Format format = FMT_TABLE;
-	Date as_of = today();
+	Date as_of = date_today();
 	long long max_steps = 0;
 	bool explain = false;
 	int c;

@@ -608,10 +608,7 @@ int repl_main(int argc, char **argv)
 	Repl R = { 0 };
 	const char *db = NULL;
 	Format format = FMT_TABLE;
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	Date as_of = date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	Date as_of = date_today();
 	bool batch = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "d:a:bkf:", opts, NULL)) != -1) {

@@ -113,14 +113,6 @@ static bool expect_row(Eval *E, Node *x)
 	return m.found && !m.failed;
 }
 
-static Date today(void)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	return date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 /* One test; true when it passed. Failures are described on out. */
 static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
 {
@@ -132,7 +124,7 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
 		*dberror = true;
 		return false;
 	}
-	Date as_of = today();
+	Date as_of = date_today();
 	for (Node *c = t->a; c; c = c->next)
 		if (c->kind == N_ASOF)
 			date_parse(c->s, strlen(c->s), &as_of);
