@@ -234,7 +234,7 @@ run_repl() {
 	work="build/repltests"
 	rm -rf "$work"
 	mkdir -p "$work"
-	cp tests/run/common.sow "$work/"
+	cp tests/run/common.sow tests/repl/long.query "$work/"
 	"$sow" init "$work/t.db" && sqlite3 "$work/t.db" < tests/run/fixture.sql
 	for t in tests/repl/*.repl; do
 		name=$(basename "$t" .repl)

@@ -19,10 +19,21 @@
 static char seen[1 << 20];
 static size_t nseen, from; /* expects look at output after the last match */
 
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Read what the program writes for ms milliseconds (the whole time). */
 static void pump(int fd, int ms)
 {
+	long long end = now_ms() + ms;
 	struct pollfd p = { fd, POLLIN, 0 };
-	while (poll(&p, 1, ms) > 0) {
+	for (long long left = ms; left >= 0; left = end - now_ms()) {
+		if (poll(&p, 1, (int)left) <= 0)
+			return;
 		char buf[4096];
 		ssize_t n = read(fd, buf, sizeof buf);
 		if (n <= 0)
@@ -31,7 +42,6 @@ static void pump(int fd, int ms)
 			if (buf[i] != '\r')
 				seen[nseen++] = buf[i];
 		seen[nseen] = 0;
-		ms = 0;
 	}
 }
 
