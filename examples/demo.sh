@@ -31,8 +31,9 @@ $sow run --db "$db" --period 2026-11 examples/sows
 cat <<EOT
 
 Try next:
-  ./sow eval --db $db examples/sows -e 'passive_acceptance_on(2026-11-27, 5, "US")'
+  ./sow repl --db $db --as-of 2026-11-30 examples/sows      (then .help, .forecast, why, assume)
+  ./sow eval --db $db -e 'passive_acceptance_on(2026-11-27, 5, "US")'
   ./sow eval --db $db -e 'from r in revenue where r.basis == "late" select r.project_id, r.source_id, r.amount, r.recognized_on'
-  ./sow eval --db $db -e 'from f in forecast group by f.fiscal_quarter, f.currency select quarter: f.fiscal_quarter, currency: f.currency, total: sum(f.amount) order by quarter'
+  ./sow eval --db $db --as-of 2026-11-30 examples/sows -e 'why revenue_by_project { project_id: "P-1014", period: 2026-11 }'
   ./sow run --db $db --as-of 2026-12-15 --dry-run examples/sows
 EOT

@@ -275,6 +275,17 @@ static void note_read(const char *rel, void *arg)
 		*needs = true;
 }
 
+/* Rules to run? Without any, results are read from the database as they are. */
+static bool has_rules(const Session *S)
+{
+	for (size_t i = 0; i < S->P.decls.cap; i++) {
+		const Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			return true;
+	}
+	return false;
+}
+
 static bool why_total(Session *S, Module *m, Node *record, FILE *out);
 
 static bool run_why(Session *S, const char *rest, FILE *out)
@@ -298,6 +309,7 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 			return false;
 		bool needs = false;
 		program_reads(&S->P, x->a, note_read, &needs);
+		needs = needs && has_rules(S);
 		if (needs || S->fresh) {
 			if (!refresh(S))
 				return false;
@@ -565,6 +577,7 @@ bool session_run(Session *S, const char *text, FILE *out)
 		if (ok) {
 			bool needs = false;
 			program_reads(&S->P, e, note_read, &needs);
+			needs = needs && has_rules(S);
 			if (needs && !S->db) {
 				fprintf(stderr, "sow: error: this reads the database: give --db DB\n");
 				ok = false;
