@@ -794,10 +794,25 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	return ok;
 }
 
+/* Resident memory of this process in MB (Linux), 0 when unknown. */
+static long long resident_mb(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long long pages = 0, rss = 0;
+	if (f) {
+		if (fscanf(f, "%lld %lld", &pages, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return rss * 4096 / (1024 * 1024);
+}
+
 static bool eval(Eval *E, Node *e, Value *out)
 {
 	if (E->interrupted && *E->interrupted)
 		return eval_fail(E, e, "interrupted");
+	if (E->max_memory_mb && (E->steps & 0xffff) == 0 && resident_mb() > E->max_memory_mb)
+		return eval_fail(E, e, "memory limit reached (%lld MB); see --max-memory", E->max_memory_mb);
 	if (++E->steps > E->max_steps)
 		return eval_fail(E, e, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
 	DecStatus st;

@@ -50,6 +50,10 @@ typedef struct Eval {
 	FILE *trace_out;
 	int trace_hits;
 	volatile int *interrupted; /* set by a signal handler (REPL Ctrl-C), or NULL */
+	bool progress;         /* report progress on stderr (a terminal, long run) */
+	long long rows_seen;   /* rows read by rules so far (for progress) */
+	long long started_ms, shown_ms; /* when the run started, progress last shown */
+	long long max_memory_mb; /* resident memory limit; 0: none */
 	Map memo;              /* "fn\x1fargs" -> Value*: results of pure functions */
 	Map pure;              /* fn name -> (void *)1 pure, (void *)2 not */
 	Arena *memo_arena;     /* the memo's keys and values */

@@ -533,6 +533,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		eval_init(&E, P, P->A, db, o->as_of);
 		if (o->max_steps)
 			E.max_steps = o->max_steps;
+		E.max_memory_mb = o->max_memory_mb;
+		E.progress = o->progress;
 		RunCtx R;
 		if (!ledger_begin(&E, &R, db, period, o->as_of, &why)) {
 			eval_free(&E);

@@ -361,11 +361,11 @@ static int cmd_run(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
-		{ 0, 0, 0, 0 } };
-	RunOptions o = { .format = FMT_TABLE };
+		{ "max-memory", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
+	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
 		case 'p':
@@ -392,7 +392,15 @@ static int cmd_run(int argc, char **argv)
 			if (!format_parse(optarg, &o.format))
 				return usage_error("run", "--format is table, csv, json or markdown, not '%s'", optarg);
 			break;
-		case 's': o.max_steps = atoll(optarg); break;
+		case 's':
+		case 'm': {
+			char *end;
+			long long v = strtoll(optarg, &end, 10);
+			if (*end || v <= 0)
+				return usage_error("run", "--max-%s wants a positive number", c == 's' ? "steps" : "memory");
+			*(c == 's' ? &o.max_steps : &o.max_memory_mb) = v;
+			break;
+		}
 		default: return usage_error("run", "unknown option");
 		}
 	}
@@ -507,7 +515,9 @@ static const Command commands[] = {
 	  "  --apply-transitions   also update projects.status and status_history\n"
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
 	  "  --format table|csv|json|markdown   the summary's format\n"
-	  "  --max-steps N         stop a runaway rule after N evaluation steps\n" },
+	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
+	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
+	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
 	  "  --db DB          open DB read-only\n"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "builtin.h"
 #include "engine.h"
@@ -75,9 +76,30 @@ static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 	return true;
 }
 
+static long long clock_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* "rule release_time: 1,200,000 rows" on a terminal, once a run has taken a
+ * second, at most five times a second. */
+static void progress(Eval *E)
+{
+	if (!E->progress || (++E->rows_seen & 0xfff) != 0)
+		return;
+	long long now = clock_ms();
+	if (now - E->started_ms < 1000 || now - E->shown_ms < 200)
+		return;
+	E->shown_ms = now;
+	fprintf(stderr, "\r  %s: %lld rows read\033[K", E->rule ? E->rule : "", E->rows_seen);
+}
+
 static bool for_row(Eval *E, const Row *row, void *arg)
 {
 	ForCtx *f = arg;
+	progress(E);
 	EScope s = { f->var, { .k = V_ROW, .row = row }, E->scope };
 	const SowRef *saved_sow;
 	ArenaMark mark = arena_mark(E->tmp);
@@ -290,6 +312,7 @@ bool rules_run_all(Eval *E)
 	for (o.cur = 0; o.cur < o.n; o.cur++)
 		program_reads(E->P, o.rules[o.cur]->node->a, note_read, &o);
 	bool ok = true;
+	E->started_ms = clock_ms();
 	/* Repeatedly run the first rule (by name) whose inputs are complete.
 	 * The checker has refused cycles, so each pass finds one. */
 	for (int ran = 0; ran < o.n && ok; ran++) {
@@ -323,6 +346,8 @@ bool rules_run_all(Eval *E)
 	free(o.rules);
 	free(o.deps);
 	free(done);
+	if (E->progress && E->shown_ms)
+		fputs("\r\033[K", stderr); /* clear the progress line */
 	/* Machines run last: their guards read what the rules wrote. */
 	return ok && (!E->run || run_machines(E));
 }
