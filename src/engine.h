@@ -30,6 +30,8 @@ typedef bool (*RowFn)(Eval *E, const Row *row, void *arg);
 bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
 /* table["id"]: the row with that id, or unset. */
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out);
+/* A new row at the end of r (values allocated, to be filled in). */
+Row *rel_add(Eval *E, Rel *r);
 /* The in-memory relation of that name (SOW terms, declared relations). */
 Rel *engine_rel(Eval *E, const char *name);
 void engine_free(Eval *E);

@@ -385,9 +385,8 @@ static void section(sqlite3 *db, const char *title, const char *sql, long long r
 	}
 }
 
-static void summary(Eval *E, RunCtx *R, const RunOptions *o, FILE *out)
+static void summary(RunCtx *R, const RunOptions *o, FILE *out)
 {
-	(void)E;
 	Format f = o->format;
 	if (f == FMT_TABLE || f == FMT_MARKDOWN) {
 		char day[DATE_BUFSZ];
@@ -561,7 +560,7 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 				sqlite3_step(st);
 				sqlite3_finalize(st);
 			}
-			summary(&E, &R, o, out);
+			summary(&R, o, out);
 		}
 		long long errors = 0, warnings = 0;
 		if (ok) {

@@ -346,15 +346,15 @@ static bool load_file(Program *P, const char *path, bool user)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* Every *.sow below dir, in name order (results must not depend on
+/* fn for every *.sow below dir, in name order (results must not depend on
  * directory order). */
-static bool load_dir(Program *P, const char *dir, bool user, int depth)
+static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *arg, Diag *D, int depth)
 {
 	if (depth > 32)
 		return true;
 	DIR *d = opendir(dir);
 	if (!d) {
-		diag_plain(P->D, DIAG_ERROR, "cannot open %s: %s", dir, strerror(errno));
+		diag_plain(D, DIAG_ERROR, "cannot open %s: %s", dir, strerror(errno));
 		return false;
 	}
 	char **names = NULL;
@@ -372,7 +372,11 @@ static bool load_dir(Program *P, const char *dir, bool user, int depth)
 			}
 			names = nn;
 		}
-		names[n++] = join(P->A, dir, e->d_name, "");
+		size_t len = strlen(dir) + strlen(e->d_name) + 2;
+		names[n] = malloc(len);
+		if (!names[n])
+			abort();
+		snprintf(names[n++], len, "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
 	qsort(names, n, sizeof *names, cmp_str);
@@ -380,24 +384,44 @@ static bool load_dir(Program *P, const char *dir, bool user, int depth)
 	for (size_t i = 0; i < n; i++) {
 		size_t l = strlen(names[i]);
 		if (is_dir(names[i]))
-			ok &= load_dir(P, names[i], user, depth + 1);
+			ok &= walk_dir(names[i], fn, arg, D, depth + 1);
 		else if (l > 4 && strcmp(names[i] + l - 4, ".sow") == 0)
-			ok &= load_file(P, names[i], user);
+			ok &= fn(names[i], arg);
+		free(names[i]);
 	}
 	free(names);
 	return ok;
 }
 
+bool sow_files(const char *path, bool (*fn)(const char *file, void *arg), void *arg, Diag *D)
+{
+	if (!is_dir(path))
+		return fn(path, arg);
+	char *p = strdup(path);
+	if (!p)
+		abort();
+	for (size_t l = strlen(p); l > 1 && p[l - 1] == '/';)
+		p[--l] = 0;
+	bool ok = walk_dir(p, fn, arg, D, 0);
+	free(p);
+	return ok;
+}
+
+typedef struct {
+	Program *P;
+	bool user;
+} LoadCtx;
+
+static bool load_one(const char *file, void *arg)
+{
+	LoadCtx *c = arg;
+	return load_file(c->P, file, c->user);
+}
+
 static bool load_any(Program *P, const char *path, bool user)
 {
-	if (is_dir(path)) {
-		size_t l = strlen(path);
-		char *p = arena_strndup(P->A, path, l);
-		while (l > 1 && p[l - 1] == '/')
-			p[--l] = 0;
-		return load_dir(P, p, user, 0);
-	}
-	return load_file(P, path, user);
+	LoadCtx c = { P, user };
+	return sow_files(path, load_one, &c, P->D);
 }
 
 bool program_load_path(Program *P, const char *path) { return load_any(P, path, true); }

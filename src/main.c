@@ -5,14 +5,12 @@
  *
  * Exit status: 0 success, 1 errors in rule files or at run time, 2 usage,
  * 3 database or I/O error. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,43 +224,19 @@ static int fmt_one(const char *path, bool check_only, int *unformatted)
 	return rc;
 }
 
-static int fmt_path(const char *path, bool check_only, int *unformatted);
+typedef struct {
+	bool check_only;
+	int unformatted;      /* files not in canonical layout (--check) */
+	int rc;               /* worst status so far */
+} FmtCtx;
 
-static int fmt_dir(const char *dir, bool check_only, int *unformatted)
+static bool fmt_file_cb(const char *file, void *arg)
 {
-	/* Reuse the loader's walk order: sorted names, *.sow files. */
-	char cmd_path[4096];
-	struct dirent **list;
-	int n = scandir(dir, &list, NULL, alphasort);
-	if (n < 0) {
-		fprintf(stderr, "sow: error: cannot open %s: %s\n", dir, strerror(errno));
-		return EXIT_DB;
-	}
-	int rc = 0;
-	for (int i = 0; i < n; i++) {
-		const char *name = list[i]->d_name;
-		if (name[0] != '.') {
-			snprintf(cmd_path, sizeof cmd_path, "%s/%s", dir, name);
-			struct stat st;
-			size_t l = strlen(name);
-			if (stat(cmd_path, &st) == 0 && (S_ISDIR(st.st_mode) || (l > 4 && strcmp(name + l - 4, ".sow") == 0))) {
-				int r = fmt_path(cmd_path, check_only, unformatted);
-				if (r > rc)
-					rc = r;
-			}
-		}
-		free(list[i]);
-	}
-	free(list);
-	return rc;
-}
-
-static int fmt_path(const char *path, bool check_only, int *unformatted)
-{
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return fmt_dir(path, check_only, unformatted);
-	return fmt_one(path, check_only, unformatted);
+	FmtCtx *c = arg;
+	int r = fmt_one(file, c->check_only, &c->unformatted);
+	if (r > c->rc)
+		c->rc = r;
+	return true;
 }
 
 static int cmd_fmt(int argc, char **argv)
@@ -278,15 +252,15 @@ static int cmd_fmt(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("fmt", "name at least one rule file or folder");
-	int rc = 0, unformatted = 0;
-	for (int i = optind; i < argc; i++) {
-		int r = fmt_path(argv[i], check_only, &unformatted);
-		if (r > rc)
-			rc = r;
-	}
-	if (!rc && unformatted)
-		rc = 1;
-	return rc;
+	FmtCtx fc = { check_only, 0, 0 };
+	Diag D;
+	diag_init(&D, stderr);
+	for (int i = optind; i < argc; i++)
+		if (!sow_files(argv[i], fmt_file_cb, &fc, &D) && fc.rc < EXIT_DB)
+			fc.rc = EXIT_DB;
+	if (!fc.rc && fc.unformatted)
+		fc.rc = 1;
+	return fc.rc;
 }
 
 /* ---- sow init -------------------------------------------------------- */

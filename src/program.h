@@ -68,6 +68,9 @@ void program_free(Program *P);
  * when a path cannot be read (reported). Syntax errors are reported and
  * counted in D; the rest of the file still loads. */
 bool program_load_path(Program *P, const char *path);
+/* Call fn for path, or for every *.sow below it when it is a folder (in name
+ * order). False when a folder cannot be read (reported) or fn says so. */
+bool sow_files(const char *path, bool (*fn)(const char *file, void *arg), void *arg, Diag *D);
 /* Add an in-memory source (REPL line, -e expression) as a user module. */
 Module *program_add_source(Program *P, const Src *src, Node *items, Comment *comments);
 /* Name lookup as seen from module m (its own definitions first). */

@@ -229,21 +229,7 @@ static bool emit(Eval *E, Node *c)
 					 c->s, key, first->table, first->id, E->rule, what);
 		}
 	}
-	Row *row = NULL;
-	{
-		/* rel_add lives in source.c; relations grow here */
-		if (r->n == r->cap) {
-			size_t cap = r->cap ? r->cap * 2 : 16;
-			Row *nr = arena_alloc(E->P->A, cap * sizeof *nr);
-			if (r->n)
-				memcpy(nr, r->rows, r->n * sizeof *nr);
-			r->rows = nr;
-			r->cap = cap;
-		}
-		row = &r->rows[r->n++];
-	}
-	row->shape = sh;
-	row->vals = arena_alloc(E->P->A, (size_t)(n ? n : 1) * sizeof(Value));
+	Row *row = rel_add(E, r);
 	for (int i = 0; i < n; i++)
 		row->vals[i] = value_keep(E->P->A, vals[i]);
 	row->table = E->rule;

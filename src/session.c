@@ -155,15 +155,21 @@ static bool apply_assumptions(Session *S)
 	return true;
 }
 
+/* An evaluator without the rules' results: for what does not read them. */
+static void light_eval(Session *S, Eval *E)
+{
+	eval_init(E, &S->P, S->P.A, S->db, S->as_of);
+	E->interrupted = S->interrupted;
+	if (S->max_steps)
+		E->max_steps = S->max_steps;
+}
+
 /* Make sure E holds the rules' results as of the session date. */
 static bool refresh(Session *S)
 {
 	if (S->fresh)
 		return true;
-	eval_init(&S->E, &S->P, S->P.A, S->db, S->as_of);
-	S->E.interrupted = S->interrupted;
-	if (S->max_steps)
-		S->E.max_steps = S->max_steps;
+	light_eval(S, &S->E);
 	if (!S->db) {
 		S->fresh = true;
 		memset(&S->R, 0, sizeof S->R);
@@ -237,25 +243,17 @@ static bool run_definition(Session *S, const char *text)
 	S->defs[S->ndefs++] = dupstr(text);
 	if (session_reload(S))
 		return true;
-	/* refused: forget it and rebuild as before */
+	/* refused (the errors are shown): forget it and rebuild as before */
 	free(S->defs[--S->ndefs]);
 	unbuild(S);
-	Diag saved = S->D;
-	FILE *null = fopen("/dev/null", "w");
 	build(S);
-	if (null)
-		fclose(null);
-	(void)saved;
 	return false;
 }
 
 /* Parse text as an expression or query in a fresh module of the session. */
 static Node *parse_expr(Session *S, const char *text, Module **mod)
 {
-	char name[32];
-	snprintf(name, sizeof name, "<%d>", ++S->counter);
-	Src *src = src_from_string(S->P.A, S->counter == 0 ? "<eval>" : "<eval>", text, strlen(text));
-	(void)name;
+	Src *src = src_from_string(S->P.A, "<eval>", text, strlen(text));
 	Parser ps;
 	if (parse_source(&ps, S->P.A, src, &S->D, PARSE_EVAL) != 0 || !ps.expr)
 		return NULL;
@@ -316,7 +314,7 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 			return why_expr(&S->E, m, x->a, out);
 		}
 		Eval light;
-		eval_init(&light, &S->P, S->P.A, S->db, S->as_of);
+		light_eval(S, &light);
 		bool ok = why_expr(&light, m, x->a, out);
 		eval_free(&light);
 		return ok;
@@ -525,7 +523,7 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 	if (!value)
 		return false;
 	Eval E;
-	eval_init(&E, &S->P, S->P.A, S->db, S->as_of);
+	light_eval(S, &E);
 	Value v;
 	bool ok = eval_expr(&E, m, value, &v);
 	eval_free(&E);
@@ -587,10 +585,7 @@ bool session_run(Session *S, const char *text, FILE *out)
 			if (ok && needs) {
 				ok = refresh(S);
 			} else if (ok && !S->fresh) {
-				eval_init(&light, &S->P, S->P.A, S->db, S->as_of);
-				light.interrupted = S->interrupted;
-				if (S->max_steps)
-					light.max_steps = S->max_steps;
+				light_eval(S, &light);
 				E = &light;
 			}
 			Value v;

@@ -43,7 +43,6 @@ typedef struct Session {
 	int nassumes;
 	long long max_steps;
 	volatile int *interrupted;
-	int counter;           /* statements run, to name them <repl:N> */
 	bool explain;          /* sow eval --explain: print the why tree */
 } Session;
 

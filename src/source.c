@@ -46,7 +46,7 @@ static Rel *new_rel(Eval *E, const char *name, const Shape *shape)
 	return r;
 }
 
-static Row *rel_add(Eval *E, Rel *r)
+Row *rel_add(Eval *E, Rel *r)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;

@@ -152,7 +152,7 @@ static void used_columns(const Node *n, const char *var, const char **cols, int 
 	}
 }
 
-static void show_row(Eval *E, const Decl *rule, const char *var, const Row *r, FILE *out)
+static void show_row(const Decl *rule, const char *var, const Row *r, FILE *out)
 {
 	fprintf(out, "  %s: %s %s", var, r->table, r->id);
 	const char *cols[32];
@@ -169,7 +169,6 @@ static void show_row(Eval *E, const Decl *rule, const char *var, const Row *r, F
 			}
 	if (n)
 		fputs(" }", out);
-	(void)E;
 	fputc('\n', out);
 }
 
@@ -242,7 +241,7 @@ bool why_emit(Eval *E, Node *emit, const Value *vals_in, const struct Shape *sh)
 	for (int i = n - 1; i >= 0; i--) {
 		const EScope *s = chain[i];
 		if (s->v.k == V_ROW && s->v.row) {
-			show_row(E, rule, s->name, s->v.row, out);
+			show_row(rule, s->name, s->v.row, out);
 			continue;
 		}
 		const Node *let = NULL;
