@@ -192,13 +192,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, bool replace, l
 		cols[ncols++] = idx;
 	}
 	char sql[4096];
-	size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", table);
+	const char *names[64];
 	for (int i = 0; i < ncols; i++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s%s", i ? ", " : "", t->cols[cols[i]].name);
-	n += (size_t)snprintf(sql + n, sizeof sql - n, ") VALUES (");
-	for (int i = 0; i < ncols; i++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", i ? ", " : "");
-	snprintf(sql + n, sizeof sql - n, ")");
+		names[i] = t->cols[cols[i]].name;
+	schema_insert_sql(table, names, ncols, sql, sizeof sql);
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		fprintf(err, "sow: error: %s: %s\n", path, sqlite3_errmsg(db));
 		rc = 3;

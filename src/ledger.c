@@ -91,13 +91,10 @@ static sqlite3_stmt *insert_for(RunCtx *R, const TableDef *t)
 	if (R->ins[i])
 		return R->ins[i];
 	char sql[2048];
-	size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", t->name);
-	for (int c = 0; c < t->ncols; c++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\"", c ? ", " : "", t->cols[c].name);
-	n += (size_t)snprintf(sql + n, sizeof sql - n, ") VALUES (");
-	for (int c = 0; c < t->ncols; c++)
-		n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", c ? ", " : "");
-	snprintf(sql + n, sizeof sql - n, ")");
+	const char *cols[32];
+	for (int c = 0; c < t->ncols && c < 32; c++)
+		cols[c] = t->cols[c].name;
+	schema_insert_sql(t->name, cols, t->ncols, sql, sizeof sql);
 	if (sqlite3_prepare_v2(R->db, sql, -1, &R->ins[i], NULL) != SQLITE_OK)
 		return NULL;
 	return R->ins[i];

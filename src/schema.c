@@ -208,3 +208,18 @@ const char schema_index_sql[] =
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
 	"CREATE VIEW IF NOT EXISTS revenue_by_project AS\n"
 	"  SELECT period, project_id, currency, amount FROM revenue_totals;\n";
+
+void schema_insert_sql(const char *table, const char *const *cols, int n, char *buf, size_t size)
+{
+	size_t len = (size_t)snprintf(buf, size, "INSERT INTO \"%s\" (", table);
+	for (int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s\"%s\"", i ? ", " : "", cols[i]);
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, ") VALUES (");
+	for (int i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s?", i ? ", " : "");
+	if (len < size)
+		snprintf(buf + len, size - len, ")");
+	if (n == 0)
+		snprintf(buf, size, "INSERT INTO \"%s\" DEFAULT VALUES", table);
+}

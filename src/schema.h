@@ -38,6 +38,8 @@ int schema_column(const TableDef *t, const char *name);   /* index or -1 */
 const char *coltype_name(ColType t);
 /* CREATE TABLE IF NOT EXISTS statement for t, into buf. */
 void schema_table_sql(const TableDef *t, char *buf, size_t size);
-extern const char schema_index_sql[];   /* CREATE INDEX IF NOT EXISTS ... */
+extern const char schema_index_sql[];
+/* INSERT INTO table (cols...) VALUES (?, ...) into buf. */
+void schema_insert_sql(const char *table, const char *const *cols, int n, char *buf, size_t size);   /* CREATE INDEX IF NOT EXISTS ... */
 
 #endif

@@ -21,16 +21,11 @@ static bool given(Eval *E, Node *g, sqlite3 *db)
 	const TableDef *t = schema_table(g->s);
 	for (Node *rec = g->a; rec; rec = rec->next) {
 		char sql[2048];
-		size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", t->name);
+		const char *cols[64];
 		int k = 0;
-		for (Node *f = rec->a; f; f = f->next, k++)
-			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s\"%s\"", k ? ", " : "", f->s);
-		n += (size_t)snprintf(sql + n, sizeof sql - n, ") VALUES (");
-		for (int i = 0; i < k; i++)
-			n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?", i ? ", " : "");
-		snprintf(sql + n, sizeof sql - n, ")");
-		if (k == 0)
-			snprintf(sql, sizeof sql, "INSERT INTO %s DEFAULT VALUES", t->name);
+		for (Node *f = rec->a; f && k < 64; f = f->next)
+			cols[k++] = f->s;
+		schema_insert_sql(t->name, cols, k, sql, sizeof sql);
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 			return eval_fail(E, rec, "cannot insert: %s", sqlite3_errmsg(db));
