@@ -14,6 +14,7 @@
 
 #include "date.h"
 #include "decimal.h"
+#include "diag.h"
 #include "schema.h"
 
 typedef struct {
@@ -177,7 +178,12 @@ int import_csv(sqlite3 *db, const char *table, const char *path, bool replace, l
 		const char *name = c.buf ? c.buf : "";
 		int idx = schema_column(t, name);
 		if (idx < 0) {
-			fprintf(err, "%s:1: error: %s has no column '%s'\n", path, table, name);
+			const char *names[64];
+			for (int i = 0; i < t->ncols && i < 64; i++)
+				names[i] = t->cols[i].name;
+			const char *s = diag_suggest(name, names, t->ncols < 64 ? t->ncols : 64);
+			fprintf(err, "%s:1: error: %s has no column '%s'%s%s%s\n", path, table, name, s ? "; did you mean '" : "",
+				s ? s : "", s ? "'?" : "");
 			goto out;
 		}
 		for (int i = 0; i < ncols; i++)
