@@ -48,6 +48,12 @@ build/san/sow.%.o: build/gen/sow.%.c build/gen/sow.tab.h | build/san
 build/gen build/obj build/san:
 	mkdir -p $@
 
+# The installed library's folder is compiled in: rebuild when PREFIX changes.
+build/prefix: FORCE | build/obj
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+build/obj/load.o build/san/load.o: build/prefix
+FORCE:
+
 # Build dependencies: install them when root, else say exactly what to run.
 DEPS = flex bison libsqlite3-dev libedit-dev sqlite3
 deps:
@@ -93,4 +99,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test demo install clean sanitize bench
+.PHONY: all deps test demo install clean sanitize bench FORCE
