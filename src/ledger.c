@@ -336,6 +336,37 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	return ok;
 }
 
+int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max)
+{
+	sqlite3_stmt *st;
+	const char *sql = project
+		? "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? AND project_id = ? ORDER BY 1"
+		: "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? ORDER BY 1";
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, run_id);
+	if (project)
+		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0), *a = (const char *)sqlite3_column_text(st, 1);
+		Dec d;
+		if (!k || !a || dec_parse(a, strlen(a), &d) != DEC_OK)
+			continue;
+		if (n == 0 || strcmp(t[n - 1].key, k) != 0) {
+			if (n == max)
+				break;
+			snprintf(t[n].key, sizeof t[n].key, "%s", k);
+			t[n++].amount = dec_from_int(0);
+		}
+		dec_add(t[n - 1].amount, d, &t[n - 1].amount);
+	}
+	sqlite3_finalize(st);
+	for (int i = 0; i < n; i++)
+		dec_round(t[i].amount, (Dec){ 1, 2 }, ROUND_HALF_UP, &t[i].amount);
+	return n;
+}
+
 /* ---- the summary ------------------------------------------------------- */
 
 #define LISTED 100 /* rows a table/markdown summary lists per section */
@@ -413,8 +444,24 @@ static void summary(RunCtx *R, const RunOptions *o, FILE *out)
 	section(R->db, "Billing to raise",
 		"SELECT project_id, source_id, bill_on, amount, currency, reason FROM billing WHERE run_id = ? ORDER BY bill_on, project_id, source_id",
 		R->run_id, bill_right, f, out);
+	Total totals[256];
+	int nt = ledger_forecast_totals(R->db, R->run_id, NULL, totals, 256);
+	if (nt >= 0) {
+		static const char *const headers[] = { "fiscal_quarter", "currency", "amount" };
+		static const bool right[] = { false, false, true };
+		if (f == FMT_TABLE || f == FMT_MARKDOWN)
+			fputc('\n', out);
+		FTable *t = format_begin("Forecast by fiscal quarter (each total exact, rounded once)", 3, headers, right, f, out);
+		for (int i = 0; i < nt; i++) {
+			char q[16] = "", cur[8] = "", buf[DEC_BUFSZ];
+			sscanf(totals[i].key, "%15s %7s", q, cur);
+			const char *cells[] = { q, cur, dec_fmt(totals[i].amount, buf) };
+			format_row(t, cells);
+		}
+		format_end(t);
+	}
 	static const bool fc_right[] = { false, false, false, true, false };
-	section(R->db, "Forecast by fiscal quarter",
+	section(R->db, "Forecast lines",
 		"SELECT fiscal_quarter, project_id, basis, amount, currency FROM forecast WHERE run_id = ? ORDER BY fiscal_quarter, project_id, basis",
 		R->run_id, fc_right, f, out);
 	section(R->db, "Proposed transitions",

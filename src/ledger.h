@@ -48,6 +48,15 @@ void ledger_end(RunCtx *R);
  * keeps the results (and the relations) for queries. */
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
 
+/* Forecast of a run by fiscal quarter and currency (of one project, or all):
+ * each sum exact, then rounded once to the cent. Returns how many totals, or
+ * -1 on a database error. */
+typedef struct Total {
+	char key[32];         /* "FY2027-Q4 USD" */
+	Dec amount;
+} Total;
+int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max);
+
 /* Bind a value as sow stores it: exact decimal text, ISO dates, 1/0. */
 void ledger_bind(sqlite3_stmt *st, int i, const Value *v);
 

@@ -340,43 +340,12 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 	return why_rows(&S->E, m, x->s, x->a, out);
 }
 
-/* Forecast totals by quarter and currency, summed exactly, rounded once. */
-typedef struct {
-	char key[32];         /* "FY2027-Q4 USD" */
-	Dec amount;
-} Total;
-
+/* Forecast totals of the session's view, by quarter and currency. */
 static int forecast_totals(Session *S, const char *project, Total *t, int max)
 {
 	if (!refresh(S))
 		return -1;
-	sqlite3_stmt *st;
-	const char *sql = project
-		? "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? AND project_id = ? ORDER BY 1"
-		: "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? ORDER BY 1";
-	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, S->R.run_id);
-	if (project)
-		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
-	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0), *a = (const char *)sqlite3_column_text(st, 1);
-		Dec d;
-		if (!k || !a || dec_parse(a, strlen(a), &d) != DEC_OK)
-			continue;
-		if (n == 0 || strcmp(t[n - 1].key, k) != 0) {
-			if (n == max)
-				break;
-			snprintf(t[n].key, sizeof t[n].key, "%s", k);
-			t[n++].amount = dec_from_int(0);
-		}
-		dec_add(t[n - 1].amount, d, &t[n - 1].amount);
-	}
-	sqlite3_finalize(st);
-	for (int i = 0; i < n; i++)
-		dec_round(t[i].amount, (Dec){ 1, 2 }, ROUND_HALF_UP, &t[i].amount);
-	return n;
+	return ledger_forecast_totals(S->db, S->R.run_id, project, t, max);
 }
 
 static void split_key(const char *key, char *q, char *cur)
