@@ -136,7 +136,7 @@ static void builtin_shapes(Ck *C)
 	}
 }
 
-static int shape_col(const Shape *s, const char *name)
+int shape_col(const Shape *s, const char *name)
 {
 	for (int i = 0; i < s->ncols; i++)
 		if (strcmp(s->cols[i], name) == 0)

@@ -29,6 +29,9 @@ struct Shape {
 	int source;           /* 0 database table, 1 relation, 2 SOW terms, 3 query */
 };
 
+/* Index of a column of a shape, or -1. */
+int shape_col(const Shape *s, const char *name);
+
 /* Check everything loaded. Returns the number of errors found. */
 int check_program(Program *P);
 /* Check one expression (or query) in the context of P, as seen from m. */

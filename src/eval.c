@@ -1004,11 +1004,10 @@ static bool eval(Eval *E, Node *e, Value *out)
 		if (base.k != V_ROW)
 			return eval_fail(E, e, "'.%s': %s has no fields", e->s, vkind_name(base.k));
 		const Row *r = base.row;
-		int i = e->idx - 1;
+		int i = e->idx - 1; /* resolved by the checker; a fn's rows may differ */
 		if (i < 0 || i >= r->shape->ncols || strcmp(r->shape->cols[i], e->s) != 0)
-			for (i = 0; i < r->shape->ncols && strcmp(r->shape->cols[i], e->s) != 0; i++)
-				;
-		if (i >= r->shape->ncols)
+			i = shape_col(r->shape, e->s);
+		if (i < 0)
 			return eval_fail(E, e, "%s has no column '%s'", r->shape->name, e->s);
 		*out = r->vals[i];
 		return true;

@@ -232,7 +232,8 @@ static void resolve_import(Program *P, Module *m, Node *imp)
 	places[np++] = arena_strndup(P->A, dir, strlen(dir));
 	const char *sp = getenv("SOW_PATH");
 	char *spcopy = sp ? arena_strndup(P->A, sp, strlen(sp)) : NULL;
-	for (char *tok = spcopy ? strtok(spcopy, ":") : NULL; tok && np < 60; tok = strtok(NULL, ":"))
+	char *save = NULL;
+	for (char *tok = spcopy ? strtok_r(spcopy, ":", &save) : NULL; tok && np < 60; tok = strtok_r(NULL, ":", &save))
 		if (*tok)
 			places[np++] = tok;
 	places[np++] = SOW_RULES_DIR;

@@ -137,7 +137,8 @@ static void list_rules(Repl *R)
 
 static bool dot(Repl *R, char *line, bool *quit)
 {
-	char *cmd = strtok(line, " \t\r\n"), *arg = strtok(NULL, "\r\n");
+	char *save = NULL;
+	char *cmd = strtok_r(line, " \t\r\n", &save), *arg = strtok_r(NULL, "\r\n", &save);
 	while (arg && isspace((unsigned char)*arg))
 		arg++;
 	if (!arg)
@@ -356,13 +357,15 @@ static int run_file(Repl *R, const char *path)
 
 /* ---- line editing --------------------------------------------------------- */
 
-static Repl *the_repl; /* libedit callbacks have no context argument */
-
-static char *prompt(EditLine *el)
+/* The session behind an editor (libedit's client data). */
+static Repl *repl_of(EditLine *el)
 {
-	(void)el;
-	return the_repl->prompt;
+	void *data = NULL;
+	el_get(el, EL_CLIENTDATA, &data);
+	return data;
 }
+
+static char *prompt(EditLine *el) { return repl_of(el)->prompt; }
 
 static void add_candidate(const char ***c, int *n, int *cap, const char *s)
 {
@@ -400,7 +403,7 @@ static void load_ids(Repl *R)
 static unsigned char complete_word(EditLine *el, int ch)
 {
 	(void)ch;
-	Repl *R = the_repl;
+	Repl *R = repl_of(el);
 	const LineInfo *li = el_line(el);
 	const char *end = li->cursor, *start = end;
 	while (start > li->buffer && (isalnum((unsigned char)start[-1]) || start[-1] == '_' || start[-1] == '.' ||
@@ -514,8 +517,8 @@ static void set_prompt(Repl *R)
 
 static int interactive(Repl *R)
 {
-	the_repl = R;
 	R->el = el_init("sow", stdin, stdout, stderr);
+	el_set(R->el, EL_CLIENTDATA, R);
 	R->hist = history_init();
 	HistEvent ev;
 	history(R->hist, &ev, H_SETSIZE, 2000);

@@ -47,13 +47,7 @@ Value value_keep(Arena *A, Value v)
 
 /* ---- rules -------------------------------------------------------------- */
 
-static int shape_col_index(const Shape *s, const char *name)
-{
-	for (int i = 0; i < s->ncols; i++)
-		if (strcmp(s->cols[i], name) == 0)
-			return i;
-	return -1;
-}
+
 
 typedef struct {
 	Decl *rule;
@@ -387,7 +381,7 @@ static bool machine_row(Eval *E, const Row *p, void *arg)
 		if (!ok || !v.b)
 			goto done;
 	}
-	int id = shape_col_index(p->shape, "id"), st = shape_col_index(p->shape, "status");
+	int id = shape_col(p->shape, "id"), st = shape_col(p->shape, "status");
 	const char *pid = p->vals[id].k == V_TEXT ? p->vals[id].s : "";
 	sqlite3_reset(M->hist);
 	sqlite3_bind_text(M->hist, 1, pid, -1, SQLITE_TRANSIENT);

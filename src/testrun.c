@@ -56,10 +56,7 @@ static bool match_row(Eval *E, const Row *row, void *arg)
 {
 	Match *m = arg;
 	for (Node *f = m->rec->a; f; f = f->next) {
-		int c = -1;
-		for (int i = 0; i < row->shape->ncols; i++)
-			if (strcmp(row->shape->cols[i], f->s) == 0)
-				c = i;
+		int c = shape_col(row->shape, f->s);
 		Value want, eq;
 		if (c < 0 || !eval_expr(E, E->mod, f->a, &want)) {
 			m->failed = true;

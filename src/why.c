@@ -160,13 +160,13 @@ static void show_row(const Decl *rule, const char *var, const Row *r, FILE *out)
 	used_columns(rule->node->a, var, cols, &n);
 	if (n)
 		fputs(" {", out);
-	for (int i = 0; i < n; i++)
-		for (int c = 0; c < r->shape->ncols; c++)
-			if (strcmp(r->shape->cols[c], cols[i]) == 0) {
-				char buf[256];
-				fprintf(out, "%s%s: %s", i ? ", " : " ", cols[i],
-					r->vals[c].k == V_UNSET ? "unset" : value_fmt(&r->vals[c], buf, sizeof buf));
-			}
+	for (int i = 0; i < n; i++) {
+		int c = shape_col(r->shape, cols[i]);
+		char buf[256];
+		if (c >= 0)
+			fprintf(out, "%s%s: %s", i ? ", " : " ", cols[i],
+				r->vals[c].k == V_UNSET ? "unset" : value_fmt(&r->vals[c], buf, sizeof buf));
+	}
 	if (n)
 		fputs(" }", out);
 	fputc('\n', out);
@@ -177,13 +177,7 @@ static void show_row(const Decl *rule, const char *var, const Row *r, FILE *out)
 static Value released_period(Eval *E, const Value *vals, const struct Shape *sh)
 {
 	Value p = { .k = V_UNSET };
-	int src = -1, id = -1;
-	for (int i = 0; i < sh->ncols; i++) {
-		if (strcmp(sh->cols[i], "source") == 0)
-			src = i;
-		if (strcmp(sh->cols[i], "source_id") == 0)
-			id = i;
-	}
+	int src = shape_col(sh, "source"), id = shape_col(sh, "source_id");
 	sqlite3_stmt *st;
 	if (src < 0 || id < 0 || !E->db ||
 	    sqlite3_prepare_v2(E->db, "SELECT period FROM revenue WHERE source = ? AND source_id = ?", -1, &st, NULL) != SQLITE_OK)
@@ -212,10 +206,7 @@ bool why_emit(Eval *E, Node *emit, const Value *vals_in, const struct Shape *sh)
 			vals[i] = released_period(E, vals_in, sh);
 	}
 	for (const Node *f = want->a; f; f = f->next) {
-		int c = -1;
-		for (int i = 0; i < sh->ncols; i++)
-			if (strcmp(sh->cols[i], f->s) == 0)
-				c = i;
+		int c = shape_col(sh, f->s);
 		Value w;
 		char a[512], b[512];
 		Module *rule_mod = E->mod;
