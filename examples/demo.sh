@@ -27,8 +27,10 @@ echo "== Late approvals for October arrive after its close"
 $sow import "$db" time_entries examples/data/time_entries_late.csv
 echo
 echo "== November month-end"
-$sow run --db "$db" --period 2026-11 examples/sows
+$sow run --db "$db" --period 2026-11 --report build/demo-pack.html examples/sows
 cat <<EOT
+
+The month-end pack for Finance (tables and a forecast chart): build/demo-pack.html
 
 Try next:
   ./sow repl --db $db --as-of 2026-11-30 examples/sows      (then .help, .forecast, why, assume)

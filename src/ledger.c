@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "money.h"
+#include "report.h"
 #include "schema.h"
 #include "store.h"
 
@@ -606,6 +607,24 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			}
 			summary(&R, o, out);
 		}
+		/* The report goes to a temporary file now, and into place only once
+		 * the run is committed: a failed run leaves no report behind. */
+		char tmpname[4096] = "";
+		if (ok && o->report) {
+			snprintf(tmpname, sizeof tmpname, "%s.tmp", o->report);
+			FILE *f = fopen(tmpname, "w");
+			bool wrote = f && report_html(db, &R, o->as_of, o->dry_run, f);
+			if (f && fclose(f) != 0)
+				wrote = false;
+			if (!wrote) {
+				fprintf(stderr, "sow: error: cannot write %s\n", o->report);
+				remove(tmpname);
+				ledger_end(&R);
+				eval_free(&E);
+				rc = 3;
+				goto rollback;
+			}
+		}
 		long long errors = 0, warnings = 0;
 		if (ok) {
 			char id[24];
@@ -622,11 +641,17 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		}
 		if (o->dry_run) {
 			exec(db, "ROLLBACK", &why);
-			sqlite3_close(db);
-			return (o->fail_on == 1 && errors > 0) || (o->fail_on == 2 && errors + warnings > 0);
-		}
-		if (!exec(db, "COMMIT", &why))
+		} else if (!exec(db, "COMMIT", &why)) {
+			if (*tmpname)
+				remove(tmpname);
 			goto dberror;
+		}
+		if (*tmpname && rename(tmpname, o->report) != 0) {
+			fprintf(stderr, "sow: error: cannot write %s\n", o->report);
+			remove(tmpname);
+			sqlite3_close(db);
+			return 3;
+		}
 		sqlite3_close(db);
 		return (o->fail_on == 1 && errors > 0) || (o->fail_on == 2 && errors + warnings > 0);
 	}

@@ -20,6 +20,7 @@ typedef struct RunOptions {
 	long long max_steps;
 	long long max_memory_mb;   /* 0: no limit */
 	bool progress;             /* stderr is a terminal */
+	const char *report;        /* --report FILE.html, or NULL */
 } RunOptions;
 
 /* A run in progress: where emitted rows go. */

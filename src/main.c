@@ -335,11 +335,11 @@ static int cmd_run(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
-		{ "max-memory", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
+		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
 		case 'p':
@@ -353,6 +353,7 @@ static int cmd_run(int argc, char **argv)
 			have_asof = true;
 			break;
 		case 'n': o.dry_run = true; break;
+		case 'r': o.report = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
 			if (strcmp(optarg, "error") == 0)
@@ -491,6 +492,7 @@ static const Command commands[] = {
 	  "  --format table|csv|json|markdown   the summary's format\n"
 	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
+	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
