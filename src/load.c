@@ -208,14 +208,6 @@ static Module *new_module(Program *P, const Src *src, Node *items, Comment *comm
 	return m;
 }
 
-static char *join(Arena *A, const char *dir, const char *name, const char *ext)
-{
-	size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
-	char *p = arena_alloc(A, n);
-	snprintf(p, n, "%s/%s%s", dir, name, ext);
-	return p;
-}
-
 /* Resolve one import; report where it looked when nothing is there. */
 static void resolve_import(Program *P, Module *m, Node *imp)
 {
@@ -227,29 +219,34 @@ static void resolve_import(Program *P, Module *m, Node *imp)
 		*slash = 0;
 	else
 		strcpy(dir, ".");
+	/* Candidates live on the stack: every SOW file imports "std", and
+	 * thousands of files must not leave thousands of path strings behind. */
 	const char *places[64];
 	int np = 0;
-	places[np++] = arena_strndup(P->A, dir, strlen(dir));
+	places[np++] = dir;
 	const char *sp = getenv("SOW_PATH");
-	char *spcopy = sp ? arena_strndup(P->A, sp, strlen(sp)) : NULL;
+	char spcopy[4096];
+	snprintf(spcopy, sizeof spcopy, "%s", sp ? sp : "");
 	char *save = NULL;
-	for (char *tok = spcopy ? strtok_r(spcopy, ":", &save) : NULL; tok && np < 60; tok = strtok_r(NULL, ":", &save))
+	for (char *tok = strtok_r(spcopy, ":", &save); tok && np < 60; tok = strtok_r(NULL, ":", &save))
 		if (*tok)
 			places[np++] = tok;
 	places[np++] = SOW_RULES_DIR;
 	/* the build tree: rules/ beside the binary, or one up (build/sow-san) */
-	char *tree = join(P->A, P->exe_dir, "rules", "");
+	char tree[PATH_MAX];
+	snprintf(tree, sizeof tree, "%s/rules", P->exe_dir);
 	if (!is_dir(tree))
-		tree = join(P->A, P->exe_dir, "../rules", "");
+		snprintf(tree, sizeof tree, "%s/../rules", P->exe_dir);
 	if (is_dir(tree))
-		places[np++] = display_path(P, tree);
+		places[np++] = tree;
 	if (name[0] == 0 || strstr(name, "..") || name[0] == '/') {
 		diag_at(P->D, m->src, imp->loc, DIAG_ERROR, "import names a library (like \"std\"), not a path");
 		return;
 	}
 	for (int i = 0; i < np; i++) {
-		char *asdir = join(P->A, places[i], name, "");
-		char *asfile = join(P->A, places[i], name, ".sow");
+		char asdir[PATH_MAX], asfile[PATH_MAX];
+		snprintf(asdir, sizeof asdir, "%s/%s", places[i], name);
+		snprintf(asfile, sizeof asfile, "%s/%s.sow", places[i], name);
 		if (is_file(asfile)) {
 			load_any(P, asfile, false);
 			return;
@@ -260,8 +257,10 @@ static void resolve_import(Program *P, Module *m, Node *imp)
 		}
 	}
 	diag_at(P->D, m->src, imp->loc, DIAG_ERROR, "cannot find import \"%s\"", name);
-	for (int i = 0; i < np; i++)
-		fprintf(P->D->out, "  looked for %s/%s.sow and %s/%s/\n", places[i], name, places[i], name);
+	for (int i = 0; i < np; i++) {
+		const char *place = places[i] == tree ? display_path(P, tree) : places[i];
+		fprintf(P->D->out, "  looked for %s/%s.sow and %s/%s/\n", place, name, place, name);
+	}
 }
 
 static void register_sow(Program *P, Module *m, Node *sow)
