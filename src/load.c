@@ -57,6 +57,7 @@ void program_free(Program *P)
 		map_free(&P->mods[i]->local);
 	free(P->mods);
 	map_free(&P->by_path);
+	map_free(&P->imports);
 	map_free(&P->decls);
 	map_free(&P->sows);
 	map_free(&P->milestones);
@@ -243,6 +244,12 @@ static void resolve_import(Program *P, Module *m, Node *imp)
 		diag_at(P->D, m->src, imp->loc, DIAG_ERROR, "import names a library (like \"std\"), not a path");
 		return;
 	}
+	/* every SOW file of a folder imports "std": resolve and load it once */
+	char key[PATH_MAX + 256];
+	snprintf(key, sizeof key, "%s\x1f%s", dir, name);
+	if (map_get(&P->imports, key))
+		return;
+	map_put(&P->imports, arena_strndup(P->A, key, strlen(key)), (void *)1);
 	for (int i = 0; i < np; i++) {
 		char asdir[PATH_MAX], asfile[PATH_MAX];
 		snprintf(asdir, sizeof asdir, "%s/%s", places[i], name);
@@ -321,11 +328,15 @@ Module *program_add_source(Program *P, const Src *src, Node *items, Comment *com
 
 static bool load_file(Program *P, const char *path, bool user)
 {
-	char canon[PATH_MAX];
-	if (!realpath(path, canon)) {
+	/* A file is itself whatever path reaches it: key on device and inode
+	 * (one stat, where realpath would readlink every component). */
+	struct stat st;
+	char canon[64];
+	if (stat(path, &st) != 0) {
 		diag_plain(P->D, DIAG_ERROR, "cannot open %s: %s", path, strerror(errno));
 		return false;
 	}
+	snprintf(canon, sizeof canon, "%llu:%llu", (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
 	Module *seen = map_get(&P->by_path, canon);
 	if (seen) {
 		seen->user |= user;

@@ -50,7 +50,8 @@ typedef struct Program {
 	Diag *D;
 	Module **mods;         /* in load order */
 	int nmods, capmods;
-	Map by_path;           /* canonical path -> Module* (each file loads once) */
+	Map by_path;           /* "device:inode" -> Module* (each file loads once) */
+	Map imports;           /* "folder\x1fname" -> (void *)1: import resolved and loaded */
 	Map decls;             /* name -> Decl*: library definition, or user one */
 	Map sows;              /* sow id -> SowRef* */
 	Map milestones;        /* milestone id -> SowRef* */
