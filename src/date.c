@@ -69,6 +69,18 @@ bool date_parse(const char *s, size_t n, Date *out)
 	return true;
 }
 
+bool date_parse_month(const char *s, size_t n, int *year, int *month)
+{
+	if (n != 7 || s[4] != '-')
+		return false;
+	int y = digits(s, 4), m = digits(s + 5, 2);
+	if (y < 0 || m < 0 || !date_valid_ymd(y, m, 1))
+		return false;
+	*year = y;
+	*month = m;
+	return true;
+}
+
 char *date_fmt(Date t, char *buf)
 {
 	int y, m, d;

@@ -23,6 +23,8 @@ Date date_from_ymd(int y, int m, int d);          /* caller checked validity */
 void date_to_ymd(Date t, int *y, int *m, int *d);
 /* Parse exactly "YYYY-MM-DD" of a real day. */
 bool date_parse(const char *s, size_t n, Date *out);
+/* Parse exactly "YYYY-MM" of a real month. */
+bool date_parse_month(const char *s, size_t n, int *year, int *month);
 char *date_fmt(Date t, char *buf);                 /* buf: DATE_BUFSZ bytes */
 int date_weekday(Date t);                          /* 0 = Monday .. 6 = Sunday */
 int date_days_in_month(int y, int m);

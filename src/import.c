@@ -114,6 +114,7 @@ static const char *check_value(ColType t, const char *s, size_t n)
 {
 	Dec d;
 	Date dt;
+	int y, m;
 	switch (t) {
 	case COL_DATE:
 		return date_parse(s, n, &dt) ? NULL : "is not a date (YYYY-MM-DD)";
@@ -130,8 +131,7 @@ static const char *check_value(ColType t, const char *s, size_t n)
 	case COL_BOOL:
 		return (n == 1 && (s[0] == '0' || s[0] == '1')) ? NULL : "is not 1 or 0";
 	case COL_PERIOD:
-		return (n == 7 && date_parse((char[]){ s[0], s[1], s[2], s[3], '-', s[5], s[6], '-', '0', '1' }, 10, &dt) && s[4] == '-')
-			       ? NULL : "is not a month (YYYY-MM)";
+		return date_parse_month(s, n, &y, &m) ? NULL : "is not a month (YYYY-MM)";
 	case COL_TEXT:
 		return NULL;
 	}

@@ -317,14 +317,10 @@ static int cmd_import(int argc, char **argv)
 
 static bool parse_period(const char *s, Date *end)
 {
-	char buf[16];
-	Date start;
-	if (strlen(s) != 7)
+	int y, m;
+	if (!date_parse_month(s, strlen(s), &y, &m))
 		return false;
-	snprintf(buf, sizeof buf, "%s-01", s);
-	if (!date_parse(buf, 10, &start))
-		return false;
-	*end = date_month_end(start);
+	*end = date_month_end(date_from_ymd(y, m, 1));
 	return true;
 }
 

@@ -203,19 +203,13 @@ static bool read_value(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, i
 		v->k = V_DATE;
 		return date_parse(s, n, &v->date) || bad_value(E, at, t, id, col->name, s, "is not a date (YYYY-MM-DD)");
 	case COL_PERIOD: {
-		char d[11];
-		v->k = V_PERIOD;
-		v->pk = PER_MONTH;
-		if (n == 7 && s[4] == '-') {
-			snprintf(d, sizeof d, "%.7s-01", s);
-			Date x;
-			if (date_parse(d, 10, &x)) {
-				v->year = atoi(s);
-				v->idx = atoi(s + 5);
-				return true;
-			}
-		}
-		return bad_value(E, at, t, id, col->name, s, "is not a month (YYYY-MM)");
+		int y, m;
+		*v = (Value){ .k = V_PERIOD, .pk = PER_MONTH };
+		if (!date_parse_month(s, n, &y, &m))
+			return bad_value(E, at, t, id, col->name, s, "is not a month (YYYY-MM)");
+		v->year = y;
+		v->idx = m;
+		return true;
 	}
 	case COL_BOOL:
 		v->k = V_BOOL;
