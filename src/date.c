@@ -89,6 +89,14 @@ char *date_fmt(Date t, char *buf)
 	return buf;
 }
 
+char *date_fmt_month(Date t, char *buf)
+{
+	int y, m, d;
+	date_to_ymd(t, &y, &m, &d);
+	snprintf(buf, DATE_MONTH_BUFSZ, "%04d-%02d", y, m);
+	return buf;
+}
+
 int date_weekday(Date t)
 {
 	/* 1970-01-01 was a Thursday (3 when Monday is 0). */

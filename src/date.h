@@ -17,6 +17,7 @@ typedef int32_t Date; /* days since 1970-01-01 */
 #define DATE_MIN (-719162) /* 0001-01-01 */
 #define DATE_MAX 2932896   /* 9999-12-31 */
 #define DATE_BUFSZ 11
+#define DATE_MONTH_BUFSZ 8
 
 bool date_valid_ymd(int y, int m, int d);
 Date date_from_ymd(int y, int m, int d);          /* caller checked validity */
@@ -26,6 +27,7 @@ bool date_parse(const char *s, size_t n, Date *out);
 /* Parse exactly "YYYY-MM" of a real month. */
 bool date_parse_month(const char *s, size_t n, int *year, int *month);
 char *date_fmt(Date t, char *buf);                 /* buf: DATE_BUFSZ bytes */
+char *date_fmt_month(Date t, char *buf);           /* "YYYY-MM"; buf: DATE_MONTH_BUFSZ */
 int date_weekday(Date t);                          /* 0 = Monday .. 6 = Sunday */
 int date_days_in_month(int y, int m);
 Date date_month_end(Date t);

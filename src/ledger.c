@@ -295,10 +295,8 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 {
 	static const char *const outs[] = { "runs", "revenue", "billing", "forecast", "transitions", "findings",
 		"revenue_totals", "periods" };
-	char period[8], sql[512];
-	int y, m, d;
-	date_to_ymd(as_of, &y, &m, &d);
-	snprintf(period, sizeof period, "%04d-%02d", y, m);
+	char period[DATE_MONTH_BUFSZ], sql[512];
+	date_fmt_month(as_of, period);
 	for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
 		/* the ledger's history comes along; forecasts, transitions and
 		 * findings are this view's own */
@@ -540,10 +538,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		fprintf(stderr, "sow: error: %s\n", err);
 		return 3;
 	}
-	char period[8];
-	int y, m, d;
-	date_to_ymd(o->as_of, &y, &m, &d);
-	snprintf(period, sizeof period, "%04d-%02d", y, m);
+	char period[DATE_MONTH_BUFSZ];
+	date_fmt_month(o->as_of, period);
 	int rc = 3;
 	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
 		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);

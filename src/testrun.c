@@ -130,10 +130,8 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
 		if (c->kind == N_GIVEN)
 			ok = given(&E, c, db);
 	RunCtx R;
-	char period[8];
-	int y, m, d;
-	date_to_ymd(as_of, &y, &m, &d);
-	snprintf(period, sizeof period, "%04d-%02d", y, m);
+	char period[DATE_MONTH_BUFSZ];
+	date_fmt_month(as_of, period);
 	const char *why = NULL;
 	if (ok && !ledger_begin(&E, &R, db, period, as_of, &why)) {
 		fprintf(out, "sow: error: %s\n", why);
