@@ -272,7 +272,8 @@ run_sessions() {
 	done
 }
 
-# SUITES="run repl" sh tests/run.sh ./sow runs only those suites (default: all).
+# SUITES="runs repl" sh tests/run.sh ./sow runs only those suites (default: all):
+# unit bad check rule_tests runs repl sessions eval fmt cli.
 want() { [ -z "${SUITES:-}" ] || case " $SUITES " in *" $1 "*) ;; *) return 1 ;; esac; }
 want unit && run_unit
 want bad && make_bad
