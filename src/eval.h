@@ -36,6 +36,7 @@ typedef struct Eval {
 	Arena *tmp;            /* per-row scratch, reset after each outermost row */
 	Map rels;              /* relation name -> Rel* (engine.h) */
 	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
+	PtrMap joins;          /* rule's first for -> JoinPlan, or none (plan.c) */
 	Map warned;            /* "table.column" -> 1: REAL-value warning given */
 	struct RunCtx *run;    /* the run being made (ledger.c), or NULL */
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */

@@ -470,7 +470,7 @@ static const Command commands[] = {
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
-	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n"
+	  "  --max-steps N      stop a runaway evaluation after N steps for one row (default 10000000)\n"
 	  "  --format F         table, csv, json or markdown (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
@@ -486,7 +486,7 @@ static const Command commands[] = {
 	  "  --apply-transitions   also update projects.status and status_history\n"
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
 	  "  --format table|csv|json|markdown   the summary's format\n"
-	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
+	  "  --max-steps N         stop a runaway rule after N evaluation steps for one row\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },

@@ -34,6 +34,8 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 	}
 	int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
 		  : mode == STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* sow is single threaded: no mutex around every SQLite call */
+	flags |= SQLITE_OPEN_NOMUTEX;
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -61,6 +63,15 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 		sqlite3_close(db);
 		return NULL;
 	}
+	/* A batch reads one big table in order and writes hundreds of
+	 * thousands of result rows into indexed tables (and, for a dry run,
+	 * into TEMP copies). The default 2 MB page cache made every index
+	 * insert of the month-end a page read from the OS; 16 MB holds the
+	 * result indexes' upper levels (measured on the bench: the run's pread
+	 * time fell by most of it) and keeps resident memory well under 64 MB.
+	 * No mmap: mapped pages count as resident memory and grow with the
+	 * database. */
+	sqlite3_exec(db, "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE", NULL, NULL, NULL);
 	/* Rules may not write: the read-only handle enforces it for queries. */
 	return db;
 }
