@@ -25,6 +25,24 @@ typedef struct Rel {
 
 typedef bool (*RowFn)(Eval *E, const Row *row, void *arg);
 
+/* --profile: what each rule cost and how its sources were read. */
+typedef struct RuleProfile {
+	const char *rule;     /* "rules/std/revenue.sow:15 release_time" */
+	long long ms, read, emitted;
+	char plan[320];       /* in source terms: what was hashed, what went to SQL */
+} RuleProfile;
+
+typedef struct Profile {
+	RuleProfile *r;
+	int n, cap;
+} Profile;
+
+/* The profile as a table (the slowest rules first, about a dozen lines). */
+void profile_print(const Profile *p, FILE *out);
+void profile_free(Profile *p);
+/* The WHERE that a scan kept under key pushed into SQL, or NULL. */
+const char *source_where(Eval *E, const void *key);
+
 /* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`,
  * pushing filters found in `filters` (the clauses after it) into SQL.
  * fn runs for each row; false from fn or an error stops the scan. */

@@ -52,7 +52,9 @@ typedef struct Eval {
 	int trace_hits;
 	volatile int *interrupted; /* set by a signal handler (REPL Ctrl-C), or NULL */
 	bool progress;         /* report progress on stderr (a terminal, long run) */
-	long long rows_seen;   /* rows read by rules so far (for progress) */
+	long long rows_seen;   /* rows read by rules so far (progress, profile) */
+	long long rows_emitted;/* rows emitted by rules so far (profile) */
+	struct Profile *profile; /* --profile: filled per rule, or NULL */
 	long long started_ms, shown_ms; /* when the run started, progress last shown */
 	long long max_memory_mb; /* resident memory limit; 0: none */
 	Map memo;              /* "fn\x1fargs" -> Value*: results of pure functions */

@@ -575,12 +575,19 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			E.max_steps = o->max_steps;
 		E.max_memory_mb = o->max_memory_mb;
 		E.progress = o->progress;
+		Profile prof = { 0 };
+		if (o->profile)
+			E.profile = &prof;
 		RunCtx R;
 		if (!ledger_begin(&E, &R, db, period, o->as_of, &why)) {
 			eval_free(&E);
 			goto dberror;
 		}
 		bool ok = rules_run_all(&E);
+		if (o->profile) {
+			profile_print(&prof, stderr);
+			profile_free(&prof);
+		}
 		if (ok && !totals(&R, &why)) {
 			ledger_end(&R);
 			eval_free(&E);

@@ -21,6 +21,7 @@ typedef struct RunOptions {
 	long long max_memory_mb;   /* 0: no limit */
 	bool progress;             /* stderr is a terminal */
 	const char *report;        /* --report FILE.html, or NULL */
+	bool profile;              /* --profile: per rule time, rows and plan on stderr */
 } RunOptions;
 
 /* A run in progress: where emitted rows go. */

@@ -95,6 +95,56 @@ bool plan_hash_worth(Eval *E, const JoinPlan *j, size_t nkeys)
 	return rows < 0 || (long long)nkeys * 1024 >= rows;
 }
 
+/* "s.project_id" for a member access, else "(expression)". */
+static const char *expr_text(const Node *e, char *buf, size_t n)
+{
+	if (e->kind == N_MEMBER && e->a->kind == N_NAME)
+		snprintf(buf, n, "%s.%s", e->a->s, e->s);
+	else if (e->kind == N_NAME)
+		snprintf(buf, n, "%s", e->s);
+	else
+		snprintf(buf, n, "(expression)");
+	return buf;
+}
+
+void plan_describe(Eval *E, const Decl *rule, char *buf, size_t n)
+{
+	size_t len = 0;
+	buf[0] = 0;
+	const JoinPlan *j = NULL;
+	for (Node *c = rule->node->a; c && len < n; c = c->next) {
+		if (c->kind != N_FOR)
+			continue;
+		const char *src = c->a->kind == N_NAME ? c->a->s : c->a->kind == N_CALL ? c->a->s : "(query)";
+		const void *key = c;
+		char k[96];
+		if (!j) {
+			void *p = ptrmap_get(&E->joins, c);
+			j = p && p != &no_join ? p : NULL;
+			if (j && j->outer == c && j->hashed) {
+				len += (size_t)snprintf(buf + len, n - len, "%s%s hashed on %s (%zu rows)", len ? "; " : "", src,
+							expr_text(j->key, k, sizeof k), j->nkeys);
+				continue;
+			}
+		}
+		if (j && j->inner == c) {
+			if (j->hashed) {
+				len += (size_t)snprintf(buf + len, n - len, "; %s read once, probing by %s.%s", src, c->s,
+							j->table->cols[j->col].name);
+				key = j;
+			} else {
+				len += (size_t)snprintf(buf + len, n - len, "; %s by index, one probe per %s (%zu)", src,
+							j->outer->s, j->nkeys);
+			}
+		} else {
+			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", len ? "; " : "", schema_table(src) ? "" : "for ", src);
+		}
+		const char *where = schema_table(src) ? source_where(E, key) : NULL;
+		if (where && len < n)
+			len += (size_t)snprintf(buf + len, n - len, " [SQL:%s]", where);
+	}
+}
+
 void plan_free(Eval *E)
 {
 	for (size_t i = 0; i < E->joins.cap; i++)

@@ -18,6 +18,8 @@ typedef struct JoinPlan {
 	const TableDef *table;/* ... that table */
 	int col;              /* the inner column compared with the key */
 	Node *key;            /* the outer expression it must equal */
+	size_t nkeys;         /* last run: outer rows kept */
+	bool hashed;          /* last run: hashed (else one index probe each) */
 } JoinPlan;
 
 /* The join starting at `outer` (a rule's first `for`), or NULL when the
@@ -26,5 +28,7 @@ const JoinPlan *plan_join(Eval *E, Node *outer);
 /* Is a hash join worth it for nkeys outer keys? (Else index probes.) */
 bool plan_hash_worth(Eval *E, const JoinPlan *j, size_t nkeys);
 void plan_free(Eval *E);
+/* The plan a rule ran with, in source terms, into buf (--profile). */
+void plan_describe(Eval *E, const Decl *rule, char *buf, size_t n);
 
 #endif

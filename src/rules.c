@@ -84,7 +84,7 @@ static long long clock_ms(void)
  * second, at most five times a second. */
 static void progress(Eval *E)
 {
-	if (!E->progress || (++E->rows_seen & 0xfff) != 0)
+	if ((++E->rows_seen & 0xfff) != 0 || !E->progress)
 		return;
 	long long now = clock_ms();
 	if (now - E->started_ms < 1000 || now - E->shown_ms < 200)
@@ -103,7 +103,6 @@ typedef struct Frame {
 
 static void row_enter(Eval *E, Frame *f, const char *var, const Row *row)
 {
-	progress(E);
 	f->s = (EScope){ var, { .k = V_ROW, .row = row }, E->scope };
 	f->mark = arena_mark(E->tmp);
 	bind_sow(E, row, &f->sow);
@@ -133,6 +132,7 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 {
 	ForCtx *f = arg;
 	Frame fr;
+	progress(E);
 	row_enter(E, &fr, f->var, row);
 	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1));
 }
@@ -178,6 +178,7 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 {
 	JoinCtx *J = arg;
 	Frame fr;
+	progress(E);
 	row_enter(E, &fr, J->j->outer->s, row);
 	bool ok = true, keep = true;
 	for (Node *c = J->j->outer->next; ok && keep && c != J->j->inner; c = c->next) {
@@ -211,6 +212,7 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 static bool join_probe(Eval *E, const Row *row, void *arg)
 {
 	JoinCtx *J = arg;
+	progress(E);
 	const Value *v = &row->vals[J->j->col];
 	if (v->k != V_TEXT)
 		return true; /* NULL equals nothing, as in the index probe */
@@ -229,7 +231,9 @@ static bool run_join(Eval *E, Decl *rule, const JoinPlan *j)
 {
 	JoinCtx J = { .rule = rule, .j = j, .A = arena_new() };
 	bool ok = source_scan(E, j->outer, j->outer->s, j->outer->next, join_collect, &J);
-	if (ok && J.n && (J.mixed || !plan_hash_worth(E, j, J.n))) {
+	((JoinPlan *)j)->nkeys = J.n;
+	((JoinPlan *)j)->hashed = J.n && !J.mixed && plan_hash_worth(E, j, J.n);
+	if (ok && J.n && !j->hashed) {
 		/* few keys (or keys that are not text): one index probe each */
 		for (size_t i = 0; ok && i < J.n; i++) {
 			Frame fr;
@@ -356,6 +360,7 @@ static const EmitPlan *emit_plan(Eval *E, Node *c)
 static bool emit(Eval *E, Node *c)
 {
 	const EmitPlan *p = emit_plan(E, c);
+	E->rows_emitted++;
 	const Shape *sh = p->sh;
 	Value vals[32];
 	int n = p->n;
@@ -481,9 +486,22 @@ bool rules_run_all(Eval *E)
 		E->rule = arena_strndup(E->P->A, name, strlen(name));
 		E->mod = r->mod;
 		E->sow = NULL;
+		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
 		ok = run_clauses(E, r, r->node->a, 0);
 		if (!ok)
 			diag_at(E->D, r->mod->src, r->node->loc, DIAG_NOTE, "while evaluating rule %s", r->name);
+		if (E->profile) {
+			Profile *p = E->profile;
+			if (p->n == p->cap) {
+				p->cap = p->cap ? p->cap * 2 : 64;
+				p->r = realloc(p->r, (size_t)p->cap * sizeof *p->r);
+				if (!p->r)
+					abort();
+			}
+			RuleProfile *rp = &p->r[p->n++];
+			*rp = (RuleProfile){ E->rule, clock_ms() - t0, E->rows_seen - read, E->rows_emitted - emitted, "" };
+			plan_describe(E, r, rp->plan, sizeof rp->plan);
+		}
 		arena_reset(E->tmp);
 	}
 	free(o.rules);

@@ -656,6 +656,14 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 	return scan_rel_filtered(E, clause, var, filters, r, fn, arg);
 }
 
+const char *source_where(Eval *E, const void *key)
+{
+	const Plan *p = ptrmap_get(&E->plans, key);
+	const char *sql = p && p->pushed ? sqlite3_sql(p->pushed) : NULL;
+	const char *w = sql ? strstr(sql, " WHERE ") : NULL;
+	return w ? w + 6 : NULL;
+}
+
 long long source_rows_estimate(Eval *E, const TableDef *t)
 {
 	/* max(rowid) is one step down the b-tree, not a count of the rows */

@@ -73,3 +73,17 @@ rule twice
 SOW
 sow check twice.sow 2>&1 | tail -1
 rm -f one.db three.db steps.db runaway.db one.txt three.txt
+
+# --profile: one line per rule (the slowest first, a dozen at most, then the
+# rest summed), with the rows it read and emitted and its plan in source
+# terms. Timings vary, so only the structure is compared.
+cp "$DB" prof.db
+sow run --db prof.db --period 2026-11 --profile A.sow B.sow C.sow 2>prof.txt >/dev/null; echo "profile: exit $?"
+sed -n 1p prof.txt | sed 's/[0-9]* ms$/N ms/'
+sed -n 2p prof.txt | tr -s ' '
+echo "lines: $(wc -l < prof.txt)"
+for r in release_time missing_rate; do
+	grep " $r " prof.txt | sed 's|[^ ]*rules/std/|rules/std/|' |
+		awk '{ printf "%s %s read=%s emitted=%s\n   ", $4, $5, $2, $3; $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print $0 }'
+done
+rm -f prof.db prof.txt
