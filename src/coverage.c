@@ -61,23 +61,27 @@ typedef struct {
 
 static size_t hits(const Coverage *c, const void *node) { return (size_t)ptrmap_get(&c->hits, node); }
 
-/* The source text of loc on one line, shortened to fit. */
+/* The source text of loc on one line, shortened to fit (n >= 8). */
 static void snippet(const Src *src, Loc loc, char *buf, size_t n)
 {
 	size_t k = 0;
-	bool space = false;
-	for (int i = loc.beg; i < loc.end && i < (int)src->len && k + 4 < n; i++) {
+	bool space = false, cut = false;
+	for (int i = loc.beg; i < loc.end && i < (int)src->len; i++) {
 		char ch = src->text[i];
 		if (ch == '\n' || ch == '\t' || ch == ' ' || ch == '\r') {
 			space = k > 0;
 			continue;
+		}
+		if (k + 2 + 4 > n) { /* a space, the character, "..." and the NUL */
+			cut = true;
+			break;
 		}
 		if (space)
 			buf[k++] = ' ';
 		space = false;
 		buf[k++] = ch;
 	}
-	if (k + 4 >= n)
+	if (cut)
 		memcpy(buf + k, "...", 3), k += 3;
 	buf[k] = 0;
 }

@@ -14,6 +14,7 @@ rule flag_big
 rule flag_late
   for m in milestones
   when m.sign_off_received_on is set and m.sign_off_received_on > as_of
+    and m.project_id is set
   emit flags { id: m.id, level: "late" }
 
 machine simple(p) {
