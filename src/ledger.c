@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "invoice.h"
 #include "money.h"
 #include "report.h"
 #include "schema.h"
@@ -294,7 +295,7 @@ static bool totals(RunCtx *R, const char **err)
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
 {
 	static const char *const outs[] = { "runs", "revenue", "billing", "forecast", "transitions", "findings",
-		"revenue_totals", "periods" };
+		"revenue_totals", "periods", "invoice_drafts", "invoice_lines", "sequences" };
 	char period[DATE_MONTH_BUFSZ], sql[512];
 	date_fmt_month(as_of, period);
 	for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
@@ -443,6 +444,7 @@ static void summary(RunCtx *R, const RunOptions *o, FILE *out)
 	section(R->db, "Billing to raise",
 		"SELECT project_id, source_id, bill_on, amount, currency, reason FROM billing WHERE run_id = ? ORDER BY bill_on, project_id, source_id",
 		R->run_id, bill_right, f, out);
+	invoice_summary(R->db, R->run_id, &R->seq, f, out);
 	Total totals[256];
 	int nt = ledger_forecast_totals(R->db, R->run_id, NULL, totals, 256);
 	if (nt >= 0) {
@@ -538,13 +540,17 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		fprintf(stderr, "sow: error: %s\n", err);
 		return 3;
 	}
-	char period[DATE_MONTH_BUFSZ];
+	char period[DATE_MONTH_BUFSZ], seqerr[SEQUENCE_ERRSZ];
 	date_fmt_month(o->as_of, period);
 	int rc = 3;
 	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
 		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);
 		sqlite3_close(db);
 		return 3;
+	}
+	if (!sequence_prepare(db, period, seqerr)) {
+		why = seqerr;
+		goto dberror;
 	}
 	if (!o->dry_run) {
 		if (count(db, "SELECT count(*) FROM periods WHERE period = ?", period) > 0) {
@@ -557,7 +563,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			rc = 1;
 			goto rollback;
 		}
-		/* a re-run of an open period replaces its results */
+		/* a re-run of an open period replaces its results (numbered
+		 * tables are matched against them at commit instead) */
 		static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };
 		for (int i = 0; i < 6; i++) {
 			char sql[160];
@@ -585,6 +592,14 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			ledger_end(&R);
 			eval_free(&E);
 			goto dberror;
+		}
+		/* numbered tables get their numbers now, inside the transaction */
+		if (ok && !sequence_commit(db, R.run_id, &R.seq, seqerr)) {
+			fprintf(stderr, "sow: error: %s\nsow: run stopped; nothing was written\n", seqerr);
+			ledger_end(&R);
+			eval_free(&E);
+			rc = 1;
+			goto rollback;
 		}
 		if (ok && o->apply_transitions && !o->dry_run && !apply_transitions(&R, &why)) {
 			ledger_end(&R);

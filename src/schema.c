@@ -154,6 +154,13 @@ static const ColumnDef invoice_lines[] = {
 	{ "unit_price", COL_MONEY, "unit_price TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
 	{ "source_id", COL_TEXT, "source_id TEXT" },
 };
+/* Who issues the invoices (one row): the seller block of every invoice. */
+static const ColumnDef seller[] = {
+	{ "name", COL_TEXT, "name TEXT" }, { "address", COL_TEXT, "address TEXT" },
+	{ "country", COL_TEXT, "country TEXT" }, { "vat_number", COL_TEXT, "vat_number TEXT" },
+	{ "chamber_of_commerce", COL_TEXT, "chamber_of_commerce TEXT" }, { "email", COL_TEXT, "email TEXT" },
+	{ "iban", COL_TEXT, "iban TEXT" },
+};
 /* The last number drawn from each gap-free sequence, per calendar year. */
 static const ColumnDef sequences[] = {
 	{ "name", COL_TEXT, "name TEXT NOT NULL" }, { "year", COL_INT, "year INTEGER NOT NULL" },
@@ -183,6 +190,7 @@ const TableDef schema_tables[] = {
 	{ "findings", COLS(findings), NULL, NULL, 1 },
 	{ "periods", COLS(periods), "period", NULL, 2 },
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
+	{ "seller", COLS(seller), NULL, NULL, 0 },
 	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
 	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
 	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },
