@@ -143,7 +143,7 @@ static const ColumnDef invoice_drafts[] = {
 	{ "vat_rate", COL_DECIMAL, "vat_rate TEXT" }, { "vat", COL_MONEY, "vat TEXT" },
 	{ "gross", COL_MONEY, "gross TEXT" }, { "vat_text", COL_TEXT, "vat_text TEXT" },
 	{ "po_reference", COL_TEXT, "po_reference TEXT" }, { "books_currency", COL_TEXT, "books_currency TEXT" },
-	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_MONEY, "books_gross TEXT" },
+	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
 	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
