@@ -554,7 +554,7 @@ void invoice_summary(sqlite3 *db, long long run_id, const SequenceStats *s, Form
 	/* totals per currency, exact */
 	char curs[16][8];
 	Dec sums[16][3];
-	int ncur = 0;
+	int ncur = 0, unknown[16] = { 0 };
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *cells[11];
 		for (int c = 0; c < 11; c++) {
@@ -576,6 +576,8 @@ void invoice_summary(sqlite3 *db, long long run_id, const SequenceStats *s, Form
 			if (dec_of(cells[5 + j], &d))
 				dec_add(sums[k][j], d, &sums[k][j]);
 		}
+		if (k < ncur && !*cells[7])
+			unknown[k]++;
 	}
 	sqlite3_finalize(st);
 	format_end(t);
@@ -583,8 +585,13 @@ void invoice_summary(sqlite3 *db, long long run_id, const SequenceStats *s, Form
 		return;
 	for (int k = 0; k < ncur; k++) {
 		char a[DEC_BUFSZ], b[DEC_BUFSZ], c[DEC_BUFSZ];
-		fprintf(out, "total %s: net %s, VAT %s, gross %s (gross of drafts whose VAT is known)\n", curs[k],
-			dec_fmt(sums[k][0], a), dec_fmt(sums[k][1], b), dec_fmt(sums[k][2], c));
+		for (int j = 0; j < 3; j++)
+			to_minor(sums[k][j], curs[k], &sums[k][j]);
+		fprintf(out, "total %s: net %s, VAT %s, gross %s", curs[k], dec_fmt(sums[k][0], a), dec_fmt(sums[k][1], b),
+			dec_fmt(sums[k][2], c));
+		if (unknown[k])
+			fprintf(out, " (VAT and gross without %d draft%s whose VAT is undetermined)", unknown[k], unknown[k] == 1 ? "" : "s");
+		fputc('\n', out);
 	}
 	fprintf(out, "%lld new number%s, %lld kept from an earlier run of the period%s, %lld earlier draft%s void\n", s->drawn,
 		s->drawn == 1 ? "" : "s", s->kept, s->issued ? " (some already final)" : "", s->voided, s->voided == 1 ? "" : "s");

@@ -228,6 +228,7 @@ static bool number_table(sqlite3 *db, long long run_id, const NumberedDef *d, Se
 		}
 		sqlite3_reset(match);
 		sqlite3_bind_int64(match, 1, rowid);
+		sqlite3_bind_int64(match, 2, run_id);
 		int rc = sqlite3_step(match);
 		if (rc == SQLITE_ROW) {
 			long long old = sqlite3_column_int64(match, 0);
