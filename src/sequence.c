@@ -214,8 +214,14 @@ static bool number_table(sqlite3 *db, long long run_id, const NumberedDef *d, Se
 		 "(SELECT id FROM temp.\"prior_%s\")", d->detail, d->detail);
 	snprintf(del_old, sizeof del_old, "DELETE FROM \"%s\" WHERE number = ?1 AND rowid IN (SELECT id FROM temp.\"prior_%s\")",
 		 d->detail, d->detail);
-	snprintf(rename, sizeof rename, "UPDATE findings SET subject = '%s:' || ?1 WHERE run_id = ?2 AND subject = '%s:' || ?3",
-		 d->table, d->table);
+	/* key -> number, for renaming the findings in one statement at the end */
+	snprintf(rename, sizeof rename, "INSERT OR REPLACE INTO temp.numbered_keys (number, run_id, key) VALUES (?1, ?2, ?3)");
+	if (sqlite3_exec(db, "DROP TABLE IF EXISTS temp.numbered_keys; CREATE TEMP TABLE numbered_keys "
+			 "(key TEXT PRIMARY KEY, number TEXT, run_id INTEGER)", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(match);
+		return fail(db, err);
+	}
 	while (ok && sqlite3_step(st) == SQLITE_ROW) {
 		long long rowid = sqlite3_column_int64(st, 0);
 		char key[256], number[64];
@@ -262,6 +268,16 @@ static bool number_table(sqlite3 *db, long long run_id, const NumberedDef *d, Se
 	sqlite3_finalize(match);
 	if (!ok)
 		return false;
+	snprintf(buf, sizeof buf, "UPDATE findings SET subject = '%s:' || (SELECT number FROM temp.numbered_keys WHERE key = "
+		 "substr(subject, %d)) WHERE run_id = ? AND substr(subject, %d) IN (SELECT key FROM temp.numbered_keys) "
+		 "AND subject LIKE '%s:%%'", d->table, (int)strlen(d->table) + 2, (int)strlen(d->table) + 2, d->table);
+	if (!prepare(db, buf, &st, err))
+		return false;
+	sqlite3_bind_int64(st, 1, run_id);
+	ok = sqlite3_step(st) == SQLITE_DONE || fail(db, err);
+	sqlite3_finalize(st);
+	if (!ok || sqlite3_exec(db, "DROP TABLE temp.numbered_keys", NULL, NULL, NULL) != SQLITE_OK)
+		return ok ? fail(db, err) : false;
 	/* earlier drafts of the period that nothing replaced: void, with their number */
 	snprintf(buf, sizeof buf, "UPDATE \"%s\" SET status = 'void' WHERE status = 'draft' AND rowid IN "
 		 "(SELECT id FROM temp.\"prior_%s\")", d->table, d->table);
