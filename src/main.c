@@ -23,6 +23,7 @@
 #include "ledger.h"
 #include "repl.h"
 #include "session.h"
+#include "overlap.h"
 #include "strict.h"
 #include "testrun.h"
 #include "xref.h"
@@ -126,6 +127,8 @@ static int cmd_check(int argc, char **argv)
 	program_init(&P, A, &D, argv[0]);
 	int rc = load_all(&P, argc - optind, argv + optind);
 	check_program(&P);
+	if (!D.errors)
+		overlap_check(&P);
 	if (strict && !D.errors)
 		strict_check(&P);
 	if (db && xref_check(&P, db) < 0)
