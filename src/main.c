@@ -288,28 +288,62 @@ static int cmd_init(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = { { "replace", no_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
-	bool replace = false;
+	static const struct option opts[] = {
+		{ "replace", no_argument, NULL, 'r' }, { "upsert", no_argument, NULL, 'u' },
+		{ "dry-run", no_argument, NULL, 'n' }, { "map", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
+	ImportOptions o = { 0 };
+	const char *map_path = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "r", opts, NULL)) != -1) {
-		if (c == 'r')
-			replace = true;
-		else
-			return usage_error("import", "unknown option");
+	while ((c = getopt_long(argc, argv, "run", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.replace = true; break;
+		case 'u': o.upsert = true; break;
+		case 'n': o.dry_run = true; break;
+		case 'm': map_path = optarg; break;
+		default: return usage_error("import", "unknown option");
+		}
 	}
 	if (argc - optind != 3)
 		return usage_error("import", "give DB TABLE FILE.csv");
+	if (o.replace && o.upsert)
+		return usage_error("import", "give --replace (reload the table) or --upsert (replace rows by key), not both");
+	Arena *A = arena_new();
+	Mapping map;
+	if (map_path && access(map_path, R_OK) != 0) {
+		fprintf(stderr, "sow: error: cannot read %s: %s\n", map_path, strerror(errno));
+		arena_free(A);
+		return EXIT_DB;
+	}
+	if (map_path) {
+		Diag D;
+		diag_init(&D, stderr);
+		if (!mapping_load(&map, A, map_path, &D)) {
+			summary(&D);
+			arena_free(A);
+			return EXIT_RULES;
+		}
+		o.map = &map;
+	}
 	char err[512];
 	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sow: error: %s\n", err);
+		arena_free(A);
 		return EXIT_DB;
 	}
-	long long rows;
-	int rc = import_csv(db, argv[optind + 1], argv[optind + 2], replace, &rows, stderr);
+	ImportCounts n;
+	const char *table = argv[optind + 1];
+	int rc = import_csv(db, table, argv[optind + 2], &o, &n, stderr);
 	sqlite3_close(db);
-	if (rc == 0)
-		printf("loaded %lld row%s into %s\n", rows, rows == 1 ? "" : "s", argv[optind + 1]);
+	arena_free(A);
+	if (rc == 0) {
+		printf("%s %lld row%s into %s", o.dry_run ? "would load" : "loaded", n.rows, n.rows == 1 ? "" : "s", table);
+		if (o.upsert)
+			printf(" (%lld replaced, %lld added)", n.replaced, n.rows - n.replaced);
+		if (n.skipped)
+			printf("; skipped %lld row%s as the mapping says", n.skipped, n.skipped == 1 ? "" : "s");
+		printf("%s\n", o.dry_run ? "; dry run: nothing was written" : "");
+	}
 	return rc;
 }
 
@@ -476,8 +510,12 @@ static const Command commands[] = {
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
 	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
-	{ "import", cmd_import, "import [--replace] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
-	  "  --replace   empty the table first (in the same transaction)\n" },
+	{ "import", cmd_import, "import [OPTIONS] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
+	  "  --map FILE.map  read the export through a mapping (its headers, dates, values)\n"
+	  "  --upsert        a row whose key is already stored replaces it; the rest are added\n"
+	  "  --replace       empty the table first (in the same transaction)\n"
+	  "  --dry-run       check everything and report; write nothing\n"
+	  "Every bad record is reported (the first 50, then a count) and then nothing is loaded.\n" },
 	{ "run", cmd_run, "run --db DB --period YYYY-MM PATH...",
 	  "Month-end: evaluate the rules, write revenue, billing, forecast, transitions, findings in one transaction.",
 	  "  --db DB               the project database\n"
