@@ -7,6 +7,7 @@
  * 3 database or I/O error. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "testrun.h"
 #include "xref.h"
 #include "parse.h"
+#include "period.h"
 #include "program.h"
 #include "store.h"
 
@@ -331,7 +333,8 @@ static int cmd_run(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
-		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
+		{ "skip-gap", no_argument, NULL, 'G' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
@@ -349,6 +352,7 @@ static int cmd_run(int argc, char **argv)
 			have_asof = true;
 			break;
 		case 'n': o.dry_run = true; break;
+		case 'G': o.skip_gap = true; break;
 		case 'r': o.report = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
@@ -397,6 +401,9 @@ static int cmd_run(int argc, char **argv)
 			summary(&D);
 			rc = EXIT_RULES;
 		} else {
+			/* a reader that stops reading (| head) ends the summary,
+			 * after the run has committed; it is not an error */
+			signal(SIGPIPE, SIG_IGN);
 			rc = ledger_run(&P, &o, stdout);
 		}
 	}
@@ -405,27 +412,37 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_close(int argc, char **argv)
+/* sow close and sow reopen: --db DB --period P [--reason TEXT]. */
+static int period_command(int argc, char **argv, bool reopen)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "period", required_argument, NULL, 'p' }, { 0, 0, 0, 0 } };
-	const char *db = NULL, *period = NULL;
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+		{ "period", required_argument, NULL, 'p' }, { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+	const char *db = NULL, *period = NULL, *reason = NULL, *cmd = reopen ? "reopen" : "close";
 	Date end;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:r:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
 		else if (c == 'p')
 			period = optarg;
+		else if (c == 'r')
+			reason = optarg;
 		else
-			return usage_error("close", "unknown option");
+			return usage_error(cmd, "unknown option");
 	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (!db || !period)
-		return usage_error("close", "give --db DB --period YYYY-MM");
+		return usage_error(cmd, reopen ? "give --db DB --period YYYY-MM --reason TEXT" : "give --db DB --period YYYY-MM");
 	if (!parse_period(period, &end))
-		return usage_error("close", "--period wants a month YYYY-MM, not '%s'", period);
-	return ledger_close(db, period, stdout);
+		return usage_error(cmd, "--period wants a month YYYY-MM, not '%s'", period);
+	if (reopen && (!reason || !*reason))
+		return usage_error(cmd, "say why with --reason TEXT (it is kept in period_events)");
+	return reopen ? period_reopen(db, period, reason, stdout) : period_close(db, period, reason, stdout);
 }
+
+static int cmd_close(int argc, char **argv) { return period_command(argc, argv, false); }
+static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv, true); }
 
 /* ---- sow test ---------------------------------------------------------- */
 
@@ -489,6 +506,7 @@ static const Command commands[] = {
 	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
+	  "  --skip-gap            run although the month before has no run (says which months)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
@@ -500,7 +518,14 @@ static const Command commands[] = {
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
 	{ "test", cmd_test, "test PATH...", "Run the test blocks in rule files, each against its own in-memory data.", "" },
-	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period: later runs never rewrite it.", "" },
+	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period and every earlier one: later runs never rewrite them.",
+	  "  --reason TEXT    kept with the close in period_events\n"
+	  "Rows recognized on or before the end of a closed period and released later are `late`.\n" },
+	{ "reopen", cmd_reopen, "reopen --db DB --period YYYY-MM --reason TEXT",
+	  "Reopen the latest closed period; its runs are kept as superseded.",
+	  "  --reason TEXT    why (required); kept in period_events with $USER and the time\n"
+	  "Only the latest closed period, and only while no later period has results.\n"
+	  "Its runs are marked superseded and their rows move to the *_history tables.\n" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
 	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },
