@@ -959,6 +959,8 @@ static bool eval(Eval *E, Node *e, Value *out)
 	}
 	case N_CALL: {
 		Decl *d = lookup(E, e->s);
+		if (d && E->cov)
+			coverage_hit(E->cov, d->node);
 		if (d && d->kind == D_ROUNDING && E->sow) {
 			/* a SOW's own rounding clause overrides the policy for it */
 			for (Node *c = E->sow->sow->a; c; c = c->next)

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "coverage.h"
 #include "program.h"
 #include "value.h"
 
@@ -60,6 +61,7 @@ typedef struct Eval {
 	size_t memo_size;      /* entries, bounded by MEMO_MAX */
 	Map test_sows;         /* sow id -> SowRef* of the test's own SOWs */
 	bool closed_loaded;
+	struct Coverage *cov;   /* sow test --coverage: counts what ran (coverage.h), or NULL */
 } Eval;
 
 void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);

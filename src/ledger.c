@@ -75,7 +75,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 
 void ledger_end(RunCtx *R)
 {
-	for (int i = 0; i < (int)(sizeof R->ins / sizeof *R->ins); i++)
+	for (int i = 0; i < LEDGER_TABLES; i++)
 		sqlite3_finalize(R->ins[i]);
 }
 

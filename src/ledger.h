@@ -24,15 +24,17 @@ typedef struct RunOptions {
 	bool skip_gap;             /* run although the month before has no run */
 } RunOptions;
 
+#define LEDGER_TABLES 64        /* room for every table of the schema */
+
 /* A run in progress: where emitted rows go. */
 typedef struct RunCtx {
 	sqlite3 *db;
 	long long run_id;
 	char period[8];            /* "2026-11" */
 	Date period_end;
-	sqlite3_stmt *ins[64];     /* INSERT per output table (by schema index) */
-	long long emitted[64];     /* rows written per table */
-	long long earlier[64];     /* rows skipped: released or billed in an earlier period */
+	sqlite3_stmt *ins[LEDGER_TABLES];     /* INSERT per output table (by schema index) */
+	long long emitted[LEDGER_TABLES];     /* rows written per table */
+	long long earlier[LEDGER_TABLES];     /* rows skipped: released or billed in an earlier period */
 } RunCtx;
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */

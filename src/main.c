@@ -448,26 +448,52 @@ static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv,
 
 static int cmd_test(int argc, char **argv)
 {
-	if (argc < 2)
+	static const struct option opts[] = { { "coverage", no_argument, NULL, 'c' },
+					      { "threshold", required_argument, NULL, 't' },
+					      { "format", required_argument, NULL, 'f' },
+					      { 0, 0, 0, 0 } };
+	bool coverage = false, json = false;
+	int threshold = -1, c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c')
+			coverage = true;
+		else if (c == 't' && coverage_parse_threshold(optarg, &threshold))
+			coverage = true; /* a threshold is about coverage */
+		else if (c == 't')
+			return usage_error("test", "--threshold wants a percentage 0..100, not '%s'", optarg);
+		else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0))
+			json = strcmp(optarg, "json") == 0;
+		else if (c == 'f')
+			return usage_error("test", "--format wants text or json, not '%s'", optarg);
+		else
+			return usage_error("test", "unknown option");
+	}
+	if (optind >= argc)
 		return usage_error("test", "name the rule files or folders whose tests to run");
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return usage_error("test", "unknown option '%s'", argv[i]);
+	if (json && !coverage)
+		return usage_error("test", "--format json is the coverage report's; add --coverage");
 	Arena *A = arena_new();
 	Diag D;
 	diag_init(&D, stderr);
 	Program P;
 	program_init(&P, A, &D, argv[0]);
-	int rc = load_all(&P, argc - 1, argv + 1);
+	Coverage cov = { 0 };
+	int rc = load_all(&P, argc - optind, argv + optind);
 	if (!rc) {
 		check_program(&P);
 		if (D.errors) {
 			summary(&D);
 			rc = EXIT_RULES;
 		} else {
-			rc = testrun_all(&P, stdout);
+			int counts[2];
+			/* in JSON the test lines go to stderr, so stdout is the report alone */
+			rc = testrun_all(&P, json ? stderr : stdout, coverage ? &cov : NULL, counts);
+			if (coverage && rc != EXIT_DB &&
+			    !coverage_report(&P, &cov, stdout, json, threshold, counts[0], counts[1]) && !rc)
+				rc = EXIT_RULES;
 		}
 	}
+	coverage_free(&cov);
 	program_free(&P);
 	arena_free(A);
 	return rc;
@@ -517,7 +543,12 @@ static const Command commands[] = {
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
-	{ "test", cmd_test, "test PATH...", "Run the test blocks in rule files, each against its own in-memory data.", "" },
+	{ "test", cmd_test, "test [--coverage [--threshold PCT] [--format json]] PATH...",
+	  "Run the test blocks in rule files, each against its own in-memory data.",
+	  "  --coverage       then list which rules, where/when branches, functions and transitions\n"
+	  "                   of the files under test ran, and each one that did not\n"
+	  "  --threshold PCT  exit 1 when coverage is below PCT (implies --coverage)\n"
+	  "  --format json    the coverage report as JSON on stdout (test lines go to stderr)\n" },
 	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period and every earlier one: later runs never rewrite them.",
 	  "  --reason TEXT    kept with the close in period_events\n"
 	  "Rows recognized on or before the end of a closed period and released later are `late`.\n" },
