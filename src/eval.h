@@ -42,7 +42,7 @@ typedef struct Eval {
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */
 	struct Group *group;   /* group being finished by a grouped query */
 	const char *rule;      /* "file:line name" of the rule being evaluated */
-	Map closed;            /* closed periods, read once ("2026-10" -> 1) */
+	char closed_through[8]; /* latest closed period, read once ("" none) */
 	Node *test;            /* the test block being run (its own SOWs), or NULL */
 	const char *trace_table;   /* why: explain emits into this table, write nothing */
 	const Node *trace_record;  /* ... that match this record */

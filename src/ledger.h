@@ -22,6 +22,7 @@ typedef struct RunOptions {
 	long long max_memory_mb;   /* 0: no limit */
 	bool progress;             /* stderr is a terminal */
 	const char *report;        /* --report FILE.html, or NULL */
+	bool skip_gap;             /* run although the month before has no run */
 } RunOptions;
 
 #define LEDGER_TABLES 64        /* room for every table of the schema */
@@ -40,8 +41,6 @@ typedef struct RunCtx {
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */
 int ledger_run(Program *P, const RunOptions *o, FILE *out);
-/* sow close: lock a period. Returns the exit status. */
-int ledger_close(const char *db_path, const char *period, FILE *out);
 /* Write one emitted row into output table t (called by rules.c). */
 bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals);
 /* Start a run inside an open transaction on db (also used by sow test). */

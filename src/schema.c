@@ -127,6 +127,11 @@ static const ColumnDef findings[] = {
 static const ColumnDef periods[] = {
 	{ "period", COL_PERIOD, "period TEXT PRIMARY KEY" }, { "closed_at", COL_TEXT, "closed_at TEXT" },
 };
+/* every close and reopen (SPEC 8.1) */
+static const ColumnDef period_events[] = {
+	{ "period", COL_PERIOD, "period TEXT" }, { "action", COL_TEXT, "action TEXT" },
+	{ "reason", COL_TEXT, "reason TEXT" }, { "by", COL_TEXT, "\"by\" TEXT" }, { "at", COL_TEXT, "at TEXT" },
+};
 static const ColumnDef revenue_totals[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
 	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
@@ -194,6 +199,15 @@ const TableDef schema_tables[] = {
 	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
 	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
 	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },
+	{ "period_events", COLS(period_events), NULL, NULL, 2 },
+	/* the rows of superseded runs (re-run or reopened periods), never
+	 * deleted: NAME_history has NAME's columns (period.c moves them) */
+	{ "revenue_history", COLS(revenue), NULL, NULL, 2 },
+	{ "billing_history", COLS(billing), NULL, NULL, 2 },
+	{ "forecast_history", COLS(forecast), NULL, NULL, 2 },
+	{ "transitions_history", COLS(transitions), NULL, NULL, 2 },
+	{ "findings_history", COLS(findings), NULL, NULL, 2 },
+	{ "revenue_totals_history", COLS(revenue_totals), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -247,6 +261,7 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS invoice_drafts_number ON invoice_drafts(number);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_drafts_run ON invoice_drafts(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_lines_number ON invoice_lines(number, line);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_history_source ON revenue_history(source, source_id);\n"
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
 	"CREATE VIEW IF NOT EXISTS revenue_by_project AS\n"
 	"  SELECT period, project_id, currency, amount FROM revenue_totals;\n";
