@@ -294,14 +294,14 @@ static bool totals(RunCtx *R, const char **err)
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
 {
 	static const char *const outs[] = { "runs", "revenue", "billing", "forecast", "transitions", "findings",
-		"revenue_totals", "periods" };
+		"revenue_totals", "periods", "balances" };
 	char period[DATE_MONTH_BUFSZ], sql[512];
 	date_fmt_month(as_of, period);
 	for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
 		/* the ledger's history comes along; forecasts, transitions and
 		 * findings are this view's own */
 		bool ledger = strcmp(outs[i], "forecast") != 0 && strcmp(outs[i], "transitions") != 0 &&
-			      strcmp(outs[i], "findings") != 0;
+			      strcmp(outs[i], "findings") != 0 && strcmp(outs[i], "balances") != 0;
 		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
 			 outs[i], outs[i], outs[i], ledger ? "" : " WHERE 0");
 		if (!exec(db, sql, err))
@@ -319,8 +319,9 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 		"CREATE INDEX temp.forecast_run_t ON forecast(run_id);";
 	if (!exec(db, setup, err))
 		return false;
-	static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };
-	for (int i = 0; i < 6; i++) {
+	static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals",
+		"balances" };
+	for (int i = 0; i < 7; i++) {
 		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)", wipe[i]);
 		if (!run_sql(db, sql, period, err))
 			return false;
@@ -558,8 +559,9 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			goto rollback;
 		}
 		/* a re-run of an open period replaces its results */
-		static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };
-		for (int i = 0; i < 6; i++) {
+		static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals",
+			"balances" };
+		for (int i = 0; i < 7; i++) {
 			char sql[160];
 			snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run_id IN (SELECT id FROM runs WHERE period = ?)", wipe[i]);
 			if (!run_sql(db, sql, period, &why))
