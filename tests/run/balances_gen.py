@@ -45,6 +45,14 @@ def norm(d):
     return "0" if s in ("-0", "") else s
 
 
+def add_milestone(pr, mid, name, amt, received, eff):
+    """Record a milestone (eff: the date of the amendment adding it); its SOW clause."""
+    pr["milestones"].append((mid, amt, received, eff))
+    sql.append(f"INSERT INTO milestones (id, project_id, name, sign_off_received_on) VALUES "
+               f"('{mid}', '{pr['id']}', '{name}', {repr(str(received)) if received else 'NULL'});")
+    return f"  milestone \"{mid}\" \"{name}\" {amt}"
+
+
 LO, HI = dt.date(2026, 8, 1), dt.date(2026, 12, 20)
 sql, sow, projects = [], ["import \"std\"", ""], []
 entry_id = 1
@@ -88,19 +96,14 @@ for p in range(1, 25):
             mid = f"{pid}-M{k}"
             amt = Decimal(rng.randrange(100000, 3000000)) / 100
             received = rand_day(LO, HI) if rng.random() < 0.7 else None
-            pr["milestones"].append((mid, amt, received, None))
-            clauses.append(f"  milestone \"{mid}\" \"Milestone {k}\" {amt}")
-            sql.append(f"INSERT INTO milestones (id, project_id, name, sign_off_received_on) VALUES "
-                       f"('{mid}', '{pid}', 'Milestone {k}', {repr(str(received)) if received else 'NULL'});")
+            clauses.append(add_milestone(pr, mid, f"Milestone {k}", amt, received, None))
         if term in ("milestone", "on_sow_execution", "on_order_form") and rng.random() < 0.5:
             eff = max(signed, booked, rand_day(dt.date(2026, 9, 1), dt.date(2026, 11, 30)))
             mid = f"{pid}-A1"
             amt = Decimal(rng.randrange(100000, 900000)) / 100
             received = rand_day(LO, HI) if rng.random() < 0.8 else None
-            pr["milestones"].append((mid, amt, received, eff))
-            amendments.append(f"  amendment \"CR-{p}\" effective {eff} {{\n    milestone \"{mid}\" \"Added\" {amt}\n  }}")
-            sql.append(f"INSERT INTO milestones (id, project_id, name, sign_off_received_on) VALUES "
-                       f"('{mid}', '{pid}', 'Added', {repr(str(received)) if received else 'NULL'});")
+            clause = add_milestone(pr, mid, "Added", amt, received, eff)
+            amendments.append(f"  amendment \"CR-{p}\" effective {eff} {{\n  {clause}\n  }}")
         if rng.random() < 0.4:
             tid = f"{pid}-T1"
             price = Decimal(rng.randrange(50000, 500000)) / 100
