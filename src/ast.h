@@ -47,6 +47,9 @@ typedef enum {
 	N_NUM, N_MONEY, N_QTY, N_PERCENT, N_STR, N_DATE, N_PERIOD, N_BOOL, N_UNSET,
 	N_NAME, N_BIN, N_NOT, N_NEG, N_ISSET, N_IN, N_CALL, N_ARG, N_MEMBER, N_INDEX,
 	N_IF, N_RECORD, N_FIELD, N_LIST,
+	/* import mappings: the block, a column from a header, a constant column,
+	 * a setting, a skip, one value-map entry */
+	N_MAPPING, N_MAPCOL, N_MAPCONST, N_MAPSET, N_MAPSKIP, N_MAPENTRY,
 	N_ERROR, /* placeholder left by error recovery */
 	N__COUNT
 } NodeKind;

@@ -6,6 +6,7 @@
  * definitions, then the library's, then enum symbols and built-ins. Rules
  * are ordered by the relations they read and emit; a cycle is an error. */
 #include "check.h"
+#include "importmap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -1480,6 +1481,12 @@ static void ck_item(Ck *C, Node *it)
 		}
 		break;
 	case N_TEST: ck_test(C, it); break;
+	case N_MAPPING: {
+		/* the importer's own check: what passes here imports the same way */
+		Mapping m;
+		mapping_compile(&m, C->P->A, C->mod->src, it, C->D);
+		break;
+	}
 	default: break;
 	}
 }

@@ -96,7 +96,7 @@ static void list_tables(Repl *R)
 	printf("database tables:\n ");
 	for (int i = 0; i < schema_ntables; i++)
 		printf(" %s", schema_tables[i].name);
-	printf("\nSOW terms: sows sow_rates sow_milestones sow_trainings\nrelations:");
+	printf("\nSOW terms: sows sow_rates sow_milestones sow_trainings sow_caps sow_amendments\nrelations:");
 	for (size_t i = 0; i < R->S.P.decls.cap; i++) {
 		Decl *d = R->S.P.decls.keys[i] ? R->S.P.decls.vals[i] : NULL;
 		if (d && (d->kind == D_RELATION || d->kind == D_QUERY))
