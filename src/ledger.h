@@ -29,9 +29,9 @@ typedef struct RunCtx {
 	long long run_id;
 	char period[8];            /* "2026-11" */
 	Date period_end;
-	sqlite3_stmt *ins[32];     /* INSERT per output table (by schema index) */
-	long long emitted[32];     /* rows written per table */
-	long long earlier[32];     /* rows skipped: released or billed in an earlier period */
+	sqlite3_stmt *ins[64];     /* INSERT per output table (by schema index) */
+	long long emitted[64];     /* rows written per table */
+	long long earlier[64];     /* rows skipped: released or billed in an earlier period */
 } RunCtx;
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */
