@@ -12,11 +12,12 @@
  * the same source in one run is an error naming both rules. */
 #include "ledger.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "money.h"
+#include "period.h"
 #include "report.h"
 #include "schema.h"
 #include "store.h"
@@ -24,8 +25,13 @@
 #include "totals.h"
 
 static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
+static bool is_history(const TableDef *t)
+{
+	size_t n = strlen(t->name);
+	return n > 8 && strcmp(t->name + n - 8, "_history") == 0;
+}
 /* A table holding rows of a run (replaced when its period is run again). */
-static bool run_results(const TableDef *t) { return t->output && schema_column(t, "run_id") >= 0; }
+static bool run_results(const TableDef *t) { return t->output && schema_column(t, "run_id") >= 0 && !is_history(t); }
 static bool run_sql(sqlite3 *db, const char *sql, const char *arg, const char **err);
 
 static bool exec(sqlite3 *db, const char *sql, const char **err)
@@ -34,14 +40,6 @@ static bool exec(sqlite3 *db, const char *sql, const char **err)
 		return true;
 	*err = sqlite3_errmsg(db);
 	return false;
-}
-
-static void now_text(char *buf, size_t n)
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* FNV-1a over every loaded file's text: which rules produced a run. */
@@ -61,7 +59,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 	snprintf(R->period, sizeof R->period, "%s", period);
 	R->period_end = date_month_end(as_of);
 	char started[32], day[DATE_BUFSZ], dig[20];
-	now_text(started, sizeof started);
+	date_timestamp_utc(started, sizeof started);
 	digest(E->P, dig, sizeof dig);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO runs (period, as_of, started_at, rules_digest, status) VALUES (?, ?, ?, ?, 'running')",
@@ -86,7 +84,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 
 void ledger_end(RunCtx *R)
 {
-	for (int i = 0; i < 64; i++)
+	for (int i = 0; i < LEDGER_TABLES; i++)
 		sqlite3_finalize(R->ins[i]);
 }
 
@@ -342,8 +340,8 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	date_fmt_month(as_of, period);
 	for (int i = 0; i < schema_ntables; i++) {
 		const TableDef *t = &schema_tables[i];
-		if (!t->output)
-			continue;
+		if (!t->output || is_history(t))
+			continue; /* superseded runs' rows play no part in a view */
 		/* the ledger's history comes along (what was released and billed,
 		 * runs, totals); the rest is this view's own */
 		bool ledger = t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0;
@@ -542,28 +540,21 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		sqlite3_close(db);
 		return 3;
 	}
+	char skipped[512] = "";
 	if (!o->dry_run) {
-		if (count(db, "SELECT count(*) FROM periods WHERE period = ?", period) > 0) {
-			fprintf(stderr, "sow: error: period %s is closed; its results are the record and are not rewritten\n", period);
-			rc = 1;
+		char msg[1024];
+		int may = period_may_run(db, period, o->skip_gap, skipped, sizeof skipped, msg, sizeof msg);
+		if (may) {
+			if (may == 3)
+				fprintf(stderr, "sow: error: %s: %s\n", o->db_path, msg);
+			else
+				fprintf(stderr, "sow: error: %s\n", msg);
+			rc = may;
 			goto rollback;
 		}
-		if (count(db, "SELECT count(*) FROM runs WHERE period > ?", period) > 0) {
-			fprintf(stderr, "sow: error: a later period than %s already has results; runs go forward in time\n", period);
-			rc = 1;
-			goto rollback;
-		}
-		/* a re-run of an open period replaces its results */
-		for (int i = 0; i < schema_ntables; i++) {
-			if (!run_results(&schema_tables[i]))
-				continue;
-			char sql[160];
-			snprintf(sql, sizeof sql, "DELETE FROM %s WHERE run_id IN (SELECT id FROM runs WHERE period = ?)",
-				 schema_tables[i].name);
-			if (!run_sql(db, sql, period, &why))
-				goto dberror;
-		}
-		if (!run_sql(db, "DELETE FROM runs WHERE period = ?", period, &why))
+		/* a re-run of an open period replaces its results; the earlier
+		 * run and its rows are kept as superseded */
+		if (!period_supersede(db, period, &why))
 			goto dberror;
 	}
 	{
@@ -591,7 +582,7 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		}
 		if (ok) {
 			char fin[32];
-			now_text(fin, sizeof fin);
+			date_timestamp_utc(fin, sizeof fin);
 			sqlite3_stmt *st;
 			if (sqlite3_prepare_v2(db, "UPDATE runs SET finished_at = ?, status = 'ok' WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
 				sqlite3_bind_text(st, 1, fin, -1, SQLITE_STATIC);
@@ -599,7 +590,6 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 				sqlite3_step(st);
 				sqlite3_finalize(st);
 			}
-			summary(&R, o, out);
 		}
 		/* The report goes to a temporary file now, and into place only once
 		 * the run is committed: a failed run leaves no report behind. */
@@ -633,69 +623,44 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			rc = 1;
 			goto rollback;
 		}
+		/* Commit first, then print: the summary (a closed pipe, a full
+		 * disk) never decides the fate of the run. */
 		if (o->dry_run) {
+			summary(&R, o, out);
 			exec(db, "ROLLBACK", &why);
 		} else if (!exec(db, "COMMIT", &why)) {
 			if (*tmpname)
 				remove(tmpname);
 			goto dberror;
 		}
-		if (*tmpname && rename(tmpname, o->report) != 0) {
+		bool lost_report = *tmpname && rename(tmpname, o->report) != 0;
+		if (lost_report) {
 			fprintf(stderr, "sow: error: cannot write %s\n", o->report);
 			remove(tmpname);
-			sqlite3_close(db);
-			return 3;
+		}
+		if (!o->dry_run) {
+			if (*skipped)
+				fprintf(stderr, "sow: note: --skip-gap: skipped %s (no run); their rows are released in %s\n", skipped,
+					period);
+			summary(&R, o, out);
 		}
 		sqlite3_close(db);
+		int werr = fflush(out) != 0 || ferror(out) ? errno : 0;
+		if (werr && werr != EPIPE) {
+			/* a reader that stopped reading ends the output; anything
+			 * else is an I/O error, but the run stays */
+			fprintf(stderr, "sow: error: cannot write the summary: %s%s\n", strerror(werr),
+				o->dry_run ? "" : " (the run is committed)");
+			return 3;
+		}
+		if (lost_report)
+			return 3;
 		return (o->fail_on == 1 && errors > 0) || (o->fail_on == 2 && errors + warnings > 0);
 	}
 dberror:
 	fprintf(stderr, "sow: error: %s: %s\n", o->db_path, why ? why : sqlite3_errmsg(db));
 	rc = 3;
 rollback:
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc;
-}
-
-int ledger_close(const char *db_path, const char *period, FILE *out)
-{
-	char err[512];
-	const char *why = NULL;
-	sqlite3 *db = store_open(db_path, STORE_WRITE, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "sow: error: %s\n", err);
-		return 3;
-	}
-	int rc = 1;
-	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
-		fprintf(stderr, "sow: error: %s: %s\n", db_path, why);
-		sqlite3_close(db);
-		return 3;
-	}
-	if (count(db, "SELECT count(*) FROM periods WHERE period = ?", period) > 0) {
-		fprintf(stderr, "sow: error: period %s is already closed\n", period);
-	} else if (count(db, "SELECT count(*) FROM runs WHERE period = ? AND status = 'ok'", period) <= 0) {
-		fprintf(stderr, "sow: error: period %s has no run to close (run: sow run --db %s --period %s RULES)\n",
-			period, db_path, period);
-	} else {
-		char now[32];
-		now_text(now, sizeof now);
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(db, "INSERT INTO periods (period, closed_at) VALUES (?, ?)", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-			int r = sqlite3_step(st);
-			sqlite3_finalize(st);
-			if (r == SQLITE_DONE && exec(db, "COMMIT", &why)) {
-				fprintf(out, "closed %s\n", period);
-				sqlite3_close(db);
-				return 0;
-			}
-		}
-		fprintf(stderr, "sow: error: %s: %s\n", db_path, sqlite3_errmsg(db));
-		rc = 3;
-	}
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
 	return rc;

@@ -7,6 +7,7 @@
  * 3 database or I/O error. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "testrun.h"
 #include "xref.h"
 #include "parse.h"
+#include "period.h"
 #include "program.h"
 #include "store.h"
 
@@ -331,7 +333,8 @@ static int cmd_run(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "dry-run", no_argument, NULL, 'n' },
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
-		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
+		{ "skip-gap", no_argument, NULL, 'G' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
@@ -349,6 +352,7 @@ static int cmd_run(int argc, char **argv)
 			have_asof = true;
 			break;
 		case 'n': o.dry_run = true; break;
+		case 'G': o.skip_gap = true; break;
 		case 'r': o.report = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
@@ -397,6 +401,9 @@ static int cmd_run(int argc, char **argv)
 			summary(&D);
 			rc = EXIT_RULES;
 		} else {
+			/* a reader that stops reading (| head) ends the summary,
+			 * after the run has committed; it is not an error */
+			signal(SIGPIPE, SIG_IGN);
 			rc = ledger_run(&P, &o, stdout);
 		}
 	}
@@ -405,52 +412,88 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_close(int argc, char **argv)
+/* sow close and sow reopen: --db DB --period P [--reason TEXT]. */
+static int period_command(int argc, char **argv, bool reopen)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "period", required_argument, NULL, 'p' }, { 0, 0, 0, 0 } };
-	const char *db = NULL, *period = NULL;
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+		{ "period", required_argument, NULL, 'p' }, { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+	const char *db = NULL, *period = NULL, *reason = NULL, *cmd = reopen ? "reopen" : "close";
 	Date end;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:r:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
 		else if (c == 'p')
 			period = optarg;
+		else if (c == 'r')
+			reason = optarg;
 		else
-			return usage_error("close", "unknown option");
+			return usage_error(cmd, "unknown option");
 	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (!db || !period)
-		return usage_error("close", "give --db DB --period YYYY-MM");
+		return usage_error(cmd, reopen ? "give --db DB --period YYYY-MM --reason TEXT" : "give --db DB --period YYYY-MM");
 	if (!parse_period(period, &end))
-		return usage_error("close", "--period wants a month YYYY-MM, not '%s'", period);
-	return ledger_close(db, period, stdout);
+		return usage_error(cmd, "--period wants a month YYYY-MM, not '%s'", period);
+	if (reopen && (!reason || !*reason))
+		return usage_error(cmd, "say why with --reason TEXT (it is kept in period_events)");
+	return reopen ? period_reopen(db, period, reason, stdout) : period_close(db, period, reason, stdout);
 }
+
+static int cmd_close(int argc, char **argv) { return period_command(argc, argv, false); }
+static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv, true); }
 
 /* ---- sow test ---------------------------------------------------------- */
 
 static int cmd_test(int argc, char **argv)
 {
-	if (argc < 2)
+	static const struct option opts[] = { { "coverage", no_argument, NULL, 'c' },
+					      { "threshold", required_argument, NULL, 't' },
+					      { "format", required_argument, NULL, 'f' },
+					      { 0, 0, 0, 0 } };
+	bool coverage = false, json = false;
+	int threshold = -1, c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c')
+			coverage = true;
+		else if (c == 't' && coverage_parse_threshold(optarg, &threshold))
+			coverage = true; /* a threshold is about coverage */
+		else if (c == 't')
+			return usage_error("test", "--threshold wants a percentage 0..100, not '%s'", optarg);
+		else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0))
+			json = strcmp(optarg, "json") == 0;
+		else if (c == 'f')
+			return usage_error("test", "--format wants text or json, not '%s'", optarg);
+		else
+			return usage_error("test", "unknown option");
+	}
+	if (optind >= argc)
 		return usage_error("test", "name the rule files or folders whose tests to run");
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return usage_error("test", "unknown option '%s'", argv[i]);
+	if (json && !coverage)
+		return usage_error("test", "--format json is the coverage report's; add --coverage");
 	Arena *A = arena_new();
 	Diag D;
 	diag_init(&D, stderr);
 	Program P;
 	program_init(&P, A, &D, argv[0]);
-	int rc = load_all(&P, argc - 1, argv + 1);
+	Coverage cov = { 0 };
+	int rc = load_all(&P, argc - optind, argv + optind);
 	if (!rc) {
 		check_program(&P);
 		if (D.errors) {
 			summary(&D);
 			rc = EXIT_RULES;
 		} else {
-			rc = testrun_all(&P, stdout);
+			int counts[2];
+			/* in JSON the test lines go to stderr, so stdout is the report alone */
+			rc = testrun_all(&P, json ? stderr : stdout, coverage ? &cov : NULL, counts);
+			if (coverage && rc != EXIT_DB &&
+			    !coverage_report(&P, &cov, stdout, json, threshold, counts[0], counts[1]) && !rc)
+				rc = EXIT_RULES;
 		}
 	}
+	coverage_free(&cov);
 	program_free(&P);
 	arena_free(A);
 	return rc;
@@ -489,6 +532,7 @@ static const Command commands[] = {
 	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
+	  "  --skip-gap            run although the month before has no run (says which months)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
@@ -499,8 +543,20 @@ static const Command commands[] = {
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
-	{ "test", cmd_test, "test PATH...", "Run the test blocks in rule files, each against its own in-memory data.", "" },
-	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period: later runs never rewrite it.", "" },
+	{ "test", cmd_test, "test [--coverage [--threshold PCT] [--format json]] PATH...",
+	  "Run the test blocks in rule files, each against its own in-memory data.",
+	  "  --coverage       then list which rules, where/when branches, functions and transitions\n"
+	  "                   of the files under test ran, and each one that did not\n"
+	  "  --threshold PCT  exit 1 when coverage is below PCT (implies --coverage)\n"
+	  "  --format json    the coverage report as JSON on stdout (test lines go to stderr)\n" },
+	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period and every earlier one: later runs never rewrite them.",
+	  "  --reason TEXT    kept with the close in period_events\n"
+	  "Rows recognized on or before the end of a closed period and released later are `late`.\n" },
+	{ "reopen", cmd_reopen, "reopen --db DB --period YYYY-MM --reason TEXT",
+	  "Reopen the latest closed period; its runs are kept as superseded.",
+	  "  --reason TEXT    why (required); kept in period_events with $USER and the time\n"
+	  "Only the latest closed period, and only while no later period has results.\n"
+	  "Its runs are marked superseded and their rows move to the *_history tables.\n" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
 	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },

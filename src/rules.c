@@ -138,6 +138,8 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 						 vkind_name(v.k));
 			if (!v.b)
 				return true;
+			if (E->cov)
+				coverage_hit(E->cov, c);
 			break;
 		}
 		case N_LETC: {
@@ -150,6 +152,8 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 			return ok;
 		}
 		case N_EMIT:
+			if (E->cov)
+				coverage_hit(E->cov, c);
 			if (!emit(E, c))
 				return false;
 			break;
@@ -422,6 +426,8 @@ static bool machine_row(Eval *E, const Row *p, void *arg)
 		static const char *const cols[] = { "project_id", "from_status", "to_status", "on_date", "reason" };
 		Value vals[] = { txt(pid), txt(cur), txt(t->s), { .k = V_DATE, .date = E->as_of },
 				 txt(t->c ? t->c->s : "guard holds") };
+		if (E->cov)
+			coverage_hit(E->cov, t);
 		ok = emit_row(E, t, "transitions", cols, vals, 5);
 	}
 done:

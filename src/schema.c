@@ -13,6 +13,7 @@ static const ColumnDef projects[] = {
 	{ "vat_number", COL_TEXT, "vat_number TEXT" }, { "booked_on", COL_DATE, "booked_on TEXT" },
 	{ "sow_signed_on", COL_DATE, "sow_signed_on TEXT" },
 	{ "calendar", COL_TEXT, "calendar TEXT DEFAULT 'US'" },
+	{ "po_reference", COL_TEXT, "po_reference TEXT" },
 };
 static const ColumnDef milestones[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "project_id", COL_TEXT, "project_id TEXT" },
@@ -126,6 +127,11 @@ static const ColumnDef findings[] = {
 static const ColumnDef periods[] = {
 	{ "period", COL_PERIOD, "period TEXT PRIMARY KEY" }, { "closed_at", COL_TEXT, "closed_at TEXT" },
 };
+/* every close and reopen (SPEC 8.1) */
+static const ColumnDef period_events[] = {
+	{ "period", COL_PERIOD, "period TEXT" }, { "action", COL_TEXT, "action TEXT" },
+	{ "reason", COL_TEXT, "reason TEXT" }, { "by", COL_TEXT, "\"by\" TEXT" }, { "at", COL_TEXT, "at TEXT" },
+};
 static const ColumnDef revenue_totals[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
 	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
@@ -153,6 +159,33 @@ static const ColumnDef reporting_lines[] = {
 	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
 	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" }, { "rule", COL_TEXT, "rule TEXT" },
 };
+/* Invoice drafts (SPEC 8.5): written by rules in a run (number is then a
+ * provisional key the run replaces at commit, see sequence.c), and by
+ * sow credit; status draft, final, sent or void. */
+static const ColumnDef invoice_drafts[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "customer", COL_TEXT, "customer TEXT" },
+	{ "invoice_on", COL_DATE, "invoice_on TEXT" }, { "due_on", COL_DATE, "due_on TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "net", COL_MONEY, "net TEXT" },
+	{ "vat_rate", COL_DECIMAL, "vat_rate TEXT" }, { "vat", COL_MONEY, "vat TEXT" },
+	{ "gross", COL_MONEY, "gross TEXT" }, { "vat_text", COL_TEXT, "vat_text TEXT" },
+	{ "po_reference", COL_TEXT, "po_reference TEXT" }, { "books_currency", COL_TEXT, "books_currency TEXT" },
+	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_MONEY, "books_gross TEXT" },
+	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
+static const ColumnDef invoice_lines[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
+	{ "line", COL_INT, "line INTEGER" }, { "description", COL_TEXT, "description TEXT" },
+	{ "quantity", COL_DECIMAL, "quantity TEXT" }, { "unit", COL_TEXT, "unit TEXT" },
+	{ "unit_price", COL_MONEY, "unit_price TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "source_id", COL_TEXT, "source_id TEXT" },
+};
+/* The last number drawn from each gap-free sequence, per calendar year. */
+static const ColumnDef sequences[] = {
+	{ "name", COL_TEXT, "name TEXT NOT NULL" }, { "year", COL_INT, "year INTEGER NOT NULL" },
+	{ "last", COL_INT, "last INTEGER NOT NULL" },
+};
 
 const TableDef schema_tables[] = {
 	{ "projects", COLS(projects), "id", NULL, 0 },
@@ -179,6 +212,20 @@ const TableDef schema_tables[] = {
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
 	{ "forecast_totals", COLS(forecast_totals), NULL, NULL, 2 },
 	{ "reporting_lines", COLS(reporting_lines), NULL, NULL, 1 },
+	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
+	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
+	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },
+	{ "period_events", COLS(period_events), NULL, NULL, 2 },
+	/* the rows of superseded runs (re-run or reopened periods), never
+	 * deleted: NAME_history has NAME's columns (period.c moves them) */
+	{ "revenue_history", COLS(revenue), NULL, NULL, 2 },
+	{ "billing_history", COLS(billing), NULL, NULL, 2 },
+	{ "forecast_history", COLS(forecast), NULL, NULL, 2 },
+	{ "transitions_history", COLS(transitions), NULL, NULL, 2 },
+	{ "findings_history", COLS(findings), NULL, NULL, 2 },
+	{ "revenue_totals_history", COLS(revenue_totals), NULL, NULL, 2 },
+	{ "forecast_totals_history", COLS(forecast_totals), NULL, NULL, 2 },
+	{ "reporting_lines_history", COLS(reporting_lines), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -229,6 +276,10 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS health_reports_project ON health_reports(project_id, week_of);\n"
 	"CREATE INDEX IF NOT EXISTS status_history_project ON status_history(project_id, changed_on);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_totals_run ON revenue_totals(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS invoice_drafts_number ON invoice_drafts(number);\n"
+	"CREATE INDEX IF NOT EXISTS invoice_drafts_run ON invoice_drafts(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS invoice_lines_number ON invoice_lines(number, line);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_history_source ON revenue_history(source, source_id);\n"
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
 	"CREATE INDEX IF NOT EXISTS forecast_totals_run ON forecast_totals(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS reporting_lines_run ON reporting_lines(run_id, kind);\n"

@@ -173,7 +173,6 @@ void engine_free(Eval *E)
 			map_free(&((Rel *)E->rels.vals[i])->keys);
 	map_free(&E->rels);
 	map_free(&E->warned);
-	map_free(&E->closed);
 	map_free(&E->test_sows);
 }
 

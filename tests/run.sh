@@ -196,15 +196,17 @@ run_cli() {
 }
 
 # The test blocks of the standard library, through sow test itself.
+# The library's own tests, and their coverage (the threshold README states).
+STD_COVERAGE=95
 run_rule_tests() {
-	"$1" test rules/std >"$tmp/out" 2>&1
+	"$1" test --coverage --threshold $STD_COVERAGE rules/std >"$tmp/out" 2>&1
 	rc=$?
 	p=$(sed -n 's/^tests: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$tmp/out")
 	f=$(sed -n 's/^tests: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$tmp/out")
 	pass=$((pass + ${p:-0}))
 	if [ $rc -ne 0 ] || [ "${f:-1}" != 0 ] || crashed $rc "$tmp/out"; then
 		fail=$((fail + ${f:-1}))
-		bad "sow test rules/std (exit $rc)" "$tmp/out"
+		bad "sow test --coverage --threshold $STD_COVERAGE rules/std (exit $rc)" "$tmp/out"
 	fi
 }
 
