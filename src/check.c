@@ -6,6 +6,7 @@
  * definitions, then the library's, then enum symbols and built-ins. Rules
  * are ordered by the relations they read and emit; a cycle is an error. */
 #include "check.h"
+#include "importmap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
+#include "strict.h"
 
 typedef struct Scope {
 	const char *name;
@@ -1299,7 +1301,7 @@ static void ck_item(Ck *C, Node *it)
 		break;
 	}
 	case N_LET:
-		if (it->op == 1 && !money_is_currency(it->a->s))
+		if (it->s2 && !money_is_currency(it->a->s))
 			ERR(C, it->a->loc, "unknown currency %s (an ISO 4217 code such as USD or EUR)", it->a->s);
 		if (d && d->visiting == 0)
 			ck_name(C, &(Node){ .kind = N_NAME, .loc = it->loc, .s = it->s });
@@ -1388,6 +1390,12 @@ static void ck_item(Ck *C, Node *it)
 		}
 		break;
 	case N_TEST: ck_test(C, it); break;
+	case N_MAPPING: {
+		/* the importer's own check: what passes here imports the same way */
+		Mapping m;
+		mapping_compile(&m, C->P->A, C->mod->src, it, C->D);
+		break;
+	}
 	default: break;
 	}
 }
@@ -1536,6 +1544,7 @@ int check_program(Program *P)
 				ck_item(&C, it);
 	}
 	check_rule_order(&C);
+	strict_overrides(P);
 	return P->D->errors - before;
 }
 

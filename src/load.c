@@ -84,10 +84,10 @@ static DeclKind item_decl_kind(NodeKind k, bool *is_decl)
 }
 
 /* Overridable per file: values, functions and rounding policies; but the
- * reporting currency (N_LET with op 1) is one for the whole program. */
+ * reporting currency (an N_LET with s2 set) is one for the whole program. */
 static bool overridable(DeclKind k, const Node *item)
 {
-	return (k == D_CONST && item->op != 1) || k == D_FN || k == D_ROUNDING;
+	return (k == D_CONST && !item->s2) || k == D_FN || k == D_ROUNDING;
 }
 
 static void note_previous(Program *P, const Module *m, Loc loc, const char *what)
@@ -344,6 +344,7 @@ static bool load_file(Program *P, const char *path, bool user)
 	Module *seen = map_get(&P->by_path, canon);
 	if (seen) {
 		seen->user |= user;
+		seen->imported |= !user;
 		return true;
 	}
 	Src *src = src_read(P->A, path);
@@ -355,13 +356,13 @@ static bool load_file(Program *P, const char *path, bool user)
 		src->path = (char *)display_path(P, path);
 	Parser ps;
 	parse_source(&ps, P->A, src, P->D, PARSE_FILE);
-	add_module(P, src, ps.items, ps.comments, user, canon);
+	add_module(P, src, ps.items, ps.comments, user, canon)->imported = !user;
 	return true;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* fn for every *.sow below dir, in name order (results must not depend on
+/* fn for every *.sow (and import mapping *.map) below dir, in name order (results must not depend on
  * directory order). */
 static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *arg, Diag *D, int depth)
 {
@@ -400,7 +401,7 @@ static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *ar
 		size_t l = strlen(names[i]);
 		if (is_dir(names[i]))
 			ok &= walk_dir(names[i], fn, arg, D, depth + 1);
-		else if (l > 4 && strcmp(names[i] + l - 4, ".sow") == 0)
+		else if (l > 4 && (strcmp(names[i] + l - 4, ".sow") == 0 || strcmp(names[i] + l - 4, ".map") == 0))
 			ok &= fn(names[i], arg);
 		free(names[i]);
 	}
