@@ -81,7 +81,7 @@ static int unit(Parser *P, Loc loc, const char *name)
 %token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
 %token <str> MAPPING "mapping" MILESTONE "milestone" MODE "mode" NOT "not"
 %token <str> OF "of" OR "or" ORDER "order" OVERRIDE "override" PASSIVE "passive" PER "per" PROJECT "project"
-%token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
+%token <str> QUERY "query" RATE "rate" RELATION "relation" REPORTING "reporting" ROUNDING "rounding" RULE "rule"
 %token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
 %token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
 %token <str> WEEKEND "weekend" WHEN "when" WHERE "where"
@@ -164,6 +164,11 @@ sow_clause
 		{ $$ = mk(P, N_PO_REQUIRED, @$); word(P, @1, $1, "po", NULL); word(P, @2, $2, "required", NULL); }
 	| ROUNDING IDENT TO NUMBER MODE IDENT
 		{ $$ = mk(P, N_SOWROUND, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
+	/* SPEC 8.7: amendment "A1" effective 2026-11-01 { clauses }. Neither
+	 * word is reserved; the checker says which clauses may stand inside. */
+	| IDENT STRING IDENT DATE '{' sow_clauses '}'
+		{ $$ = mk(P, N_AMENDMENT, @$); $$->s = $2; $$->s2 = $4; $$->a = $6; $$->b = mk(P, N_DATE, @4); $$->b->s = $4;
+		  word(P, @1, $1, "amendment", NULL); word(P, @3, $3, "effective", NULL); }
 	| error                       { $$ = NULL; }
 	;
 
@@ -200,6 +205,10 @@ fiscal
 
 letdecl
 	: CONST IDENT '=' expr        { $$ = mk(P, N_LET, @$); $$->s = $2; $$->a = $4; }
+	/* `reporting currency EUR`: the program-wide value reporting_currency */
+	| REPORTING CURRENCY_KW CURRENCY
+		{ $$ = mk(P, N_LET, @$); $$->s = (char *)"reporting_currency"; $$->s2 = (char *)"reporting";
+		  $$->a = mk(P, N_STR, @3); $$->a->s = $3; }
 	;
 
 rounding
@@ -580,7 +589,7 @@ anyname
 	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
 	| EXPECT | FALSE | FINAL | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
 	| IF | IMPORT | IN | INITIAL_KW | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE
-	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
+	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION | REPORTING
 	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
 	| UNIQUE | UNSET | WEEKEND | WHEN | WHERE
 	;

@@ -1,7 +1,8 @@
 /* invoice.c: what happens to an invoice draft after the run that drafted it:
  * sow credit (a credit invoice against a final one), sow invoice --finalize
  * and --sent (the draft's life: draft -> final -> sent), sow invoice --html
- * (the printable page), and the drafts' block of the month-end summary.
+ * (the printable page), and the drafts' count line of the run summary (the
+ * drafts themselves are sections of summary.c).
  *
  * Drafting itself is policy (rules/std/invoicing.sow); numbering is
  * sequence.c. Each command here is one transaction that either does all it
@@ -312,7 +313,7 @@ static bool advance(const char *path, const char *number, const char *from, cons
 			ok = err(e, E_DATA, "%s: invoice_drafts %s: its VAT is undetermined (project %s: an EU customer needs a VAT "
 				 "number in projects.vat_number; then run the period again)", path, number, col(&d, D_PROJECT));
 		else if (!d.set[D_FX_RATE] || !d.set[D_BOOKS_GROSS])
-			ok = err(e, E_DATA, "%s: invoice_drafts %s: no %s/%s rate on %s in fx_rates (add it, then run the period again)",
+			ok = err(e, E_DATA, "%s: invoice_drafts %s: no %s/%s rate for %s in fx_rates (add it, then run the period again)",
 				 path, number, col(&d, D_CURRENCY), col(&d, D_BOOKS_CURRENCY), col(&d, D_INVOICE_ON));
 	}
 	if (ok) {
@@ -533,66 +534,11 @@ bool invoice_html(const char *path, const char *number, FILE *out, InvoiceError 
 	return true;
 }
 
-/* ---- the run summary's block ----------------------------------------------- */
+/* ---- the run summary's count line ------------------------------------------ */
 
-void invoice_summary(sqlite3 *db, long long run_id, const SequenceStats *s, Format f, FILE *out)
+void invoice_numbering(const SequenceStats *s, const char *indent, FILE *out)
 {
-	static const char *const headers[] = { "number", "project_id", "customer", "invoice_on", "due_on", "net", "vat", "gross",
-					       "currency", "books_gross", "status" };
-	static const bool right[] = { false, false, false, false, false, true, true, true, false, true, false };
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT number, project_id, customer, invoice_on, due_on, net, vat, gross, currency, "
-				   "books_gross || ' ' || books_currency, status FROM invoice_drafts WHERE run_id = ? ORDER BY number",
-			       -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, run_id);
-	bool text = f == FMT_TABLE || f == FMT_MARKDOWN;
-	if (text)
-		fputc('\n', out);
-	FTable *t = format_begin("Invoice drafts (numbered when the run committed; VAT rounded once per invoice)", 11, headers,
-				 right, f, out);
-	/* totals per currency, exact */
-	char curs[16][8];
-	Dec sums[16][3];
-	int ncur = 0, unknown[16] = { 0 };
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *cells[11];
-		for (int c = 0; c < 11; c++) {
-			const char *v = (const char *)sqlite3_column_text(st, c);
-			cells[c] = v ? v : "";
-		}
-		format_row(t, cells);
-		int k = 0;
-		while (k < ncur && strcmp(curs[k], cells[8]) != 0)
-			k++;
-		if (k == ncur && ncur < 16) {
-			snprintf(curs[ncur], sizeof curs[0], "%s", cells[8]);
-			for (int j = 0; j < 3; j++)
-				sums[ncur][j] = dec_from_int(0);
-			ncur++;
-		}
-		for (int j = 0; k < ncur && j < 3; j++) {
-			Dec d;
-			if (dec_of(cells[5 + j], &d))
-				dec_add(sums[k][j], d, &sums[k][j]);
-		}
-		if (k < ncur && !*cells[7])
-			unknown[k]++;
-	}
-	sqlite3_finalize(st);
-	format_end(t);
-	if (!text)
-		return;
-	for (int k = 0; k < ncur; k++) {
-		char a[DEC_BUFSZ], b[DEC_BUFSZ], c[DEC_BUFSZ];
-		for (int j = 0; j < 3; j++)
-			to_minor(sums[k][j], curs[k], &sums[k][j]);
-		fprintf(out, "total %s: net %s, VAT %s, gross %s", curs[k], dec_fmt(sums[k][0], a), dec_fmt(sums[k][1], b),
-			dec_fmt(sums[k][2], c));
-		if (unknown[k])
-			fprintf(out, " (VAT and gross without %d draft%s whose VAT is undetermined)", unknown[k], unknown[k] == 1 ? "" : "s");
-		fputc('\n', out);
-	}
-	fprintf(out, "%lld new number%s, %lld kept from an earlier run of the period%s, %lld earlier draft%s void\n", s->drawn,
-		s->drawn == 1 ? "" : "s", s->kept, s->issued ? " (some already final)" : "", s->voided, s->voided == 1 ? "" : "s");
+	fprintf(out, "%s%-12s %lld new number%s, %lld kept from an earlier run of the period%s, %lld earlier draft%s void\n",
+		indent, "invoices", s->drawn, s->drawn == 1 ? "" : "s", s->kept, s->issued ? " (some already final)" : "",
+		s->voided, s->voided == 1 ? "" : "s");
 }

@@ -1,5 +1,5 @@
 /* invoice.h: credit invoices, finalizing, the printable page, and the
- * drafts' block of the run summary (invoice.c). */
+ * numbering line of the run summary (invoice.c). */
 #ifndef SOW_INVOICE_H
 #define SOW_INVOICE_H
 
@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "date.h"
-#include "format.h"
 #include "sequence.h"
 
 /* What went wrong, naming the database and the invoice; status is the exit
@@ -28,7 +27,7 @@ bool invoice_finalize(const char *db_path, const char *number, InvoiceError *e);
 bool invoice_sent(const char *db_path, const char *number, InvoiceError *e);
 /* sow invoice --html: the printable page of one invoice. */
 bool invoice_html(const char *db_path, const char *number, FILE *out, InvoiceError *e);
-/* The run summary's block: the run's drafts and exact totals per currency. */
-void invoice_summary(sqlite3 *db, long long run_id, const SequenceStats *s, Format f, FILE *out);
+/* The run summary's line: numbers drawn, kept and voided at commit. */
+void invoice_numbering(const SequenceStats *s, const char *indent, FILE *out);
 
 #endif

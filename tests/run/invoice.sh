@@ -21,21 +21,21 @@ refused() {
 	echo "exit $?"
 	sqlite3 "$DB" .dump | cmp -s - before.sql && echo "database unchanged"
 }
-run() { sow run --db "$DB" --period "$1" common.sow | sed -n '/^Invoice drafts/,/earlier draft/p'; }
+run() { sow run --db "$DB" --period "$1" common.sow | sed -n -e '/^  invoices /p' -e '/^Invoice drafts/,/^$/p'; }
 
 echo "-- November: a milestone draft (Dutch VAT) and a T&M draft (USD, converted)"
 run 2026-11
 lines
 echo "-- November again, nothing changed: the same numbers, none drawn"
-run 2026-11 | tail -1
+run 2026-11 | head -1
 drafts
 echo "-- a late approval changes the T&M draft: a new number, the old draft void"
 sqlite3 "$DB" "INSERT INTO time_entries VALUES (10, 'P-TM', 'bob', 'PM', '2026-11-20', '1.125', '2026-11-25', 1)"
-run 2026-11 | tail -1
+run 2026-11 | head -1
 drafts
 echo "-- finalize 2026-0001; a re-run leaves a final invoice alone"
 sow invoice --db "$DB" --finalize 2026-0001
-run 2026-11 | tail -1
+run 2026-11 | head -1
 drafts
 echo "-- finalize twice, a void draft, an unknown number, sent before final"
 refused invoice --db "$DB" --finalize 2026-0001
