@@ -34,6 +34,8 @@ Date date_month_end(Date t);
 Date date_month_start(Date t);
 /* Add months, clamping the day to the end of the target month. */
 bool date_add_months(Date t, long long months, Date *out);
+/* The time now, UTC, as "2026-11-30T18:04:05Z" (run and period stamps). */
+void date_timestamp_utc(char *buf, size_t n);
 /* Today in the local time zone: the default as-of date of commands. */
 Date date_today(void);
 

@@ -13,8 +13,10 @@
 
 #include "builtin.h"
 #include "engine.h"
+#include "ledger.h"
 #include "money.h"
 #include "ops.h"
+#include "period.h"
 #include "schema.h"
 
 #define MAX_DEPTH 200
@@ -61,6 +63,12 @@ static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return eval_fail(E
 
 static Value vnum(Dec d) { return (Value){ .k = V_NUM, .d = d }; }
 static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
+/* `run_id`: the run the rules are writing (sow run, the REPL's view, a
+ * test), unset outside one. */
+static Value eval_run_id(const Eval *E)
+{
+	return E->run ? (Value){ .k = V_NUM, .d = dec_from_int(E->run->run_id) } : (Value){ .k = V_UNSET };
+}
 static Value vbool(bool b) { return (Value){ .k = V_BOOL, .b = b }; }
 
 /* ---- calendars ------------------------------------------------------- */
@@ -637,21 +645,15 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 			return false;
 		if (v[0].pk != PER_MONTH)
 			return eval_fail(E, at[0], "is_closed() takes a month, like 2026-10");
+		/* closed: on or before the latest closed period (SPEC 8.1) */
 		if (!E->closed_loaded) {
 			E->closed_loaded = true;
-			sqlite3_stmt *st;
-			if (E->db && sqlite3_prepare_v2(E->db, "SELECT period FROM periods", -1, &st, NULL) == SQLITE_OK) {
-				while (sqlite3_step(st) == SQLITE_ROW) {
-					const char *p = (const char *)sqlite3_column_text(st, 0);
-					if (p)
-						map_put(&E->closed, arena_strndup(E->P->A, p, strlen(p)), (void *)1);
-				}
-				sqlite3_finalize(st);
-			}
+			if (E->db && !period_closed_through(E->db, E->closed_through))
+				return eval_fail(E, at[0], "cannot read the closed periods: %s", sqlite3_errmsg(E->db));
 		}
 		char key[16];
 		snprintf(key, sizeof key, "%04d-%02d", v[0].year, v[0].idx);
-		*out = vbool(map_get(&E->closed, key) != NULL);
+		*out = vbool(*E->closed_through && strcmp(key, E->closed_through) <= 0);
 		return true;
 	}
 	case B_ROUND: case B_COALESCE: case B__COUNT:
@@ -916,6 +918,10 @@ static bool eval(Eval *E, Node *e, Value *out)
 			*out = vdate(E->as_of);
 			return true;
 		}
+		if (strcmp(e->s, "run_id") == 0) {
+			*out = eval_run_id(E);
+			return true;
+		}
 		Decl *d = lookup(E, e->s);
 		if (d && d->kind == D_CONST) {
 			if (++E->depth > MAX_DEPTH) {
@@ -1027,6 +1033,8 @@ static bool eval(Eval *E, Node *e, Value *out)
 	}
 	case N_CALL: {
 		Decl *d = lookup_call(E, e);
+		if (d && E->cov)
+			coverage_hit(E->cov, d->node);
 		if (d && d->kind == D_ROUNDING && E->sow) {
 			/* a SOW's own rounding clause overrides the policy for it */
 			for (Node *c = E->sow->sow->a; c; c = c->next)

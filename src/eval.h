@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "coverage.h"
 #include "program.h"
 #include "value.h"
 
@@ -42,7 +43,7 @@ typedef struct Eval {
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */
 	struct Group *group;   /* group being finished by a grouped query */
 	const char *rule;      /* "file:line name" of the rule being evaluated */
-	Map closed;            /* closed periods, read once ("2026-10" -> 1) */
+	char closed_through[8]; /* latest closed period, read once ("" none) */
 	Node *test;            /* the test block being run (its own SOWs), or NULL */
 	const char *trace_table;   /* why: explain emits into this table, write nothing */
 	const Node *trace_record;  /* ... that match this record */
@@ -63,6 +64,7 @@ typedef struct Eval {
 	size_t memo_size;      /* entries, bounded by MEMO_MAX */
 	Map test_sows;         /* sow id -> SowRef* of the test's own SOWs */
 	bool closed_loaded;
+	struct Coverage *cov;   /* sow test --coverage: counts what ran (coverage.h), or NULL */
 } Eval;
 
 void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);

@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "schema.h"
 #include "format.h"
+#include "sequence.h"
 
 typedef struct RunOptions {
 	const char *db_path;
@@ -22,7 +23,10 @@ typedef struct RunOptions {
 	bool progress;             /* stderr is a terminal */
 	const char *report;        /* --report FILE.html, or NULL */
 	bool profile;              /* --profile: per rule time, rows and plan on stderr */
+	bool skip_gap;             /* run although the month before has no run */
 } RunOptions;
+
+#define LEDGER_TABLES 64        /* room for every table of the schema */
 
 /* A run in progress: where emitted rows go. */
 typedef struct RunCtx {
@@ -30,15 +34,14 @@ typedef struct RunCtx {
 	long long run_id;
 	char period[8];            /* "2026-11" */
 	Date period_end;
-	sqlite3_stmt *ins[32];     /* INSERT per output table (by schema index) */
-	long long emitted[32];     /* rows written per table */
-	long long earlier[32];     /* rows skipped: released or billed in an earlier period */
+	sqlite3_stmt *ins[LEDGER_TABLES];     /* INSERT per output table (by schema index) */
+	long long emitted[LEDGER_TABLES];     /* rows written per table */
+	long long earlier[LEDGER_TABLES];     /* rows skipped: released or billed in an earlier period */
+	SequenceStats seq;         /* numbers drawn, kept and voided at commit */
 } RunCtx;
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */
 int ledger_run(Program *P, const RunOptions *o, FILE *out);
-/* sow close: lock a period. Returns the exit status. */
-int ledger_close(const char *db_path, const char *period, FILE *out);
 /* Write one emitted row into output table t (called by rules.c). */
 bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals);
 /* Start a run inside an open transaction on db (also used by sow test). */

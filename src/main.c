@@ -7,6 +7,7 @@
  * 3 database or I/O error. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +21,16 @@
 #include "fmt.h"
 #include "format.h"
 #include "import.h"
+#include "invoice.h"
 #include "ledger.h"
 #include "repl.h"
 #include "session.h"
+#include "overlap.h"
+#include "strict.h"
 #include "testrun.h"
 #include "xref.h"
 #include "parse.h"
+#include "period.h"
 #include "program.h"
 #include "store.h"
 
@@ -94,12 +99,17 @@ static void summary(const Diag *D)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+					      { "strict", no_argument, NULL, 's' },
+					      { 0, 0, 0, 0 } };
 	const char *db_path = NULL;
+	bool strict = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db_path = optarg;
+		else if (c == 's')
+			strict = true;
 		else
 			return usage_error("check", "unknown option");
 	}
@@ -120,6 +130,10 @@ static int cmd_check(int argc, char **argv)
 	program_init(&P, A, &D, argv[0]);
 	int rc = load_all(&P, argc - optind, argv + optind);
 	check_program(&P);
+	if (!D.errors)
+		overlap_check(&P);
+	if (strict && !D.errors)
+		strict_check(&P);
 	if (db && xref_check(&P, db) < 0)
 		rc = EXIT_DB;
 	summary(&D);
@@ -291,28 +305,62 @@ static int cmd_init(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = { { "replace", no_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
-	bool replace = false;
+	static const struct option opts[] = {
+		{ "replace", no_argument, NULL, 'r' }, { "upsert", no_argument, NULL, 'u' },
+		{ "dry-run", no_argument, NULL, 'n' }, { "map", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
+	ImportOptions o = { 0 };
+	const char *map_path = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "r", opts, NULL)) != -1) {
-		if (c == 'r')
-			replace = true;
-		else
-			return usage_error("import", "unknown option");
+	while ((c = getopt_long(argc, argv, "run", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.replace = true; break;
+		case 'u': o.upsert = true; break;
+		case 'n': o.dry_run = true; break;
+		case 'm': map_path = optarg; break;
+		default: return usage_error("import", "unknown option");
+		}
 	}
 	if (argc - optind != 3)
 		return usage_error("import", "give DB TABLE FILE.csv");
+	if (o.replace && o.upsert)
+		return usage_error("import", "give --replace (reload the table) or --upsert (replace rows by key), not both");
+	Arena *A = arena_new();
+	Mapping map;
+	if (map_path && access(map_path, R_OK) != 0) {
+		fprintf(stderr, "sow: error: cannot read %s: %s\n", map_path, strerror(errno));
+		arena_free(A);
+		return EXIT_DB;
+	}
+	if (map_path) {
+		Diag D;
+		diag_init(&D, stderr);
+		if (!mapping_load(&map, A, map_path, &D)) {
+			summary(&D);
+			arena_free(A);
+			return EXIT_RULES;
+		}
+		o.map = &map;
+	}
 	char err[512];
 	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sow: error: %s\n", err);
+		arena_free(A);
 		return EXIT_DB;
 	}
-	long long rows;
-	int rc = import_csv(db, argv[optind + 1], argv[optind + 2], replace, &rows, stderr);
+	ImportCounts n;
+	const char *table = argv[optind + 1];
+	int rc = import_csv(db, table, argv[optind + 2], &o, &n, stderr);
 	sqlite3_close(db);
-	if (rc == 0)
-		printf("loaded %lld row%s into %s\n", rows, rows == 1 ? "" : "s", argv[optind + 1]);
+	arena_free(A);
+	if (rc == 0) {
+		printf("%s %lld row%s into %s", o.dry_run ? "would load" : "loaded", n.rows, n.rows == 1 ? "" : "s", table);
+		if (o.upsert)
+			printf(" (%lld replaced, %lld added)", n.replaced, n.rows - n.replaced);
+		if (n.skipped)
+			printf("; skipped %lld row%s as the mapping says", n.skipped, n.skipped == 1 ? "" : "s");
+		printf("%s\n", o.dry_run ? "; dry run: nothing was written" : "");
+	}
 	return rc;
 }
 
@@ -335,11 +383,11 @@ static int cmd_run(int argc, char **argv)
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
-		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
+		{ "skip-gap", no_argument, NULL, 'G' }, { "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:P", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:GP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
 		case 'P': o.profile = true; break;
@@ -354,6 +402,7 @@ static int cmd_run(int argc, char **argv)
 			have_asof = true;
 			break;
 		case 'n': o.dry_run = true; break;
+		case 'G': o.skip_gap = true; break;
 		case 'r': o.report = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
@@ -402,6 +451,9 @@ static int cmd_run(int argc, char **argv)
 			summary(&D);
 			rc = EXIT_RULES;
 		} else {
+			/* a reader that stops reading (| head) ends the summary,
+			 * after the run has committed; it is not an error */
+			signal(SIGPIPE, SIG_IGN);
 			rc = ledger_run(&P, &o, stdout);
 		}
 	}
@@ -410,52 +462,161 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_close(int argc, char **argv)
+/* sow close and sow reopen: --db DB --period P [--reason TEXT]. */
+static int period_command(int argc, char **argv, bool reopen)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' }, { "period", required_argument, NULL, 'p' }, { 0, 0, 0, 0 } };
-	const char *db = NULL, *period = NULL;
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+		{ "period", required_argument, NULL, 'p' }, { "reason", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+	const char *db = NULL, *period = NULL, *reason = NULL, *cmd = reopen ? "reopen" : "close";
 	Date end;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:r:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
 		else if (c == 'p')
 			period = optarg;
+		else if (c == 'r')
+			reason = optarg;
 		else
-			return usage_error("close", "unknown option");
+			return usage_error(cmd, "unknown option");
 	}
+	if (optind < argc)
+		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (!db || !period)
-		return usage_error("close", "give --db DB --period YYYY-MM");
+		return usage_error(cmd, reopen ? "give --db DB --period YYYY-MM --reason TEXT" : "give --db DB --period YYYY-MM");
 	if (!parse_period(period, &end))
-		return usage_error("close", "--period wants a month YYYY-MM, not '%s'", period);
-	return ledger_close(db, period, stdout);
+		return usage_error(cmd, "--period wants a month YYYY-MM, not '%s'", period);
+	if (reopen && (!reason || !*reason))
+		return usage_error(cmd, "say why with --reason TEXT (it is kept in period_events)");
+	return reopen ? period_reopen(db, period, reason, stdout) : period_close(db, period, reason, stdout);
+}
+
+static int cmd_close(int argc, char **argv) { return period_command(argc, argv, false); }
+static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv, true); }
+
+/* ---- sow credit, sow invoice ------------------------------------------- */
+
+static int invoice_failed(const InvoiceError *e)
+{
+	fprintf(stderr, "sow: error: %s\n", e->msg);
+	return e->status;
+}
+
+static int cmd_credit(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { "reason", required_argument, NULL, 'r' },
+					      { "amount", required_argument, NULL, 'a' }, { "as-of", required_argument, NULL, 't' },
+					      { 0, 0, 0, 0 } };
+	const char *db = NULL, *reason = NULL, *amount = NULL;
+	Date today = date_today();
+	int c;
+	while ((c = getopt_long(argc, argv, "d:r:a:t:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'r')
+			reason = optarg;
+		else if (c == 'a')
+			amount = optarg;
+		else if (c == 't') {
+			if (!date_parse(optarg, strlen(optarg), &today))
+				return usage_error("credit", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
+		} else
+			return usage_error("credit", "unknown option");
+	}
+	if (!db || !reason || argc - optind != 1)
+		return usage_error("credit", "give --db DB INVOICE --reason cancelled|mistake");
+	char number[64];
+	InvoiceError e = { 0 };
+	if (!invoice_credit(db, argv[optind], reason, amount, today, number, sizeof number, &e))
+		return invoice_failed(&e);
+	printf("drafted credit invoice %s of %s (a draft: review it, then sow invoice --db %s --finalize %s)\n", number,
+	       argv[optind], db, number);
+	return 0;
+}
+
+static int cmd_invoice(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { "finalize", required_argument, NULL, 'f' },
+					      { "sent", required_argument, NULL, 's' }, { "html", required_argument, NULL, 'h' },
+					      { 0, 0, 0, 0 } };
+	const char *db = NULL, *number = NULL;
+	int action = 0, c;
+	while ((c = getopt_long(argc, argv, "d:f:s:h:", opts, NULL)) != -1) {
+		if (c == 'd') {
+			db = optarg;
+		} else if (c == 'f' || c == 's' || c == 'h') {
+			if (action)
+				return usage_error("invoice", "give one of --finalize, --sent, --html");
+			action = c;
+			number = optarg;
+		} else {
+			return usage_error("invoice", "unknown option");
+		}
+	}
+	if (!db || !action || optind != argc)
+		return usage_error("invoice", "give --db DB and one of --finalize NUMBER, --sent NUMBER, --html NUMBER");
+	InvoiceError e = { 0 };
+	bool ok = action == 'f' ? invoice_finalize(db, number, &e)
+		: action == 's' ? invoice_sent(db, number, &e) : invoice_html(db, number, stdout, &e);
+	if (!ok)
+		return invoice_failed(&e);
+	if (action != 'h')
+		printf("%s is %s\n", number, action == 'f' ? "final" : "sent");
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		return fprintf(stderr, "sow: error: cannot write the page: %s\n", strerror(errno)), EXIT_DB;
+	return 0;
 }
 
 /* ---- sow test ---------------------------------------------------------- */
 
 static int cmd_test(int argc, char **argv)
 {
-	if (argc < 2)
+	static const struct option opts[] = { { "coverage", no_argument, NULL, 'c' },
+					      { "threshold", required_argument, NULL, 't' },
+					      { "format", required_argument, NULL, 'f' },
+					      { 0, 0, 0, 0 } };
+	bool coverage = false, json = false;
+	int threshold = -1, c;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c')
+			coverage = true;
+		else if (c == 't' && coverage_parse_threshold(optarg, &threshold))
+			coverage = true; /* a threshold is about coverage */
+		else if (c == 't')
+			return usage_error("test", "--threshold wants a percentage 0..100, not '%s'", optarg);
+		else if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "text") == 0))
+			json = strcmp(optarg, "json") == 0;
+		else if (c == 'f')
+			return usage_error("test", "--format wants text or json, not '%s'", optarg);
+		else
+			return usage_error("test", "unknown option");
+	}
+	if (optind >= argc)
 		return usage_error("test", "name the rule files or folders whose tests to run");
-	for (int i = 1; i < argc; i++)
-		if (argv[i][0] == '-')
-			return usage_error("test", "unknown option '%s'", argv[i]);
+	if (json && !coverage)
+		return usage_error("test", "--format json is the coverage report's; add --coverage");
 	Arena *A = arena_new();
 	Diag D;
 	diag_init(&D, stderr);
 	Program P;
 	program_init(&P, A, &D, argv[0]);
-	int rc = load_all(&P, argc - 1, argv + 1);
+	Coverage cov = { 0 };
+	int rc = load_all(&P, argc - optind, argv + optind);
 	if (!rc) {
 		check_program(&P);
 		if (D.errors) {
 			summary(&D);
 			rc = EXIT_RULES;
 		} else {
-			rc = testrun_all(&P, stdout);
+			int counts[2];
+			/* in JSON the test lines go to stderr, so stdout is the report alone */
+			rc = testrun_all(&P, json ? stderr : stdout, coverage ? &cov : NULL, counts);
+			if (coverage && rc != EXIT_DB &&
+			    !coverage_report(&P, &cov, stdout, json, threshold, counts[0], counts[1]) && !rc)
+				rc = EXIT_RULES;
 		}
 	}
+	coverage_free(&cov);
 	program_free(&P);
 	arena_free(A);
 	return rc;
@@ -467,9 +628,11 @@ static int cmd_help(int argc, char **argv);
 
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
-	{ "check", cmd_check, "check [--db DB] PATH...",
+	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
 	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
-	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n" },
+	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
+	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"
+	  "              machine states, unchanging guards and unrounded money\n" },
 	{ "eval", cmd_eval, "eval [--db DB] [--as-of DATE] [PATH...] -e EXPR",
 	  "Print the value of one expression, with the rule files in PATH loaded.",
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
@@ -482,8 +645,12 @@ static const Command commands[] = {
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
 	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
-	{ "import", cmd_import, "import [--replace] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
-	  "  --replace   empty the table first (in the same transaction)\n" },
+	{ "import", cmd_import, "import [OPTIONS] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
+	  "  --map FILE.map  read the export through a mapping (its headers, dates, values)\n"
+	  "  --upsert        a row whose key is already stored replaces it; the rest are added\n"
+	  "  --replace       empty the table first (in the same transaction)\n"
+	  "  --dry-run       check everything and report; write nothing\n"
+	  "Every bad record is reported (the first 50, then a count) and then nothing is loaded.\n" },
 	{ "run", cmd_run, "run --db DB --period YYYY-MM PATH...",
 	  "Month-end: evaluate the rules, write revenue, billing, forecast, transitions, findings in one transaction.",
 	  "  --db DB               the project database\n"
@@ -496,6 +663,7 @@ static const Command commands[] = {
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --profile             print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
+	  "  --skip-gap            run although the month before has no run (says which months)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
@@ -506,8 +674,32 @@ static const Command commands[] = {
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
-	{ "test", cmd_test, "test PATH...", "Run the test blocks in rule files, each against its own in-memory data.", "" },
-	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period: later runs never rewrite it.", "" },
+	{ "test", cmd_test, "test [--coverage [--threshold PCT] [--format json]] PATH...",
+	  "Run the test blocks in rule files, each against its own in-memory data.",
+	  "  --coverage       then list which rules, where/when branches, functions and transitions\n"
+	  "                   of the files under test ran, and each one that did not\n"
+	  "  --threshold PCT  exit 1 when coverage is below PCT (implies --coverage)\n"
+	  "  --format json    the coverage report as JSON on stdout (test lines go to stderr)\n" },
+	{ "close", cmd_close, "close --db DB --period YYYY-MM", "Lock a period and every earlier one: later runs never rewrite them.",
+	  "  --reason TEXT    kept with the close in period_events\n"
+	  "Rows recognized on or before the end of a closed period and released later are `late`.\n" },
+	{ "reopen", cmd_reopen, "reopen --db DB --period YYYY-MM --reason TEXT",
+	  "Reopen the latest closed period; its runs are kept as superseded.",
+	  "  --reason TEXT    why (required); kept in period_events with $USER and the time\n"
+	  "Only the latest closed period, and only while no later period has results.\n"
+	  "Its runs are marked superseded and their rows move to the *_history tables.\n" },
+	{ "credit", cmd_credit, "credit --db DB INVOICE --reason cancelled|mistake [--amount X]",
+	  "Draft a credit invoice against a final invoice (never more than is left on it).",
+	  "  --reason cancelled   the customer cancelled: the credit is dated today\n"
+	  "  --reason mistake     undoing a mistake: dated as the incorrect invoice\n"
+	  "  --amount X           the net amount to credit (default: all that is left); VAT at the invoice's rate\n"
+	  "  --as-of DATE         the date today stands for\n"
+	  "The credit stays a draft until sow invoice --finalize.\n" },
+	{ "invoice", cmd_invoice, "invoice --db DB --finalize NUMBER | --sent NUMBER | --html NUMBER",
+	  "Finalize an invoice draft, mark a final one sent, or print one as an HTML page.",
+	  "  --finalize NUMBER    draft -> final (refused while its VAT or FX rate is undetermined)\n"
+	  "  --sent NUMBER        final -> sent (sent to the customer)\n"
+	  "  --html NUMBER        the printable page on stdout: seller, customer, PO, lines, VAT, due date\n" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
 	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },

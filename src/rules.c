@@ -149,6 +149,22 @@ static void subject(const Eval *E, char *buf, size_t n)
 
 static bool emit(Eval *E, Node *c);
 
+/* A where or when clause: does it hold for the rows bound? */
+static bool filter(Eval *E, Node *c, bool *holds)
+{
+	Value v;
+	*holds = false;
+	if (!eval_expr(E, E->mod, c->a, &v))
+		return false;
+	if (v.k != V_BOOL)
+		return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
+				 vkind_name(v.k));
+	*holds = v.b;
+	if (v.b && E->cov)
+		coverage_hit(E->cov, c);
+	return true;
+}
+
 /* ---- joins (plan.h) ------------------------------------------------------ */
 
 /* A copy of the n items of old in a new array of cap items (arena-made
@@ -181,14 +197,8 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 	progress(E);
 	row_enter(E, &fr, J->j->outer->s, row);
 	bool ok = true, keep = true;
-	for (Node *c = J->j->outer->next; ok && keep && c != J->j->inner; c = c->next) {
-		Value v;
-		ok = eval_expr(E, E->mod, c->a, &v);
-		if (ok && v.k != V_BOOL)
-			ok = eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
-				       vkind_name(v.k));
-		keep = ok && v.b;
-	}
+	for (Node *c = J->j->outer->next; ok && keep && c != J->j->inner; c = c->next)
+		ok = filter(E, c, &keep);
 	Value key = { .k = V_UNSET };
 	if (ok && keep)
 		ok = eval_expr(E, E->mod, J->j->key, &key);
@@ -272,13 +282,10 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 		}
 		case N_WHERE:
 		case N_WHEN: {
-			Value v;
-			if (!eval_expr(E, E->mod, c->a, &v))
+			bool holds;
+			if (!filter(E, c, &holds))
 				return false;
-			if (v.k != V_BOOL)
-				return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
-						 vkind_name(v.k));
-			if (!v.b)
+			if (!holds)
 				return true;
 			break;
 		}
@@ -292,6 +299,8 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 			return ok;
 		}
 		case N_EMIT:
+			if (E->cov)
+				coverage_hit(E->cov, c);
 			if (!emit(E, c))
 				return false;
 			break;
@@ -603,6 +612,8 @@ static bool machine_row(Eval *E, const Row *p, void *arg)
 		static const char *const cols[] = { "project_id", "from_status", "to_status", "on_date", "reason" };
 		Value vals[] = { txt(pid), txt(cur), txt(t->s), { .k = V_DATE, .date = E->as_of },
 				 txt(t->c ? t->c->s : "guard holds") };
+		if (E->cov)
+			coverage_hit(E->cov, t);
 		ok = emit_row(E, t, "transitions", cols, vals, 5);
 	}
 done:
@@ -991,9 +1002,12 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 		}
 		EScope *saved = E->scope;
 		for (Group *g = Q.first; g && ok; g = g->next) {
+			long long steps = E->steps; /* a budget per group, as per row */
+			E->steps = 0;
 			E->scope = g->scope;
 			E->group = g;
 			ok = produce(E, &Q);
+			E->steps = steps;
 		}
 		E->scope = saved;
 	}

@@ -13,6 +13,7 @@ static const ColumnDef projects[] = {
 	{ "vat_number", COL_TEXT, "vat_number TEXT" }, { "booked_on", COL_DATE, "booked_on TEXT" },
 	{ "sow_signed_on", COL_DATE, "sow_signed_on TEXT" },
 	{ "calendar", COL_TEXT, "calendar TEXT DEFAULT 'US'" },
+	{ "po_reference", COL_TEXT, "po_reference TEXT" },
 };
 static const ColumnDef milestones[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "project_id", COL_TEXT, "project_id TEXT" },
@@ -122,14 +123,83 @@ static const ColumnDef findings[] = {
 	{ "message", COL_TEXT, "message TEXT" }, { "subject", COL_TEXT, "subject TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
+/* SPEC 8.6: work in progress per project and currency at the period end */
+static const ColumnDef balances[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
+	{ "recognized_to_date", COL_MONEY, "recognized_to_date TEXT" }, { "billed_to_date", COL_MONEY, "billed_to_date TEXT" },
+	{ "unbilled", COL_MONEY, "unbilled TEXT" }, { "deferred", COL_MONEY, "deferred TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
 
 static const ColumnDef periods[] = {
 	{ "period", COL_PERIOD, "period TEXT PRIMARY KEY" }, { "closed_at", COL_TEXT, "closed_at TEXT" },
+};
+/* every close and reopen (SPEC 8.1) */
+static const ColumnDef period_events[] = {
+	{ "period", COL_PERIOD, "period TEXT" }, { "action", COL_TEXT, "action TEXT" },
+	{ "reason", COL_TEXT, "reason TEXT" }, { "by", COL_TEXT, "\"by\" TEXT" }, { "at", COL_TEXT, "at TEXT" },
 };
 static const ColumnDef revenue_totals[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
 	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
 	{ "amount", COL_MONEY, "amount TEXT" },
+	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
+	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" },
+};
+/* The forecast of a run by fiscal quarter and currency (SPEC 8.3): each sum
+ * exact, rounded once; actual is released revenue, forecast the rest. */
+static const ColumnDef forecast_totals[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "fiscal_quarter", COL_TEXT, "fiscal_quarter TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "actual_amount", COL_MONEY, "actual_amount TEXT" }, { "forecast_amount", COL_MONEY, "forecast_amount TEXT" },
+	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
+	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" },
+};
+/* Lines of a run converted into the reporting currency by the rules of
+ * rules/std/reporting.sow (kind revenue, billing or forecast), exact; the
+ * totals above add them up. reporting_amount is NULL when no rate exists. */
+static const ColumnDef reporting_lines[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "kind", COL_TEXT, "kind TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "fiscal_quarter", COL_TEXT, "fiscal_quarter TEXT" },
+	{ "on_date", COL_DATE, "on_date TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "rate", COL_DECIMAL, "rate TEXT" },
+	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
+	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" }, { "rule", COL_TEXT, "rule TEXT" },
+};
+/* Invoice drafts (SPEC 8.5): written by rules in a run (number is then a
+ * provisional key the run replaces at commit, see sequence.c), and by
+ * sow credit; status draft, final, sent or void. */
+static const ColumnDef invoice_drafts[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "customer", COL_TEXT, "customer TEXT" },
+	{ "invoice_on", COL_DATE, "invoice_on TEXT" }, { "due_on", COL_DATE, "due_on TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "net", COL_MONEY, "net TEXT" },
+	{ "vat_rate", COL_DECIMAL, "vat_rate TEXT" }, { "vat", COL_MONEY, "vat TEXT" },
+	{ "gross", COL_MONEY, "gross TEXT" }, { "vat_text", COL_TEXT, "vat_text TEXT" },
+	{ "po_reference", COL_TEXT, "po_reference TEXT" }, { "books_currency", COL_TEXT, "books_currency TEXT" },
+	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
+	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
+static const ColumnDef invoice_lines[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
+	{ "line", COL_INT, "line INTEGER" }, { "description", COL_TEXT, "description TEXT" },
+	{ "quantity", COL_DECIMAL, "quantity TEXT" }, { "unit", COL_TEXT, "unit TEXT" },
+	{ "unit_price", COL_MONEY, "unit_price TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "source_id", COL_TEXT, "source_id TEXT" },
+};
+/* Who issues the invoices (one row): the seller block of every invoice. */
+static const ColumnDef seller[] = {
+	{ "name", COL_TEXT, "name TEXT" }, { "address", COL_TEXT, "address TEXT" },
+	{ "country", COL_TEXT, "country TEXT" }, { "vat_number", COL_TEXT, "vat_number TEXT" },
+	{ "chamber_of_commerce", COL_TEXT, "chamber_of_commerce TEXT" }, { "email", COL_TEXT, "email TEXT" },
+	{ "iban", COL_TEXT, "iban TEXT" },
+};
+/* The last number drawn from each gap-free sequence, per calendar year. */
+static const ColumnDef sequences[] = {
+	{ "name", COL_TEXT, "name TEXT NOT NULL" }, { "year", COL_INT, "year INTEGER NOT NULL" },
+	{ "last", COL_INT, "last INTEGER NOT NULL" },
 };
 
 const TableDef schema_tables[] = {
@@ -153,8 +223,27 @@ const TableDef schema_tables[] = {
 	{ "forecast", COLS(forecast), NULL, NULL, 1 },
 	{ "transitions", COLS(transitions), NULL, NULL, 1 },
 	{ "findings", COLS(findings), NULL, NULL, 1 },
+	{ "balances", COLS(balances), NULL, NULL, 1 },
 	{ "periods", COLS(periods), "period", NULL, 2 },
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
+	{ "forecast_totals", COLS(forecast_totals), NULL, NULL, 2 },
+	{ "reporting_lines", COLS(reporting_lines), NULL, NULL, 1 },
+	{ "seller", COLS(seller), NULL, NULL, 0 },
+	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
+	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
+	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },
+	{ "period_events", COLS(period_events), NULL, NULL, 2 },
+	/* the rows of superseded runs (re-run or reopened periods), never
+	 * deleted: NAME_history has NAME's columns (period.c moves them) */
+	{ "revenue_history", COLS(revenue), NULL, NULL, 2 },
+	{ "billing_history", COLS(billing), NULL, NULL, 2 },
+	{ "forecast_history", COLS(forecast), NULL, NULL, 2 },
+	{ "transitions_history", COLS(transitions), NULL, NULL, 2 },
+	{ "findings_history", COLS(findings), NULL, NULL, 2 },
+	{ "revenue_totals_history", COLS(revenue_totals), NULL, NULL, 2 },
+	{ "forecast_totals_history", COLS(forecast_totals), NULL, NULL, 2 },
+	{ "reporting_lines_history", COLS(reporting_lines), NULL, NULL, 2 },
+	{ "balances_history", COLS(balances), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -205,9 +294,23 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS health_reports_project ON health_reports(project_id, week_of);\n"
 	"CREATE INDEX IF NOT EXISTS status_history_project ON status_history(project_id, changed_on);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_totals_run ON revenue_totals(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS billing_project ON billing(project_id, period);\n"
+	"CREATE INDEX IF NOT EXISTS balances_run ON balances(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS invoice_drafts_number ON invoice_drafts(number);\n"
+	"CREATE INDEX IF NOT EXISTS invoice_drafts_run ON invoice_drafts(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS invoice_lines_number ON invoice_lines(number, line);\n"
+	"CREATE INDEX IF NOT EXISTS revenue_history_source ON revenue_history(source, source_id);\n"
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
-	"CREATE VIEW IF NOT EXISTS revenue_by_project AS\n"
-	"  SELECT period, project_id, currency, amount FROM revenue_totals;\n";
+	"CREATE INDEX IF NOT EXISTS forecast_totals_run ON forecast_totals(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS reporting_lines_run ON reporting_lines(run_id, kind);\n"
+	/* views are replaced, so that an upgraded database gets their new columns */
+	"DROP VIEW IF EXISTS revenue_by_project;\n"
+	"CREATE VIEW revenue_by_project AS\n"
+	"  SELECT period, project_id, currency, amount, reporting_currency, reporting_amount FROM revenue_totals;\n"
+	"DROP VIEW IF EXISTS forecast_by_quarter;\n"
+	"CREATE VIEW forecast_by_quarter AS\n"
+	"  SELECT run_id, fiscal_quarter, currency, amount, reporting_currency, reporting_amount, actual_amount, forecast_amount\n"
+	"  FROM forecast_totals;\n";
 
 void schema_insert_sql(const char *table, const char *const *cols, int n, char *buf, size_t size)
 {

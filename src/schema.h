@@ -28,7 +28,9 @@ typedef struct {
 	                       * 2 bookkeeping of `sow run` itself (runs, periods, totals) */
 } TableDef;
 
-#define SCHEMA_VERSION 1
+/* Version 2 (SPEC 8): projects.po_reference, invoice drafts and the tables
+ * the second version adds; sow init upgrades a version-1 database in place. */
+#define SCHEMA_VERSION 2
 
 extern const TableDef schema_tables[];
 extern const int schema_ntables;

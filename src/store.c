@@ -1,5 +1,13 @@
 /* store.c: SQLite access shared by every command: open with a busy timeout,
- * refuse what is not a sow database (or a newer one), create the schema. */
+ * refuse what is not a sow database (or a newer or older one), create the
+ * schema or upgrade an older one in place.
+ *
+ * The upgrade is the schema itself applied to what is there: every table the
+ * schema lists that the database lacks is created, every column a table
+ * lacks is added (ALTER TABLE ... ADD COLUMN: existing rows get NULL), and
+ * the schema's views are rebuilt. It runs in one transaction and sets
+ * PRAGMA user_version last, so a crash at any point leaves the old version
+ * whole (SQLite rolls the journal back at the next open). */
 #include "store.h"
 
 #include <stdio.h>
@@ -63,6 +71,12 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 		sqlite3_close(db);
 		return NULL;
 	}
+	if (mode != STORE_CREATE && v < SCHEMA_VERSION) {
+		snprintf(err, n, "%s: schema version %d is older than this sow's (%d); upgrade it in place with: sow init %s",
+			 path, v, SCHEMA_VERSION, path);
+		sqlite3_close(db);
+		return NULL;
+	}
 	/* A batch reads one big table in order and writes hundreds of
 	 * thousands of result rows into indexed tables (and, for a dry run,
 	 * into TEMP copies). The default 2 MB page cache made every index
@@ -76,6 +90,68 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 	return db;
 }
 
+/* Does table t of the database have column col? */
+static int has_column(sqlite3 *db, const char *t, const char *col, bool *yes)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, col, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Add the columns of table t that an older database lacks. */
+static int add_columns(sqlite3 *db, const TableDef *t, char **msg)
+{
+	for (int c = 0; c < t->ncols; c++) {
+		bool yes;
+		int rc = has_column(db, t->name, t->cols[c].name, &yes);
+		if (rc != SQLITE_OK)
+			return rc;
+		if (yes)
+			continue;
+		char sql[512];
+		snprintf(sql, sizeof sql, "ALTER TABLE \"%s\" ADD COLUMN %s", t->name, t->cols[c].sql);
+		if ((rc = sqlite3_exec(db, sql, NULL, NULL, msg)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+/* Drop the views the schema defines, so that schema_index_sql creates them
+ * as this version writes them (a view holds no rows). Other views stay. */
+static int drop_schema_views(sqlite3 *db, char **msg)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master WHERE type = 'view'", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	char names[64][128];
+	int k = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < 64) {
+		char pat[160];
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(pat, sizeof pat, "VIEW IF NOT EXISTS %s AS", v ? v : "");
+		if (v && strstr(schema_index_sql, pat))
+			snprintf(names[k++], sizeof names[0], "%s", v);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return rc;
+	for (int i = 0; i < k; i++) {
+		char sql[sizeof names[0] + 16];
+		snprintf(sql, sizeof sql, "DROP VIEW \"%.127s\"", names[i]);
+		if ((rc = sqlite3_exec(db, sql, NULL, NULL, msg)) != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
 bool store_init(sqlite3 *db, char *err, size_t n)
 {
 	char *msg = NULL;
@@ -84,10 +160,10 @@ bool store_init(sqlite3 *db, char *err, size_t n)
 	for (int i = 0; i < schema_ntables; i++) {
 		char sql[2048];
 		schema_table_sql(&schema_tables[i], sql, sizeof sql);
-		if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK || add_columns(db, &schema_tables[i], &msg) != SQLITE_OK)
 			goto fail;
 	}
-	if (sqlite3_exec(db, schema_index_sql, NULL, NULL, &msg) != SQLITE_OK)
+	if (drop_schema_views(db, &msg) != SQLITE_OK || sqlite3_exec(db, schema_index_sql, NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SCHEMA_VERSION);

@@ -106,7 +106,7 @@ static bool expect_row(Eval *E, Node *x)
 }
 
 /* One test; true when it passed. Failures are described on out. */
-static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
+static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov, bool *dberror)
 {
 	char err[512];
 	sqlite3 *db = store_open(":memory:", STORE_CREATE, err, sizeof err);
@@ -124,6 +124,7 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
 	eval_init(&E, P, P->A, db, as_of);
 	E.mod = mod;
 	E.test = t;
+	E.cov = cov;
 	int errors = P->D->errors;
 	bool ok = true;
 	for (Node *c = t->a; c && ok; c = c->next)
@@ -183,7 +184,7 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, bool *dberror)
 	return ok && failed == 0;
 }
 
-int testrun_all(Program *P, FILE *out)
+int testrun_all(Program *P, FILE *out, Coverage *cov, int counts[2])
 {
 	int pass = 0, fail = 0;
 	bool dberror = false;
@@ -196,11 +197,13 @@ int testrun_all(Program *P, FILE *out)
 				continue;
 			int line, col;
 			diag_linecol(mod->src, it->loc.beg, &line, &col);
-			bool ok = run_test(P, mod, it, out, &dberror);
+			bool ok = run_test(P, mod, it, out, cov, &dberror);
 			fprintf(out, "%s %s:%d %s\n", ok ? "PASS" : "FAIL", mod->src->path, line, it->s);
 			ok ? pass++ : fail++;
 		}
 	}
 	fprintf(out, "tests: %d passed, %d failed\n", pass, fail);
+	counts[0] = pass;
+	counts[1] = fail;
 	return dberror ? 3 : fail ? 1 : 0;
 }

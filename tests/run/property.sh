@@ -1,6 +1,8 @@
 # Property: over random data and random sequences of runs, re-runs, closes
-# and late approvals, the total released equals the total releasable and no
-# source row is released twice. The expected total is computed here, in awk,
+# and late approvals, the total released equals the total releasable, no
+# source row is released twice, and a row is `late` exactly when its month
+# is on or before the latest period closed when it was released (SPEC 8.1:
+# whether or not its own month was ever run or closed). The expected total is computed here, in awk,
 # independently of sow (hours are multiples of 1/8, so quarter-hour rounding
 # half up is exact integer arithmetic on eighths).
 cat > tm.sow <<'SOW'
@@ -50,13 +52,17 @@ for seed in 1 2 3 4 5; do
 	gen "$seed" 1 60 8 12 | sqlite3 "$DB"
 	next=1000
 	s=$seed
+	through=0000-00
 	for m in 8 9 10 11 12; do
 		p=$(printf '2026-%02d' "$m")
 		sow run --db "$DB" --period "$p" tm.sow >/dev/null || echo "run $p failed"
 		s=$(( (s * 7 + 3) % 11 ))
 		if [ $((s % 3)) -eq 0 ]; then sow run --db "$DB" --period "$p" tm.sow >/dev/null || echo "re-run $p failed"; fi
+		wrong=$(sqlite3 "$DB" "SELECT count(*) FROM revenue WHERE period = '$p' AND
+			(substr(recognized_on, 1, 7) <= '$through' AND substr(recognized_on, 1, 7) < '$p') <> (basis = 'late')")
+		[ "$wrong" = 0 ] || echo "seed $seed $p: $wrong rows late when they should not be, or not when they should"
 		if [ $((s % 2)) -eq 0 ] && [ "$m" -lt 12 ]; then gen $((seed + m)) "$next" 4 8 "$m" | sqlite3 "$DB"; next=$((next + 4)); fi
-		if [ $((s % 4)) -ne 1 ]; then sow close --db "$DB" --period "$p" >/dev/null; fi
+		if [ $((s % 4)) -ne 1 ]; then sow close --db "$DB" --period "$p" >/dev/null && through=$p; fi
 	done
 	check 2026-12-31
 	echo "seed $seed: $(sqlite3 "$DB" "SELECT count(*) FROM revenue WHERE basis = 'late'") late rows, checked"
