@@ -690,7 +690,7 @@ static bool is_aggregate(const Node *e)
 {
 	if (e->kind != N_CALL)
 		return false;
-	int id = builtin_find(e->s);
+	int id = e->op > 0 ? e->op - 1 : builtin_find(e->s); /* op: set by the checker */
 	return id >= 0 && (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next));
 }
 
@@ -721,7 +721,7 @@ static bool accumulate(Eval *E, QCtx *Q, Group *g)
 	for (int i = 0; i < Q->naggs; i++) {
 		Node *call = Q->aggs[i];
 		Acc *a = &g->acc[i];
-		int id = builtin_find(call->s);
+		int id = call->op > 0 ? call->op - 1 : builtin_find(call->s);
 		if (id == B_COUNT && !call->a) {
 			a->count++;
 			continue;
@@ -770,7 +770,7 @@ bool rules_aggregate_value(Eval *E, const Node *e, Value *out)
 	if (!E->group || e->idx <= 0)
 		return eval_fail(E, e, "%s() sums up a group: use it in the select of a query", e->s);
 	const Acc *a = &E->group->acc[e->idx - 1];
-	int id = builtin_find(e->s);
+	int id = e->op > 0 ? e->op - 1 : builtin_find(e->s); /* op: set by the checker */
 	if (id == B_COUNT)
 		*out = (Value){ .k = V_NUM, .d = dec_from_int(a->count) };
 	else if (id == B_ANY || id == B_ALL)
