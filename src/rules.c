@@ -667,7 +667,9 @@ typedef struct Acc {
 } Acc;
 
 typedef struct Group {
-	EScope *scope;        /* a copy of the first row's bindings */
+	EScope *scope;        /* a copy of the first row's bindings, or NULL: */
+	Value *early;         /* ... the select items without aggregates, evaluated
+	                       * on the group's first row (QCtx.early) */
 	Acc *acc;             /* one per aggregate call */
 	struct Group *next;
 } Group;
@@ -679,6 +681,9 @@ typedef struct {
 	Value **keys;         /* order-by keys per result row */
 	size_t nkeys;
 	bool grouped;
+	bool early;           /* every select item is free of aggregates or is one
+	                       * aggregate call, and nothing is ordered: a group
+	                       * keeps values, not a copy of its first row */
 	int naggs;
 	Node **aggs;          /* aggregate calls, by ordinal */
 	Map groups;           /* group key -> Group* */
@@ -692,6 +697,19 @@ static bool is_aggregate(const Node *e)
 		return false;
 	int id = e->op > 0 ? e->op - 1 : builtin_find(e->s); /* op: set by the checker */
 	return id >= 0 && (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next));
+}
+
+/* Does e contain an aggregate call (outside nested queries)? */
+static bool has_aggregate(const Node *e)
+{
+	if (!e || e->kind == N_SELECTQ)
+		return false;
+	if (is_aggregate(e))
+		return true;
+	for (const Node *a = (e->kind == N_CALL || e->kind == N_LIST) ? e->a : NULL; a; a = a->next)
+		if (has_aggregate(a->kind == N_ARG ? a->a : a))
+			return true;
+	return e->kind != N_CALL && e->kind != N_LIST && (has_aggregate(e->a) || has_aggregate(e->b) || has_aggregate(e->c));
 }
 
 static void find_aggs(QCtx *Q, Node *e)
@@ -810,6 +828,10 @@ static bool produce(Eval *E, QCtx *Q)
 		int i = 0;
 		for (Node *it = Q->q->d; it; it = it->next, i++) {
 			Value v;
+			if (E->group && E->group->early && !is_aggregate(it->a)) {
+				row->vals[i] = E->group->early[i];
+				continue;
+			}
 			if (!eval_expr(E, E->mod, it->a, &v))
 				return false;
 			row->vals[i] = value_keep(Q->A, v);
@@ -871,7 +893,23 @@ static bool group_row(Eval *E, QCtx *Q)
 	Group *g = map_get(&Q->groups, key);
 	if (!g) {
 		g = arena_alloc(Q->A, sizeof *g);
-		g->scope = copy_scope(Q->A, E->scope);
+		if (Q->early) {
+			int n = 0;
+			for (Node *it = Q->q->d; it; it = it->next)
+				n++;
+			g->early = arena_alloc(Q->A, (size_t)(n ? n : 1) * sizeof *g->early);
+			int i = 0;
+			for (Node *it = Q->q->d; it; it = it->next, i++) {
+				Value v;
+				if (is_aggregate(it->a))
+					continue;
+				if (!eval_expr(E, E->mod, it->a, &v))
+					return false;
+				g->early[i] = value_keep(Q->A, v);
+			}
+		} else {
+			g->scope = copy_scope(Q->A, E->scope);
+		}
 		g->acc = arena_alloc(Q->A, (size_t)(Q->naggs ? Q->naggs : 1) * sizeof *g->acc);
 		map_put(&Q->groups, arena_strndup(Q->A, key, len), g);
 		if (Q->last)
@@ -990,6 +1028,10 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 	for (Node *it = q->d; it; it = it->next)
 		find_aggs(&Q, it->a);
 	Q.grouped = q->c || Q.naggs;
+	Q.early = Q.grouped && !q->e && q->d;
+	for (Node *it = q->d; it && Q.early; it = it->next)
+		if (!is_aggregate(it->a) && has_aggregate(it->a))
+			Q.early = false;
 	Group *saved_group = E->group;
 	E->group = NULL;
 	bool ok = from_items(E, &Q, q->a);
@@ -1004,7 +1046,7 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 		for (Group *g = Q.first; g && ok; g = g->next) {
 			long long steps = E->steps; /* a budget per group, as per row */
 			E->steps = 0;
-			E->scope = g->scope;
+			E->scope = g->early ? saved : g->scope;
 			E->group = g;
 			ok = produce(E, &Q);
 			E->steps = steps;
