@@ -379,7 +379,7 @@ static int cmd_run(int argc, char **argv)
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
-		{ "skip-gap", no_argument, NULL, 'G' }, { 0, 0, 0, 0 } };
+		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
@@ -399,6 +399,7 @@ static int cmd_run(int argc, char **argv)
 		case 'n': o.dry_run = true; break;
 		case 'G': o.skip_gap = true; break;
 		case 'r': o.report = optarg; break;
+		case 'o': o.output_dir = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
 			if (strcmp(optarg, "error") == 0)
@@ -583,6 +584,8 @@ static const Command commands[] = {
 	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
+	  "  --report FILE.xlsx    ... or as a workbook: a Summary sheet, a sheet per output table\n"
+	  "  --output DIR          also write one CSV per output table of the run into DIR\n"
 	  "  --skip-gap            run although the month before has no run (says which months)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",

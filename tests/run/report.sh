@@ -13,12 +13,6 @@ grep -c '<rect class=forecast' pack.html
 grep -o 'aria-label="[^"]*"' pack.html
 sed -n '/<section class=errors>/,/<\/section>/p' pack.html | grep -o '<td>fx_rate_missing</td>' | sort | uniq -c
 sed -n '/<section class=warnings>/,/<\/section>/p' pack.html | grep -c '<td>error</td>'
-cat > broken.sow <<'SOW'
-import "std"
-rule broken
-  for m in milestones
-  emit findings { project_id: m.project_id, severity: "info", code: "x", message: text(m.sign_off_received_on + 1 days), subject: m.id }
-SOW
 sow run --db "$DB" --period 2026-11 --report failed.html common.sow broken.sow >/dev/null 2>&1; echo "exit $?"
-ls failed.html failed.html.tmp 2>&1 | sed 's/.*cannot access/cannot access/'
-rm -f pack.html broken.sow
+ls -A | grep -c failed
+rm -f pack.html
