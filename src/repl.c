@@ -70,6 +70,7 @@ static const DotCmd dots[] = {
 	{ ".output", "[FILE]", "send results to FILE (truncated), or back to the terminal", ".output pack.csv" },
 	{ ".once", "FILE", "send the next statement's results to FILE", ".once milestones.csv" },
 	{ ".forecast", "[PROJECT]", "the forecast by fiscal quarter as of the session date", ".forecast P-1042" },
+	{ ".balances", "[PROJECT]", "recognized, billed, unbilled and deferred revenue to date", ".balances P-1003" },
 	{ ".why", "", "how to ask where a value comes from", ".why" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
 	{ ".timer", "on|off", "print the time each statement takes", ".timer on" },
@@ -101,7 +102,7 @@ static void list_tables(Repl *R)
 	printf("database tables:\n ");
 	for (int i = 0; i < schema_ntables; i++)
 		printf(" %s", schema_tables[i].name);
-	printf("\nSOW terms: sows sow_rates sow_milestones sow_trainings\nrelations:");
+	printf("\nSOW terms: sows sow_rates sow_milestones sow_trainings sow_caps sow_amendments\nrelations:");
 	for (size_t i = 0; i < R->S.P.decls.cap; i++) {
 		Decl *d = R->S.P.decls.keys[i] ? R->S.P.decls.vals[i] : NULL;
 		if (d && (d->kind == D_RELATION || d->kind == D_QUERY))
@@ -228,6 +229,8 @@ static bool dot(Repl *R, char *line, bool *quit)
 		printf("Expanded display is %s.\n", on ? "on" : "off");
 	} else if (strcmp(cmd, ".output") == 0 || strcmp(cmd, ".once") == 0) {
 		return redirect(R, arg, cmd[1] == 'o' && cmd[2] == 'n');
+	} else if (strcmp(cmd, ".balances") == 0) {
+		return session_balances(S, *arg ? arg : NULL, results(R));
 	} else if (strcmp(cmd, ".why") == 0) {
 		printf("why EXPRESSION shows each step of the value with its exact result:\n"
 		       "  why passive_acceptance_on(2026-11-27, 5, \"US\")\n"

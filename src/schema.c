@@ -123,6 +123,14 @@ static const ColumnDef findings[] = {
 	{ "message", COL_TEXT, "message TEXT" }, { "subject", COL_TEXT, "subject TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
+/* SPEC 8.6: work in progress per project and currency at the period end */
+static const ColumnDef balances[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
+	{ "recognized_to_date", COL_MONEY, "recognized_to_date TEXT" }, { "billed_to_date", COL_MONEY, "billed_to_date TEXT" },
+	{ "unbilled", COL_MONEY, "unbilled TEXT" }, { "deferred", COL_MONEY, "deferred TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
 
 static const ColumnDef periods[] = {
 	{ "period", COL_PERIOD, "period TEXT PRIMARY KEY" }, { "closed_at", COL_TEXT, "closed_at TEXT" },
@@ -208,6 +216,7 @@ const TableDef schema_tables[] = {
 	{ "forecast", COLS(forecast), NULL, NULL, 1 },
 	{ "transitions", COLS(transitions), NULL, NULL, 1 },
 	{ "findings", COLS(findings), NULL, NULL, 1 },
+	{ "balances", COLS(balances), NULL, NULL, 1 },
 	{ "periods", COLS(periods), "period", NULL, 2 },
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
 	{ "forecast_totals", COLS(forecast_totals), NULL, NULL, 2 },
@@ -226,6 +235,7 @@ const TableDef schema_tables[] = {
 	{ "revenue_totals_history", COLS(revenue_totals), NULL, NULL, 2 },
 	{ "forecast_totals_history", COLS(forecast_totals), NULL, NULL, 2 },
 	{ "reporting_lines_history", COLS(reporting_lines), NULL, NULL, 2 },
+	{ "balances_history", COLS(balances), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -276,6 +286,8 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS health_reports_project ON health_reports(project_id, week_of);\n"
 	"CREATE INDEX IF NOT EXISTS status_history_project ON status_history(project_id, changed_on);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_totals_run ON revenue_totals(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS billing_project ON billing(project_id, period);\n"
+	"CREATE INDEX IF NOT EXISTS balances_run ON balances(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_drafts_number ON invoice_drafts(number);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_drafts_run ON invoice_drafts(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_lines_number ON invoice_lines(number, line);\n"

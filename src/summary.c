@@ -49,6 +49,11 @@ const SummarySection summary_sections[] = {
 	  "SELECT f.fiscal_quarter, f.project_id, p.customer, f.basis, f.amount, f.currency "
 	  "FROM forecast f LEFT JOIN projects p ON p.id = f.project_id WHERE f.run_id = ?1 ORDER BY f.fiscal_quarter, f.project_id, f.basis, f.amount",
 	  0, NULL, "ttttmc", SUM_ALL, 0 },
+	/* SPEC 8.6: recognized and billed to the period end, exact as written */
+	{ "Work in progress (revenue and billing to date)", "Balances",
+	  "SELECT w.project_id, p.customer, w.currency, w.recognized_to_date, w.billed_to_date, w.unbilled, w.deferred "
+	  "FROM balances w LEFT JOIN projects p ON p.id = w.project_id WHERE w.run_id = ?1 ORDER BY w.project_id, w.currency",
+	  0, NULL, "ttcmmmm", SUM_ALL, 0 },
 	{ "Proposed transitions", "Transitions",
 	  "SELECT t.project_id, p.customer, t.from_status, t.to_status, t.on_date, t.reason "
 	  "FROM transitions t LEFT JOIN projects p ON p.id = t.project_id WHERE t.run_id = ?1 ORDER BY t.project_id, t.on_date",
