@@ -330,6 +330,8 @@ static int cmd_import(int argc, char **argv)
 	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sow: error: %s\n", err);
+		if (o.map)
+			mapping_free(&map);
 		arena_free(A);
 		return EXIT_DB;
 	}
@@ -337,6 +339,8 @@ static int cmd_import(int argc, char **argv)
 	const char *table = argv[optind + 1];
 	int rc = import_csv(db, table, argv[optind + 2], &o, &n, stderr);
 	sqlite3_close(db);
+	if (o.map)
+		mapping_free(&map);
 	arena_free(A);
 	if (rc == 0) {
 		printf("%s %lld row%s into %s", o.dry_run ? "would load" : "loaded", n.rows, n.rows == 1 ? "" : "s", table);
