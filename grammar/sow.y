@@ -77,10 +77,10 @@ static int unit(Parser *P, Loc loc, const char *name)
 %token <str> CALENDAR "calendar" CONST "const" CURRENCY_KW "currency" CUSTOMER "customer"
 %token <str> DESC "desc" ELSE "else" EMIT "emit" ENUM "enum" EXPECT "expect"
 %token <str> FALSE "false" FISCAL "fiscal" FN "fn" FOR "for" FROM "from" GIVEN "given"
-%token <str> GROUP "group" HOLIDAY "holiday" IF "if"
+%token <str> FINAL "final" GROUP "group" HOLIDAY "holiday" IF "if" INITIAL_KW "initial"
 %token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
 %token <str> MAPPING "mapping" MILESTONE "milestone" MODE "mode" NOT "not"
-%token <str> OF "of" OR "or" ORDER "order" PASSIVE "passive" PER "per" PROJECT "project"
+%token <str> OF "of" OR "or" ORDER "order" OVERRIDE "override" PASSIVE "passive" PER "per" PROJECT "project"
 %token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
 %token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
 %token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
@@ -89,7 +89,7 @@ static int unit(Parser *P, Loc loc, const char *name)
 
 %type <node> items item import sow sow_clauses sow_clause calendar cal_clauses cal_clause
 %type <node> weekdays fiscal letdecl fn params paramlist relation columns column enum idlist
-%type <node> machine transitions transition states rule rule_clauses rule_clause source
+%type <node> machine transitions transition states definition rule rule_clauses rule_clause source
 %type <node> query query_expr from_list from_item sel_list sel_item opt_where opt_group
 %type <node> opt_order opt_limit ord_list ord_item exprlist test test_clauses test_clause
 %type <node> records record fields field expr postfix primary args arglist arg rounding
@@ -120,9 +120,14 @@ items
 	;
 
 item
-	: import | sow | calendar | fiscal | letdecl | fn | relation | enum
-	| machine | rule | query | test | rounding | mapping
+	: import | sow | fiscal | test | mapping | definition
+	| OVERRIDE definition         { $$ = $2; $$->op = DEF_OVERRIDE; $$->loc.beg = @1.beg; }
 	| error                       { $$ = NULL; }
+	;
+
+/* What a SOW file may replace of the library's (`override` says it means to). */
+definition
+	: calendar | letdecl | fn | relation | enum | machine | rule | query | rounding
 	;
 
 import
@@ -312,7 +317,15 @@ enum
 
 machine
 	: MACHINE IDENT '(' IDENT ')' machine_filter '{' transitions '}'
-		{ $$ = mk(P, N_MACHINE, @$); $$->s = $2; $$->s2 = $4; $$->b = $6; $$->a = $8; }
+		{ $$ = mk(P, N_MACHINE, @$); $$->s = $2; $$->s2 = $4; $$->b = $6;
+		  /* `start` and `final` lines go to c, the transitions to a */
+		  for (Node *t = $8, *nx; t; t = nx) {
+			nx = t->next;
+			t->next = NULL;
+			t->tail = NULL;
+			if (t->kind == N_TRANSITION) $$->a = ast_append($$->a, t);
+			else $$->c = ast_append($$->c, t);
+		  } }
 	;
 
 machine_filter
@@ -328,6 +341,8 @@ transitions
 transition
 	: states ARROW STRING opt_guard opt_reason
 		{ $$ = mk(P, N_TRANSITION, @$); $$->a = $1; $$->s = $3; $$->b = $4; $$->c = $5; }
+	| INITIAL_KW states              { $$ = mk(P, N_LIST, @$); $$->s = $1; $$->a = $2; }
+	| FINAL states                { $$ = mk(P, N_LIST, @$); $$->s = $1; $$->a = $2; }
 	| error                       { $$ = NULL; }
 	;
 
@@ -561,9 +576,9 @@ arg
 anyname
 	: IDENT | ACCEPTANCE | AND | AS | ASC | AUTHORIZED | BECAUSE | BILLING | BUSINESS
 	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
-	| EXPECT | FALSE | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
-	| IF | IMPORT | IN | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE
-	| NOT | OF | OR | ORDER | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
+	| EXPECT | FALSE | FINAL | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
+	| IF | IMPORT | IN | INITIAL_KW | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE
+	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
 	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
 	| UNIQUE | UNSET | WEEKEND | WHEN | WHERE
 	;

@@ -61,11 +61,15 @@ typedef enum { U_DAYS, U_BDAYS, U_WEEKS, U_MONTHS, U_YEARS, U_HOURS } Unit;
 enum { OP_OR = 256, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
        OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 
+/* A top-level definition written `override ...`: it means to replace the library's. */
+enum { DEF_OVERRIDE = 1 };
+
 typedef struct Node Node;
 struct Node {
 	NodeKind kind;
 	Loc loc;
-	int op;            /* operator, unit, flag (is not set: 1; desc: 1) */
+	int op;            /* operator, unit, flag (is not set: 1; desc: 1;
+	                    * a definition: DEF_OVERRIDE) */
 	char *s;           /* name, literal text (decoded for strings) */
 	char *s2;          /* second string: alias, currency code, reason */
 	Node *a, *b, *c, *d;  /* children; a query uses all six: from, where, */

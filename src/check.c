@@ -19,6 +19,7 @@
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
+#include "strict.h"
 
 typedef struct Scope {
 	const char *name;
@@ -1540,6 +1541,7 @@ int check_program(Program *P)
 				ck_item(&C, it);
 	}
 	check_rule_order(&C);
+	strict_overrides(P);
 	return P->D->errors - before;
 }
 

@@ -340,6 +340,7 @@ static bool load_file(Program *P, const char *path, bool user)
 	Module *seen = map_get(&P->by_path, canon);
 	if (seen) {
 		seen->user |= user;
+		seen->imported |= !user;
 		return true;
 	}
 	Src *src = src_read(P->A, path);
@@ -351,7 +352,7 @@ static bool load_file(Program *P, const char *path, bool user)
 		src->path = (char *)display_path(P, path);
 	Parser ps;
 	parse_source(&ps, P->A, src, P->D, PARSE_FILE);
-	add_module(P, src, ps.items, ps.comments, user, canon);
+	add_module(P, src, ps.items, ps.comments, user, canon)->imported = !user;
 	return true;
 }
 

@@ -24,6 +24,8 @@
 #include "ledger.h"
 #include "repl.h"
 #include "session.h"
+#include "overlap.h"
+#include "strict.h"
 #include "testrun.h"
 #include "xref.h"
 #include "parse.h"
@@ -96,12 +98,17 @@ static void summary(const Diag *D)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+					      { "strict", no_argument, NULL, 's' },
+					      { 0, 0, 0, 0 } };
 	const char *db_path = NULL;
+	bool strict = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db_path = optarg;
+		else if (c == 's')
+			strict = true;
 		else
 			return usage_error("check", "unknown option");
 	}
@@ -122,6 +129,10 @@ static int cmd_check(int argc, char **argv)
 	program_init(&P, A, &D, argv[0]);
 	int rc = load_all(&P, argc - optind, argv + optind);
 	check_program(&P);
+	if (!D.errors)
+		overlap_check(&P);
+	if (strict && !D.errors)
+		strict_check(&P);
 	if (db && xref_check(&P, db) < 0)
 		rc = EXIT_DB;
 	summary(&D);
@@ -543,9 +554,11 @@ static int cmd_help(int argc, char **argv);
 
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
-	{ "check", cmd_check, "check [--db DB] PATH...",
+	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
 	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
-	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n" },
+	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
+	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"
+	  "              machine states, unchanging guards and unrounded money\n" },
 	{ "eval", cmd_eval, "eval [--db DB] [--as-of DATE] [PATH...] -e EXPR",
 	  "Print the value of one expression, with the rule files in PATH loaded.",
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
