@@ -555,7 +555,7 @@ static int cmd_help(int argc, char **argv);
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
 	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
-	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
+	  "Parse and type-check rule files; PATH may be a folder (every *.sow and *.map below it).",
 	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
 	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"
 	  "              machine states, unchanging guards and unrounded money\n" },
