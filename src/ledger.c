@@ -354,8 +354,12 @@ int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, T
 		dec_add(t[n - 1].amount, d, &t[n - 1].amount);
 	}
 	sqlite3_finalize(st);
-	for (int i = 0; i < n; i++)
-		dec_round(t[i].amount, (Dec){ 1, 2 }, ROUND_HALF_UP, &t[i].amount);
+	/* each total exact, then rounded once to its currency's minor unit */
+	for (int i = 0; i < n; i++) {
+		const char *cur = strchr(t[i].key, ' ');
+		int minor = cur ? money_minor_unit(cur + 1) : -1;
+		dec_round(t[i].amount, (Dec){ 1, minor < 0 ? 2 : minor }, ROUND_HALF_UP, &t[i].amount);
+	}
 	return n;
 }
 

@@ -463,7 +463,53 @@ static bool why_total(Session *S, Module *m, Node *record, FILE *out)
 	return true;
 }
 
-/* assume TABLE["ID"].COLUMN = VALUE */
+/* Does v fit a column of type t? unset fits any (it stores NULL). */
+static bool fits_column(ColType t, const Value *v)
+{
+	if (v->k == V_UNSET)
+		return true;
+	switch (t) {
+	case COL_TEXT: return v->k == V_TEXT || v->k == V_SYM;
+	case COL_DATE: return v->k == V_DATE;
+	case COL_DECIMAL: return v->k == V_NUM;
+	case COL_HOURS: return v->k == V_HOURS || v->k == V_NUM;
+	case COL_MONEY: return v->k == V_MONEY || v->k == V_NUM;
+	case COL_INT: return v->k == V_NUM && dec_is_int(v->d);
+	case COL_BOOL: return v->k == V_BOOL;
+	case COL_PERIOD: return v->k == V_PERIOD && v->pk == PER_MONTH;
+	}
+	return false;
+}
+
+/* What to write for a column of type t, for the message. */
+static const char *column_example(ColType t)
+{
+	switch (t) {
+	case COL_DATE: return "a date, like 2027-02-10";
+	case COL_BOOL: return "true or false";
+	case COL_INT: return "a whole number";
+	case COL_PERIOD: return "a month, like 2027-02";
+	case COL_TEXT: return "a text in quotes";
+	default: return "a number";
+	}
+}
+
+/* The assumed row exists? A change to a row that is not there is lost. */
+static bool row_exists(Session *S, const char *table, const char *id)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM main.\"%s\" WHERE id = ?", table);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* assume TABLE["ID"].COLUMN = VALUE: checked against the column's type and
+ * the row when it is typed; a refused assumption is not kept. */
 static bool run_assume(Session *S, const char *rest, FILE *out)
 {
 	const char *eq = strstr(rest, " = ");
@@ -488,17 +534,38 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 		fprintf(stderr, "sow: error: assume works on input tables with an id (projects, milestones, trainings, ...)\n");
 		return false;
 	}
-	Node *value = parse_expr(S, eq + 3, &m);
+	int col = schema_column(t, target->s);
+	if (col < 0) {
+		const char *names[64];
+		int n = 0;
+		for (int i = 0; i < t->ncols && n < 64; i++)
+			names[n++] = t->cols[i].name;
+		const char *sug = diag_suggest(target->s, names, n);
+		diag_at(&S->D, m->src, target->loc, DIAG_ERROR, "%s has no column '%s'%s%s%s", table, target->s,
+			sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+		return false;
+	}
+	if (S->db && !row_exists(S, table, target->a->b->s)) {
+		diag_at(&S->D, m->src, target->a->b->loc, DIAG_ERROR, "%s has no row with id \"%s\"", table, target->a->b->s);
+		return false;
+	}
+	Module *vm;
+	Node *value = parse_expr(S, eq + 3, &vm);
 	if (!value)
 		return false;
 	Eval E;
 	light_eval(S, &E);
 	Value v;
-	bool ok = eval_expr(&E, m, value, &v);
+	bool ok = eval_expr(&E, vm, value, &v);
 	eval_free(&E);
 	if (!ok)
 		return false;
 	char buf[512];
+	if (!fits_column(t->cols[col].type, &v)) {
+		diag_at(&S->D, vm->src, value->loc, DIAG_ERROR, "%s.%s takes %s, not a %s; the assumption is not kept", table,
+			target->s, column_example(t->cols[col].type), vkind_name(v.k));
+		return false;
+	}
 	Assume a = { dupstr(table), dupstr(target->a->b->s), dupstr(target->s),
 		     v.k == V_UNSET ? NULL : dupstr(v.k == V_BOOL ? (v.b ? "1" : "0") : value_fmt(&v, buf, sizeof buf)),
 		     dupstr(rest + strspn(rest, " \t")) };
