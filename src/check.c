@@ -1513,6 +1513,26 @@ static void check_rule_order(Ck *C)
 	map_free(&emitters);
 }
 
+/* SOW blocks and no rule at all (a file without import "std"): a run would
+ * write nothing for them and look like success. Once per file. */
+static void no_rules_warning(Ck *C)
+{
+	for (size_t i = 0; i < C->P->decls.cap; i++) {
+		const Decl *d = C->P->decls.keys[i] ? C->P->decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			return;
+	}
+	for (int m = 0; m < C->P->nmods; m++) {
+		C->mod = C->P->mods[m];
+		for (Node *it = C->mod->items; it; it = it->next)
+			if (it->kind == N_SOW) {
+				WARN(C, it->loc, "no rule is loaded, so SOW \"%s\" releases, bills and forecasts nothing; "
+				     "add import \"std\" (the standard library's rules) at the top of this file", it->s);
+				break;
+			}
+	}
+}
+
 int check_program(Program *P)
 {
 	Ck C = { .P = P, .D = P->D, .shapes = &P->shapes };
@@ -1532,6 +1552,9 @@ int check_program(Program *P)
 				ck_item(&C, it);
 	}
 	check_rule_order(&C);
+	/* (with errors, they come first; the file is not run anyway) */
+	if (P->D->errors == 0)
+		no_rules_warning(&C);
 	return P->D->errors - before;
 }
 

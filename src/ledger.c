@@ -21,6 +21,7 @@
 #include "report.h"
 #include "schema.h"
 #include "store.h"
+#include "xref.h"
 
 static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
 static bool run_sql(sqlite3 *db, const char *sql, const char *arg, const char **err);
@@ -537,6 +538,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 	}
 	char period[DATE_MONTH_BUFSZ];
 	date_fmt_month(o->as_of, period);
+	/* no silent weekends-only calendar */
+	xref_calendars(P, db);
 	int rc = 3;
 	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
 		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);

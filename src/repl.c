@@ -63,7 +63,7 @@ static const DotCmd dots[] = {
 	{ ".reload", "", "read the rule files again", ".reload" },
 	{ ".asof", "[DATE]", "show or set the session date (as_of)", ".asof 2026-12-31" },
 	{ ".format", "table|csv|json|markdown", "how results are printed", ".format json" },
-	{ ".forecast", "[PROJECT]", "the forecast by fiscal quarter as of the session date", ".forecast P-1042" },
+	{ ".forecast", "[PROJECT|QUARTER]", "the forecast by fiscal quarter as of the session date (of one project, or one quarter)", ".forecast P-1042" },
 	{ ".why", "[full|short]", "how to ask where a value comes from; full: also each row's derivation tree", ".why full" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
 	{ ".timer", "on|off", "print the time each statement takes", ".timer on" },

@@ -521,16 +521,41 @@ static void split_key(const char *key, char *q, char *cur)
 	sscanf(key, "%15s %7s", q, cur);
 }
 
+static bool row_exists(Session *S, const char *table, const char *id);
+
 bool session_forecast(Session *S, const char *project, FILE *out)
 {
 	if (!S->db) {
 		fprintf(stderr, "sow: error: the forecast needs a database (--db DB)\n");
 		return false;
 	}
-	Total t[256];
-	int n = forecast_totals(S, project, t, 256);
-	if (n < 0)
+	/* .forecast FY2027-Q4 is a quarter; anything else names a project */
+	const char *quarter = NULL;
+	int fy, qn;
+	char tail;
+	if (project && sscanf(project, "FY%4d-Q%d%c", &fy, &qn, &tail) == 2) {
+		if (qn < 1 || qn > 4) {
+			fprintf(stderr, "sow: error: no quarter %s: a fiscal year has quarters Q1 to Q4\n", project);
+			return false;
+		}
+		quarter = project;
+		project = NULL;
+	} else if (project && !row_exists(S, "projects", project)) {
+		fprintf(stderr, "sow: error: no project %s in the projects table (.forecast PROJECT or .forecast FY2027-Q4)\n", project);
 		return false;
+	}
+	Total all[256], t[256];
+	int na = forecast_totals(S, project, all, 256), n = 0;
+	if (na < 0)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (!quarter || strncmp(all[i].key, quarter, strlen(quarter)) == 0)
+			t[n++] = all[i];
+	if (quarter && n == 0) {
+		char day[DATE_BUFSZ];
+		fprintf(out, "nothing is forecast in %s as of %s\n", quarter, date_fmt(S->as_of, day));
+		return true;
+	}
 	static const char *const headers[] = { "fiscal_quarter", "currency", "amount" };
 	static const bool right[] = { false, false, true };
 	FTable *ft = format_begin(NULL, 3, headers, right, S->format, out);
