@@ -1108,8 +1108,12 @@ static void ck_sow(Ck *C, Node *sow)
 			break;
 		}
 		case N_CURRENCY:
-			if (!money_is_currency(c->s))
-				ERR(C, c->loc, "unknown currency '%s' (an ISO 4217 code such as USD or EUR)", c->s);
+			if (c->op == 0 && !money_is_currency(c->s)) {
+				const char *codes[256];
+				const char *near = diag_suggest(c->s, codes, money_codes(codes, 256));
+				ERR(C, c->loc, "unknown currency '%s'%s%s%s", c->s, near ? "; did you mean " : " (an ISO 4217 code such as USD or EUR)",
+				    near ? near : "", near ? "?" : "");
+			}
 			break;
 		case N_ACCEPTANCE:
 			if (dec_parse(c->s, strlen(c->s), &d) != DEC_OK || !dec_is_int(d) || dec_sign(d) <= 0)

@@ -25,3 +25,11 @@ int money_minor_unit(const char *code)
 }
 
 bool money_is_currency(const char *code) { return money_minor_unit(code) >= 0; }
+
+int money_codes(const char **out, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof currencies / sizeof *currencies && n < max; i++)
+		out[n++] = currencies[i].code;
+	return n;
+}

@@ -8,5 +8,7 @@
 /* Minor unit (decimal places) of an ISO 4217 code, or -1 if unknown. */
 int money_minor_unit(const char *code);
 bool money_is_currency(const char *code);
+/* The known codes, into out (at most max); returns how many. */
+int money_codes(const char **out, int max);
 
 #endif
