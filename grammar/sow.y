@@ -107,10 +107,10 @@ static int unit(Parser *P, Loc loc, const char *name)
 %token <str> CALENDAR "calendar" CONST "const" CURRENCY_KW "currency" CUSTOMER "customer"
 %token <str> DESC "desc" ELSE "else" EMIT "emit" ENUM "enum" EXPECT "expect"
 %token <str> FALSE "false" FISCAL "fiscal" FN "fn" FOR "for" FROM "from" GIVEN "given"
-%token <str> GROUP "group" HOLIDAY "holiday" IF "if"
+%token <str> FINAL "final" GROUP "group" HOLIDAY "holiday" IF "if" INITIAL_KW "initial"
 %token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
-%token <str> MILESTONE "milestone" MODE "mode" NOT "not"
-%token <str> OF "of" OR "or" ORDER "order" PASSIVE "passive" PER "per" PROJECT "project"
+%token <str> MAPPING "mapping" MILESTONE "milestone" MODE "mode" NOT "not"
+%token <str> OF "of" OR "or" ORDER "order" OVERRIDE "override" PASSIVE "passive" PER "per" PROJECT "project"
 %token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
 %token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
 %token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
@@ -119,12 +119,13 @@ static int unit(Parser *P, Loc loc, const char *name)
 
 %type <node> items item import sow sow_clauses sow_clause calendar cal_clauses cal_clause
 %type <node> weekdays fiscal letdecl fn params paramlist relation columns column enum idlist
-%type <node> machine transitions transition states rule rule_clauses rule_clause source
+%type <node> machine transitions transition states definition rule rule_clauses rule_clause source
 %type <node> query query_expr from_list from_item sel_list sel_item opt_where opt_group
 %type <node> opt_order opt_limit ord_list ord_item exprlist test test_clauses test_clause
 %type <node> records record fields field expr postfix primary args arglist arg rounding
 %type <node> opt_select opt_reason opt_guard opt_unique machine_filter
-%type <str> anyname billing_term relname
+%type <node> mapping map_clauses map_clause map_formats map_values map_entries map_entry map_keys map_value
+%type <str> anyname billing_term relname map_column
 
 %precedence IFX
 %left OR
@@ -149,9 +150,14 @@ items
 	;
 
 item
-	: import | sow | calendar | fiscal | letdecl | fn | relation | enum
-	| machine | rule | query | test | rounding
+	: import | sow | fiscal | test | mapping | definition
+	| OVERRIDE definition         { $$ = $2; $$->op = DEF_OVERRIDE; $$->loc.beg = @1.beg; }
 	| error                       { $$ = NULL; }
+	;
+
+/* What a SOW file may replace of the library's (`override` says it means to). */
+definition
+	: calendar | letdecl | fn | relation | enum | machine | rule | query | rounding
 	;
 
 import
@@ -231,6 +237,73 @@ rounding
 		{ $$ = mk(P, N_ROUNDING, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
 	;
 
+/* An import mapping (sow import --map): how a PSA export's columns and
+ * values become a standard table's. Clauses start with a column name or a
+ * setting word (skip, thousands, decimal, date), checked in the grammar. */
+mapping
+	: MAPPING STRING FOR relname '{' map_clauses '}'
+		{ $$ = mk(P, N_MAPPING, @$); $$->s = $2; $$->s2 = $4; $$->a = $6; $$->b = mk(P, N_NAME, @4); }
+	;
+
+map_clauses
+	: %empty                      { $$ = NULL; }
+	| map_clauses map_clause      { $$ = ast_append($1, $2); }
+	;
+
+map_clause
+	: map_column FROM STRING map_formats map_values
+		{ $$ = mk(P, N_MAPCOL, @$); $$->s = $1; $$->s2 = $3; $$->a = $4; $$->b = $5; $$->c = mk(P, N_NAME, @1); $$->d = mk(P, N_STR, @3); }
+	| map_column '=' map_value    { $$ = mk(P, N_MAPCONST, @$); $$->s = $1; $$->a = $3; $$->c = mk(P, N_NAME, @1); }
+	| IDENT STRING                { $$ = mk(P, N_MAPSET, @$); $$->s = $1; $$->s2 = $2; $$->c = mk(P, N_NAME, @1); $$->d = mk(P, N_STR, @2); }
+	| IDENT NUMBER IDENT
+		{ $$ = mk(P, N_MAPSKIP, @$); $$->s = $2; $$->a = mk(P, N_NUM, @2); word(P, @1, $1, "skip", NULL); word(P, @3, $3, "lines", "line"); }
+	| IDENT WHEN STRING EQ STRING
+		{ $$ = mk(P, N_MAPSKIP, @$); $$->op = 1; $$->s = $3; $$->s2 = $5; $$->d = mk(P, N_STR, @3); word(P, @1, $1, "skip", NULL); }
+	| error                       { $$ = NULL; }
+	;
+
+/* Column names that are also reserved words (anyname would make `as` one). */
+map_column
+	: IDENT | CALENDAR | CURRENCY_KW | CUSTOMER | RATE
+	;
+
+map_formats
+	: %empty                      { $$ = NULL; }
+	| AS IDENT STRING             { $$ = mk(P, N_STR, @3); $$->s = $3; word(P, @2, $2, "date", NULL); }
+	| map_formats ',' STRING      { Node *n = mk(P, N_STR, @3); n->s = $3; $$ = ast_append($1, n); }
+	;
+
+map_values
+	: %empty                      { $$ = NULL; }
+	| '{' map_entries '}'         { $$ = $2; }
+	| '{' map_entries ',' '}'     { $$ = $2; }
+	;
+
+map_entries
+	: map_entry                   { $$ = $1; }
+	| map_entries map_entry       { $$ = ast_append($1, $2); }
+	| map_entries ',' map_entry   { $$ = ast_append($1, $3); }
+	;
+
+map_entry
+	: map_keys ARROW map_value    { $$ = mk(P, N_MAPENTRY, @$); $$->a = $1; $$->b = $3; }
+	| ELSE ARROW map_value        { $$ = mk(P, N_MAPENTRY, @$); $$->op = 1; $$->b = $3; }
+	;
+
+map_keys
+	: STRING                      { $$ = mk(P, N_STR, @1); $$->s = $1; }
+	| map_keys ',' STRING         { Node *n = mk(P, N_STR, @3); n->s = $3; $$ = ast_append($1, n); }
+	;
+
+/* What a value becomes: a string, a bare word (consulting, NL, true,
+ * unset), a number or a currency code. */
+map_value
+	: STRING                      { $$ = mk(P, N_STR, @1); $$->s = $1; }
+	| anyname                     { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	| NUMBER                      { $$ = mk(P, N_NUM, @1); $$->s = $1; }
+	| CURRENCY                    { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	;
+
 fn
 	: FN IDENT '(' params ')' '=' expr
 		{ $$ = mk(P, N_FN, @$); $$->s = $2; $$->a = $4; $$->b = $7; }
@@ -276,7 +349,15 @@ enum
 
 machine
 	: MACHINE IDENT '(' IDENT ')' machine_filter '{' transitions '}'
-		{ $$ = mk(P, N_MACHINE, @$); $$->s = $2; $$->s2 = $4; $$->b = $6; $$->a = $8; }
+		{ $$ = mk(P, N_MACHINE, @$); $$->s = $2; $$->s2 = $4; $$->b = $6;
+		  /* `start` and `final` lines go to c, the transitions to a */
+		  for (Node *t = $8, *nx; t; t = nx) {
+			nx = t->next;
+			t->next = NULL;
+			t->tail = NULL;
+			if (t->kind == N_TRANSITION) $$->a = ast_append($$->a, t);
+			else $$->c = ast_append($$->c, t);
+		  } }
 	;
 
 machine_filter
@@ -292,6 +373,8 @@ transitions
 transition
 	: states ARROW STRING opt_guard opt_reason
 		{ $$ = mk(P, N_TRANSITION, @$); $$->a = $1; $$->s = $3; $$->b = $4; $$->c = $5; }
+	| INITIAL_KW states              { $$ = mk(P, N_LIST, @$); $$->s = $1; $$->a = $2; }
+	| FINAL states                { $$ = mk(P, N_LIST, @$); $$->s = $1; $$->a = $2; }
 	| error                       { $$ = NULL; }
 	;
 
@@ -525,9 +608,9 @@ arg
 anyname
 	: IDENT | ACCEPTANCE | AND | AS | ASC | AUTHORIZED | BECAUSE | BILLING | BUSINESS
 	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
-	| EXPECT | FALSE | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
-	| IF | IMPORT | IN | IS | LET | LIMIT | MACHINE | MILESTONE | MODE
-	| NOT | OF | OR | ORDER | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
+	| EXPECT | FALSE | FINAL | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
+	| IF | IMPORT | IN | INITIAL_KW | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE
+	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
 	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
 	| UNIQUE | UNSET | WEEKEND | WHEN | WHERE
 	;

@@ -47,6 +47,9 @@ typedef enum {
 	N_NUM, N_MONEY, N_QTY, N_PERCENT, N_STR, N_DATE, N_PERIOD, N_BOOL, N_UNSET,
 	N_NAME, N_BIN, N_NOT, N_NEG, N_ISSET, N_IN, N_CALL, N_ARG, N_MEMBER, N_INDEX,
 	N_IF, N_RECORD, N_FIELD, N_LIST,
+	/* import mappings: the block, a column from a header, a constant column,
+	 * a setting, a skip, one value-map entry */
+	N_MAPPING, N_MAPCOL, N_MAPCONST, N_MAPSET, N_MAPSKIP, N_MAPENTRY,
 	N_ERROR, /* placeholder left by error recovery */
 	N__COUNT
 } NodeKind;
@@ -58,11 +61,15 @@ typedef enum { U_DAYS, U_BDAYS, U_WEEKS, U_MONTHS, U_YEARS, U_HOURS } Unit;
 enum { OP_OR = 256, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
        OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 
+/* A top-level definition written `override ...`: it means to replace the library's. */
+enum { DEF_OVERRIDE = 1 };
+
 typedef struct Node Node;
 struct Node {
 	NodeKind kind;
 	Loc loc;
-	int op;            /* operator, unit, flag (is not set: 1; desc: 1) */
+	int op;            /* operator, unit, flag (is not set: 1; desc: 1;
+	                    * a definition: DEF_OVERRIDE) */
 	char *s;           /* name, literal text (decoded for strings) */
 	char *s2;          /* second string: alias, currency code, reason */
 	Node *a, *b, *c, *d;  /* children; a query uses all six: from, where, */

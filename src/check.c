@@ -6,6 +6,7 @@
  * definitions, then the library's, then enum symbols and built-ins. Rules
  * are ordered by the relations they read and emit; a cycle is an error. */
 #include "check.h"
+#include "importmap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
+#include "strict.h"
 
 typedef struct Scope {
 	const char *name;
@@ -1388,6 +1390,12 @@ static void ck_item(Ck *C, Node *it)
 		}
 		break;
 	case N_TEST: ck_test(C, it); break;
+	case N_MAPPING: {
+		/* the importer's own check: what passes here imports the same way */
+		Mapping m;
+		mapping_compile(&m, C->P->A, C->mod->src, it, C->D);
+		break;
+	}
 	default: break;
 	}
 }
@@ -1556,6 +1564,7 @@ int check_program(Program *P)
 				ck_item(&C, it);
 	}
 	check_rule_order(&C);
+	strict_overrides(P);
 	/* (with errors, they come first; the file is not run anyway) */
 	if (P->D->errors == 0)
 		no_rules_warning(&C);

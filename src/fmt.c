@@ -566,6 +566,8 @@ static void block_end(Fmt *F, const Node *it)
 static void item(Fmt *F, const Node *it)
 {
 	FILE *out = F->out;
+	if (it->op == DEF_OVERRIDE && it->kind != N_SOW && it->kind != N_IMPORT && it->kind != N_TEST)
+		fputs("override ", out);
 	switch (it->kind) {
 	case N_IMPORT:
 		fputs("import ", out);
@@ -652,6 +654,16 @@ static void item(Fmt *F, const Node *it)
 		}
 		fputs(" {", out);
 		header_end(F, it);
+		for (const Node *t = it->c; t; t = t->next) {
+			leading(F, t->loc.beg, "  ");
+			fprintf(out, "  %s ", t->s);
+			for (const Node *s = t->a; s; s = s->next) {
+				put_string(out, s->s);
+				if (s->next)
+					fputs(", ", out);
+			}
+			trailing(F, t->loc.end);
+		}
 		for (const Node *t = it->a; t; t = t->next) {
 			leading(F, t->loc.beg, "  ");
 			fputs("  ", out);

@@ -1,21 +1,27 @@
 /* import.c: RFC 4180 CSV into a standard table, all or nothing.
  *
- * The header names the columns (any order, any subset of the table's). Each
- * field is checked against its column's type before it is stored: dates must
- * be real days, amounts and hours exact decimals ("12,50" is refused, not
- * guessed), flags 0 or 1. An empty field is NULL. Fields are quoted with ",
- * may hold commas, doubled quotes and newlines; a UTF-8 BOM and CRLF line
- * ends are accepted. Line numbers in messages are physical lines. */
+ * The header names the columns (any order, any subset of the table's), or a
+ * mapping (importmap.c) says which header feeds which column and how its
+ * values translate. Each value is checked before it is stored (validate.c:
+ * types and enumerated columns); an empty field is NULL. Every bad record of
+ * the file is reported in one pass (the first 50, then a count) and then
+ * nothing is written. Keys are checked here too, so a clash names both rows.
+ * Fields are quoted with ", may hold commas, doubled quotes and newlines; a
+ * UTF-8 BOM and CRLF line ends are accepted. Line numbers in messages are
+ * physical lines. */
 #include "import.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "date.h"
 #include "decimal.h"
 #include "diag.h"
+#include "importmap.h"
 #include "schema.h"
+#include "validate.h"
 
 typedef struct {
 	FILE *f;
@@ -109,45 +115,210 @@ static int field(Csv *c, const char **msg, bool *quoted)
 	}
 }
 
-/* Check one value against its column type; NULL msg when fine. */
-static const char *check_value(ColType t, const char *s, size_t n)
+/* One record's fields, each NUL-terminated in text. */
+typedef struct {
+	char *text;
+	size_t len, cap;
+	size_t *off, *flen;
+	int n, capf;
+} Rec;
+
+static void *grow(void *p, size_t size)
 {
-	Dec d;
-	Date dt;
-	int y, m;
-	switch (t) {
-	case COL_DATE:
-		return date_parse(s, n, &dt) ? NULL : "is not a date (YYYY-MM-DD)";
-	case COL_DECIMAL: case COL_HOURS: case COL_MONEY:
-		switch (dec_parse(s, n, &d)) {
-		case DEC_OK: return NULL;
-		case DEC_SYNTAX: return "is not a decimal number (digits, one '.', no separators or exponents)";
-		default: return "is out of range (38 digits, 24 after the point)";
-		}
-	case COL_INT:
-		if (dec_parse(s, n, &d) != DEC_OK || d.scale != 0)
-			return "is not a whole number";
-		return NULL;
-	case COL_BOOL:
-		return (n == 1 && (s[0] == '0' || s[0] == '1')) ? NULL : "is not 1 or 0";
-	case COL_PERIOD:
-		return date_parse_month(s, n, &y, &m) ? NULL : "is not a month (YYYY-MM)";
-	case COL_TEXT:
-		return NULL;
+	void *np = realloc(p, size);
+	if (!np) {
+		fputs("sow: out of memory\n", stderr);
+		abort();
 	}
-	return NULL;
+	return np;
 }
 
-int import_csv(sqlite3 *db, const char *table, const char *path, bool replace, long long *rows, FILE *err)
+static void rec_add(Rec *r, const char *s, size_t n)
+{
+	if (r->n == r->capf) {
+		r->capf = r->capf ? r->capf * 2 : 16;
+		r->off = grow(r->off, (size_t)r->capf * sizeof *r->off);
+		r->flen = grow(r->flen, (size_t)r->capf * sizeof *r->flen);
+	}
+	if (r->len + n + 1 > r->cap) {
+		while (r->len + n + 1 > r->cap)
+			r->cap = r->cap ? r->cap * 2 : 256;
+		r->text = grow(r->text, r->cap);
+	}
+	memcpy(r->text + r->len, s, n);
+	r->text[r->len + n] = 0;
+	r->off[r->n] = r->len;
+	r->flen[r->n++] = n;
+	r->len += n + 1;
+}
+
+static const char *rec_field(const Rec *r, int i) { return r->text + r->off[i]; }
+
+/* Read one record. Returns 1 a record, 2 a blank line, 0 end of file,
+ * -1 malformed (msg set); *start is its first physical line. */
+static int record(Csv *c, Rec *r, const char **msg, long *start)
+{
+	bool quoted;
+	r->n = 0;
+	r->len = 0;
+	*start = c->line;
+	for (int more = 1; more == 1;) {
+		more = field(c, msg, &quoted);
+		if (more < 0)
+			return -1;
+		if (more == 0)
+			return r->n ? 1 : 0;
+		if (r->n == 0 && more == 2 && c->len == 0 && !quoted)
+			return 2;
+		rec_add(r, c->buf ? c->buf : "", c->len);
+	}
+	return 1;
+}
+
+/* Mapping snippets that would translate the values refused, per column. */
+typedef struct {
+	int col;
+	HintKind kind;
+	char text[160];
+} Hint;
+
+typedef struct {
+	const char *path;
+	FILE *err;
+	long long bad;        /* records refused */
+	int shown;            /* messages printed */
+	Hint hints[24];
+	int nhints;
+	int cur_bad;          /* this record already counted */
+} Report;
+
+#define MAX_SHOWN 50
+
+static void refuse(Report *R, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void refuse(Report *R, long line, const char *fmt, ...)
+{
+	if (!R->cur_bad) {
+		R->bad++;
+		R->cur_bad = 1;
+	}
+	if (R->shown++ >= MAX_SHOWN)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(R->err, "%s:%ld: error: ", R->path, line);
+	vfprintf(R->err, fmt, ap);
+	fputc('\n', R->err);
+	va_end(ap);
+}
+
+static void remember_hint(Report *R, int col, const Invalid *w)
+{
+	if (w->hint_kind == HINT_NONE)
+		return;
+	for (int i = 0; i < R->nhints; i++)
+		if (R->hints[i].kind == w->hint_kind && (w->hint_kind == HINT_NUMBER || R->hints[i].col == col) &&
+		    strcmp(R->hints[i].text, w->hint) == 0)
+			return;
+	if (R->nhints == (int)(sizeof R->hints / sizeof *R->hints))
+		return;
+	Hint *h = &R->hints[R->nhints++];
+	h->col = col;
+	h->kind = w->hint_kind;
+	snprintf(h->text, sizeof h->text, "%s", w->hint);
+}
+
+/* After the errors: how a mapping would read what was refused. */
+static void print_hints(const Report *R, const TableDef *t, const Mapping *map, const char *const *headers)
+{
+	if (R->nhints == 0)
+		return;
+	if (map)
+		fprintf(R->err, "%s: note: the mapping %s could translate these values with:\n", R->path, map->path);
+	else
+		fprintf(R->err, "%s: note: a mapping file reads exports like this one (sow import --map FILE.map; "
+				"see 'Import mappings' in LANGUAGE.md), for example:\n", R->path);
+	for (int i = 0; i < R->nhints; i++) {
+		const Hint *h = &R->hints[i];
+		if (h->kind == HINT_NUMBER) {
+			fprintf(R->err, "  %s\n", h->text);
+			continue;
+		}
+		bool done = false;
+		for (int j = 0; j < i; j++)
+			done |= R->hints[j].col == h->col && R->hints[j].kind == h->kind;
+		if (done)
+			continue;
+		const char *name = t->cols[h->col].name;
+		fprintf(R->err, "  %s from \"%s\"", name, headers[h->col] ? headers[h->col] : name);
+		if (h->kind == HINT_DATE) {
+			fprintf(R->err, " as date \"%s\"\n", h->text);
+			continue;
+		}
+		fputs(" {", R->err);
+		for (int j = i, k = 0; j < R->nhints; j++)
+			if (R->hints[j].col == h->col && R->hints[j].kind == HINT_VALUE)
+				fprintf(R->err, "%s %s", k++ ? "," : "", R->hints[j].text);
+		fputs(" }\n", R->err);
+	}
+}
+
+/* The table's primary key columns, in key order (PRAGMA table_info). */
+static int key_columns(sqlite3 *db, const TableDef *t, int *keys, int max)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT name, pk FROM pragma_table_info('%s') WHERE pk > 0 ORDER BY pk", t->name);
+	sqlite3_stmt *st;
+	int n = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW && n < max) {
+		int c = schema_column(t, (const char *)sqlite3_column_text(st, 0));
+		if (c >= 0)
+			keys[n++] = c;
+	}
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void bind_value(sqlite3_stmt *st, int i, ColType t, const char *v)
+{
+	if (!v)
+		sqlite3_bind_null(st, i);
+	else if (t == COL_INT || t == COL_BOOL)
+		sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+/* "id 6, project_id P-1001, person ann, ..." for the stored row st is on. */
+static void describe_row(sqlite3_stmt *st, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	int nc = sqlite3_column_count(st);
+	for (int i = 0; i < nc && i < 5 && n < size; i++) {
+		const unsigned char *v = sqlite3_column_text(st, i);
+		n += (size_t)snprintf(buf + n, size - n, "%s%s %s", i ? ", " : "", sqlite3_column_name(st, i), v ? (const char *)v : "unset");
+	}
+	if (nc > 5 && n < size)
+		snprintf(buf + n, size - n, ", ...");
+}
+
+int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOptions *o, ImportCounts *cnt, FILE *err)
 {
 	const TableDef *t = schema_table(table);
-	*rows = 0;
+	const Mapping *map = o->map;
+	memset(cnt, 0, sizeof *cnt);
 	if (!t || t->output) {
 		fprintf(err, "sow: error: '%s' is not an input table (", table);
 		for (int i = 0, n = 0; i < schema_ntables; i++)
 			if (!schema_tables[i].output)
 				fprintf(err, "%s%s", n++ ? ", " : "", schema_tables[i].name);
 		fprintf(err, ")\n");
+		return 2;
+	}
+	if (map && map->table != t) {
+		fprintf(err, "sow: error: the mapping \"%s\" (%s) is for %s, not %s\n", map->name, map->path, map->table->name, table);
 		return 2;
 	}
 	Csv c = { .line = 1 };
@@ -158,137 +329,381 @@ int import_csv(sqlite3 *db, const char *table, const char *path, bool replace, l
 	}
 	int rc = 1;
 	const char *msg = NULL;
-	bool quoted;
-	int cols[64], ncols = 0;
-	sqlite3_stmt *ins = NULL;
-	/* header, after a UTF-8 byte order mark if there is one */
-	unsigned char bom[3];
-	if (!(fread(bom, 1, 3, c.f) == 3 && bom[0] == 0xEF && bom[1] == 0xBB && bom[2] == 0xBF))
+	Rec hdr = { 0 }, rec = { 0 };
+	enum { MAXC = 128 };
+	/* target column j: its table column, and where its text comes from
+	 * (a field index, or a mapping column) */
+	int tcol[MAXC], src_field[MAXC], ntarget = 0;
+	const MapColumn *src_map[MAXC];
+	const char *headers[MAXC] = { 0 };  /* by table column: the header feeding it */
+	int skip_field[64];
+	int keys[8], nkeys = 0, key_target[8];
+	sqlite3_stmt *ins = NULL, *find = NULL, *seen = NULL, *note = NULL;
+	char *scratch = NULL;
+	size_t scratch_cap = 0;
+	const char **vals = NULL;
+	Report R = { .path = path, .err = err };
+	bool began = false;
+	/* a UTF-8 byte order mark, then the lines a mapping skips */
+	/* (one byte pushed back when there is none, so a pipe works too) */
+	int b0 = getc(c.f);
+	if (b0 != 0xEF)
+		ungetc(b0, c.f);
+	else if (!(getc(c.f) == 0xBB && getc(c.f) == 0xBF))
 		rewind(c.f);
-	for (int more = 1; more == 1;) {
-		more = field(&c, &msg, &quoted);
-		if (more < 0) {
-			fprintf(err, "%s:%ld: error: %s\n", path, c.line, msg);
-			goto out;
-		}
-		if (more == 0 && ncols == 0) {
-			fprintf(err, "%s:1: error: the file is empty (a header row names the columns)\n", path);
-			goto out;
-		}
-		const char *name = c.buf ? c.buf : "";
-		int idx = schema_column(t, name);
-		if (idx < 0) {
-			const char *names[64];
-			for (int i = 0; i < t->ncols && i < 64; i++)
-				names[i] = t->cols[i].name;
-			const char *s = diag_suggest(name, names, t->ncols < 64 ? t->ncols : 64);
-			fprintf(err, "%s:1: error: %s has no column '%s'%s%s%s\n", path, table, name, s ? "; did you mean '" : "",
-				s ? s : "", s ? "'?" : "");
-			goto out;
-		}
-		for (int i = 0; i < ncols; i++)
-			if (cols[i] == idx) {
-				fprintf(err, "%s:1: error: column '%s' is named twice\n", path, name);
+	for (int i = 0; map && i < map->skip_lines; i++) {
+		int ch;
+		while ((ch = getc(c.f)) != EOF && ch != '\n')
+			;
+		if (ch == EOF)
+			break;
+		c.line++;
+	}
+	long hline;
+	int got = record(&c, &hdr, &msg, &hline);
+	if (got < 0) {
+		fprintf(err, "%s:%ld: error: %s\n", path, c.line, msg);
+		goto out;
+	}
+	if (got != 1) {
+		fprintf(err, "%s:%ld: error: the file is empty (a header row names the columns)\n", path, hline);
+		goto out;
+	}
+	if (hdr.n > MAXC) {
+		fprintf(err, "%s:%ld: error: too many columns (at most %d)\n", path, hline, MAXC);
+		goto out;
+	}
+	if (!map) {
+		for (int i = 0; i < hdr.n; i++) {
+			const char *name = rec_field(&hdr, i);
+			int idx = schema_column(t, name);
+			if (idx < 0) {
+				const char *names[MAXC];
+				int nn = t->ncols < MAXC ? t->ncols : MAXC;
+				for (int k = 0; k < nn; k++)
+					names[k] = t->cols[k].name;
+				const char *s = diag_suggest(name, names, nn);
+				fprintf(err, "%s:%ld: error: %s has no column '%s'%s%s%s\n", path, hline, table, name,
+					s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+				if (!s)
+					fprintf(err, "%s: note: an export with its own headers needs a mapping (sow import --map FILE.map)\n", path);
 				goto out;
 			}
-		if (ncols == 64) {
-			fprintf(err, "%s:1: error: too many columns\n", path);
-			goto out;
+			for (int k = 0; k < ntarget; k++)
+				if (tcol[k] == idx) {
+					fprintf(err, "%s:%ld: error: column '%s' is named twice\n", path, hline, name);
+					goto out;
+				}
+			tcol[ntarget] = idx;
+			src_field[ntarget] = i;
+			src_map[ntarget++] = NULL;
+			headers[idx] = t->cols[idx].name;
 		}
-		cols[ncols++] = idx;
+	} else {
+		const char *names[MAXC];
+		for (int i = 0; i < hdr.n; i++)
+			names[i] = rec_field(&hdr, i);
+		/* a header the mapping reads, found exactly once */
+#define FIND_HEADER(h, out_idx) do { \
+		out_idx = -1; \
+		for (int i_ = 0; i_ < hdr.n; i_++) \
+			if (strcmp(names[i_], h) == 0) { \
+				if (out_idx >= 0) { \
+					fprintf(err, "%s:%ld: error: header '%s' appears twice; the mapping cannot tell which to read\n", path, hline, h); \
+					goto out; \
+				} \
+				out_idx = i_; \
+			} \
+		if (out_idx < 0) { \
+			const char *s_ = diag_suggest(h, names, hdr.n); \
+			fprintf(err, "%s:%ld: error: the mapping %s reads header '%s', which this file does not have%s%s%s\n", path, hline, \
+				map->path, h, s_ ? "; did you mean '" : "", s_ ? s_ : "", s_ ? "'?" : ""); \
+			goto out; \
+		} } while (0)
+		for (int j = 0; j < map->ncols; j++) {
+			const MapColumn *mc = &map->cols[j];
+			int fi = -1;
+			if (mc->header)
+				FIND_HEADER(mc->header, fi);
+			tcol[ntarget] = mc->col;
+			src_field[ntarget] = fi;
+			src_map[ntarget++] = mc;
+			headers[mc->col] = mc->header;
+		}
+		for (int k = 0; k < map->nskips && k < 64; k++)
+			FIND_HEADER(map->skips[k].header, skip_field[k]);
+#undef FIND_HEADER
 	}
-	char sql[4096];
-	const char *names[64];
-	for (int i = 0; i < ncols; i++)
-		names[i] = t->cols[cols[i]].name;
-	schema_insert_sql(table, names, ncols, sql, sizeof sql);
+	/* rows are matched by key when the file gives every key column */
+	nkeys = key_columns(db, t, keys, 8);
+	for (int k = 0; k < nkeys; k++) {
+		key_target[k] = -1;
+		for (int j = 0; j < ntarget; j++)
+			if (tcol[j] == keys[k])
+				key_target[k] = j;
+		if (key_target[k] < 0) {
+			if (o->upsert) {
+				fprintf(err, "sow: error: --upsert matches %s rows by %s; %s does not give it\n", table, t->cols[keys[k]].name, path);
+				rc = 2;
+				goto out;
+			}
+			nkeys = 0;
+			break;
+		}
+	}
+	if (o->upsert && nkeys == 0) {
+		fprintf(err, "sow: error: %s has no key, so --upsert cannot match rows (--replace reloads the whole table)\n", table);
+		rc = 2;
+		goto out;
+	}
+	char sql[8192];
+	const char *cnames[MAXC];
+	for (int j = 0; j < ntarget; j++)
+		cnames[j] = t->cols[tcol[j]].name;
+	schema_insert_sql(table, cnames, ntarget, sql, sizeof sql);
+	if (o->upsert) {
+		size_t len = strlen(sql);
+		len += (size_t)snprintf(sql + len, sizeof sql - len, " ON CONFLICT (");
+		for (int k = 0; k < nkeys; k++)
+			len += (size_t)snprintf(sql + len, sizeof sql - len, "%s\"%s\"", k ? ", " : "", t->cols[keys[k]].name);
+		int set = 0;
+		for (int j = 0; j < ntarget; j++) {
+			bool is_key = false;
+			for (int k = 0; k < nkeys; k++)
+				is_key |= keys[k] == tcol[j];
+			if (!is_key)
+				len += (size_t)snprintf(sql + len, sizeof sql - len, "%s\"%s\" = excluded.\"%s\"",
+							set++ ? ", " : ") DO UPDATE SET ", cnames[j], cnames[j]);
+		}
+		if (!set)
+			snprintf(sql + len, sizeof sql - len, ") DO NOTHING");
+	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		fprintf(err, "sow: error: %s: %s\n", path, sqlite3_errmsg(db));
 		rc = 3;
 		goto out;
 	}
-	if (replace) {
+	began = true;
+	if (o->replace) {
 		char del[128];
-		snprintf(del, sizeof del, "DELETE FROM %s", table);
+		snprintf(del, sizeof del, "DELETE FROM \"%s\"", table);
 		if (sqlite3_exec(db, del, NULL, NULL, NULL) != SQLITE_OK) {
 			fprintf(err, "sow: error: %s\n", sqlite3_errmsg(db));
 			rc = 3;
-			goto rollback;
+			goto out;
 		}
 	}
 	if (sqlite3_prepare_v2(db, sql, -1, &ins, NULL) != SQLITE_OK) {
 		fprintf(err, "sow: error: %s\n", sqlite3_errmsg(db));
 		rc = 3;
-		goto rollback;
+		goto out;
 	}
+	if (nkeys) {
+		/* the stored row a record's key names, and the lines of this file
+		 * seen so far by key (a temporary table: memory stays flat) */
+		char q[1024];
+		size_t len = (size_t)snprintf(q, sizeof q, "SELECT * FROM \"%s\" WHERE ", table);
+		for (int k = 0; k < nkeys; k++)
+			len += (size_t)snprintf(q + len, sizeof q - len, "%s\"%s\" = ?%d", k ? " AND " : "", t->cols[keys[k]].name, k + 1);
+		if (sqlite3_prepare_v2(db, q, -1, &find, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS sow_import_keys (k TEXT PRIMARY KEY, line INTEGER);"
+				     "DELETE FROM temp.sow_import_keys", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, "SELECT line FROM temp.sow_import_keys WHERE k = ?1", -1, &seen, NULL) != SQLITE_OK ||
+		    sqlite3_prepare_v2(db, "INSERT INTO temp.sow_import_keys VALUES (?1, ?2)", -1, &note, NULL) != SQLITE_OK) {
+			fprintf(err, "sow: error: %s\n", sqlite3_errmsg(db));
+			rc = 3;
+			goto out;
+		}
+	}
+	vals = calloc((size_t)ntarget + 1, sizeof *vals);
+	size_t *voff = calloc((size_t)ntarget + 1, sizeof *voff);
+	if (!vals || !voff)
+		abort();
 	for (;;) {
-		long start = c.line;
-		int i = 0, more = 1;
-		for (; more == 1; i++) {
-			more = field(&c, &msg, &quoted);
-			if (more == 0)
-				break;
-			if (more < 0) {
-				fprintf(err, "%s:%ld: error: %s\n", path, c.line, msg);
-				goto rollback;
+		long start;
+		int r = record(&c, &rec, &msg, &start);
+		if (r == 0)
+			break;
+		if (r == 2)
+			continue;
+		R.cur_bad = 0;
+		if (r < 0) {
+			refuse(&R, c.line, "%s", msg);
+			break; /* the record boundaries are lost: nothing after this can be trusted */
+		}
+		if (rec.n != hdr.n) {
+			if (rec.n > hdr.n)
+				refuse(&R, start, "more fields than the header's %d columns", hdr.n);
+			else
+				refuse(&R, start, "%d fields where the header has %d columns", rec.n, hdr.n);
+			continue;
+		}
+		bool skip = false;
+		for (int k = 0; map && k < map->nskips && !skip; k++)
+			skip = strcmp(rec_field(&rec, skip_field[k]), map->skips[k].value) == 0;
+		if (skip) {
+			cnt->skipped++;
+			continue;
+		}
+		/* every value into one scratch buffer (offsets: it may move) */
+		size_t need = rec.len + (size_t)ntarget * 64 + 64, used = 0;
+		if (need > scratch_cap) {
+			scratch_cap = need * 2;
+			scratch = grow(scratch, scratch_cap);
+		}
+		for (int j = 0; j < ntarget; j++) {
+			const ColumnDef *col = &t->cols[tcol[j]];
+			const char *raw = src_field[j] >= 0 ? rec_field(&rec, src_field[j]) : "";
+			size_t rawn = src_field[j] >= 0 ? rec.flen[src_field[j]] : 0;
+			const char *v = raw;
+			bool null = rawn == 0;
+			if (src_map[j]) {
+				char why[320];
+				v = mapping_apply(map, src_map[j], raw, rawn, scratch + used, scratch_cap - used, &null, why, sizeof why);
+				if (!v && !null) {
+					refuse(&R, start, "column %s (from '%s'): %s", col->name, src_map[j]->header, why);
+					voff[j] = (size_t)-1;
+					continue;
+				}
 			}
-			if (i == 0 && more == 2 && c.len == 0 && !quoted) {
-				i = -1; /* a blank line */
-				break;
-			}
-			if (i >= ncols) {
-				fprintf(err, "%s:%ld: error: more fields than the header's %d columns\n", path, start, ncols);
-				goto rollback;
-			}
-			const ColumnDef *col = &t->cols[cols[i]];
-			if (c.len == 0) {
-				sqlite3_bind_null(ins, i + 1);
+			if (null) {
+				voff[j] = (size_t)-1;
 				continue;
 			}
-			const char *why = check_value(col->type, c.buf, c.len);
-			if (why) {
-				fprintf(err, "%s:%ld: error: column %s: '%s' %s\n", path, start, col->name, c.buf, why);
-				goto rollback;
+			size_t vn = strlen(v);
+			Invalid w;
+			if (!validate_value(t, tcol[j], v, vn, &w)) {
+				if (src_map[j] && src_map[j]->header)
+					refuse(&R, start, "column %s (from '%s'): %s", col->name, src_map[j]->header, w.msg);
+				else
+					refuse(&R, start, "column %s: %s", col->name, w.msg);
+				remember_hint(&R, tcol[j], &w);
 			}
-			if (col->type == COL_INT || col->type == COL_BOOL)
-				sqlite3_bind_int64(ins, i + 1, strtoll(c.buf, NULL, 10));
-			else
-				sqlite3_bind_text(ins, i + 1, c.buf, (int)c.len, SQLITE_TRANSIENT);
+			if (v != scratch + used)
+				memcpy(scratch + used, v, vn + 1);
+			voff[j] = used;
+			used += vn + 1;
 		}
-		if (more == 0 && i == 0)
-			break;
-		if (i < 0)
+		if (R.cur_bad)
 			continue;
-		if (i != ncols) {
-			fprintf(err, "%s:%ld: error: %d fields where the header has %d columns\n", path, start, i, ncols);
-			goto rollback;
+		for (int j = 0; j < ntarget; j++)
+			vals[j] = voff[j] == (size_t)-1 ? NULL : scratch + voff[j];
+		bool stored = false;
+		if (nkeys) {
+			char key[1024];
+			size_t kl = 0;
+			bool unset = false;
+			for (int k = 0; k < nkeys; k++) {
+				const char *v = vals[key_target[k]];
+				unset |= !v;
+				ColType kt = t->cols[keys[k]].type;
+				if (v && kt == COL_INT)
+					kl += (size_t)snprintf(key + kl, sizeof key - kl, "%s%lld", k ? "\x1f" : "", strtoll(v, NULL, 10));
+				else
+					kl += (size_t)snprintf(key + kl, sizeof key - kl, "%s%s", k ? "\x1f" : "", v ? v : "");
+				bind_value(find, k + 1, kt, v);
+			}
+			char shown[sizeof key];
+			snprintf(shown, sizeof shown, "%s", key);
+			for (char *p = shown; *p; p++)
+				if (*p == '\x1f')
+					*p = '/';
+			char kname[160];
+			size_t kn = 0;
+			for (int k = 0; k < nkeys; k++)
+				kn += (size_t)snprintf(kname + kn, sizeof kname - kn, "%s%s", k ? "/" : "", t->cols[keys[k]].name);
+			if (unset) {
+				refuse(&R, start, "%s is the key of %s and cannot be empty", kname, table);
+				sqlite3_reset(find);
+				continue;
+			}
+			sqlite3_bind_text(seen, 1, key, (int)kl, SQLITE_TRANSIENT);
+			if (sqlite3_step(seen) == SQLITE_ROW) {
+				refuse(&R, start, "%s %s is also on line %lld of this file", kname, shown, sqlite3_column_int64(seen, 0));
+				sqlite3_reset(seen);
+				sqlite3_reset(find);
+				continue;
+			}
+			sqlite3_reset(seen);
+			if (sqlite3_step(find) == SQLITE_ROW) {
+				stored = true;
+				if (!o->upsert) {
+					char row[400];
+					describe_row(find, row, sizeof row);
+					refuse(&R, start, "%s already has %s %s (the stored row: %s); --upsert replaces stored rows", table, kname,
+					       shown, row);
+				}
+			}
+			sqlite3_reset(find);
+			sqlite3_bind_text(note, 1, key, (int)kl, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(note, 2, start);
+			if (sqlite3_step(note) != SQLITE_DONE) {
+				fprintf(err, "sow: error: %s\n", sqlite3_errmsg(db));
+				rc = 3;
+				goto out;
+			}
+			sqlite3_reset(note);
+			if (R.cur_bad)
+				continue;
 		}
+		for (int j = 0; j < ntarget; j++)
+			bind_value(ins, j + 1, t->cols[tcol[j]].type, vals[j]);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
-			fprintf(err, "%s:%ld: error: %s\n", path, start, sqlite3_errmsg(db));
-			goto rollback;
+			int ext = sqlite3_extended_errcode(db);
+			if ((ext & 0xff) != SQLITE_CONSTRAINT) {
+				fprintf(err, "%s:%ld: error: %s\n", path, start, sqlite3_errmsg(db));
+				rc = 3;
+				goto out;
+			}
+			refuse(&R, start, "%s", sqlite3_errmsg(db));
+		} else {
+			cnt->rows++;
+			cnt->replaced += stored;
 		}
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
-		(*rows)++;
-		if (more == 0)
-			break;
+	}
+	free(voff);
+	if (R.bad) {
+		if (R.shown > MAX_SHOWN)
+			fprintf(err, "%s: %d more error%s not shown\n", path, R.shown - MAX_SHOWN, R.shown - MAX_SHOWN == 1 ? "" : "s");
+		print_hints(&R, t, map, headers);
+		fprintf(err, "sow: error: %lld bad record%s in %s; nothing was loaded\n", R.bad, R.bad == 1 ? "" : "s", path);
+		rc = 1;
+		goto out;
 	}
 	sqlite3_finalize(ins);
 	ins = NULL;
+	if (o->dry_run) {
+		rc = 0;
+		goto out; /* rolled back below: the database is as it was */
+	}
 	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		fprintf(err, "sow: error: %s: %s\n", path, sqlite3_errmsg(db));
 		rc = 3;
-		goto rollback;
+		goto out;
 	}
+	began = false;
 	rc = 0;
-	goto out;
-rollback:
-	sqlite3_finalize(ins);
-	ins = NULL;
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	*rows = 0;
 out:
 	sqlite3_finalize(ins);
+	sqlite3_finalize(find);
+	sqlite3_finalize(seen);
+	sqlite3_finalize(note);
+	if (began) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		if (rc)
+			memset(cnt, 0, sizeof *cnt);
+	}
+	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.sow_import_keys", NULL, NULL, NULL);
+	free(vals);
+	free(scratch);
+	free(hdr.text);
+	free(hdr.off);
+	free(hdr.flen);
+	free(rec.text);
+	free(rec.off);
+	free(rec.flen);
 	free(c.buf);
 	fclose(c.f);
 	return rc;

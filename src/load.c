@@ -340,6 +340,7 @@ static bool load_file(Program *P, const char *path, bool user)
 	Module *seen = map_get(&P->by_path, canon);
 	if (seen) {
 		seen->user |= user;
+		seen->imported |= !user;
 		return true;
 	}
 	Src *src = src_read(P->A, path);
@@ -351,13 +352,13 @@ static bool load_file(Program *P, const char *path, bool user)
 		src->path = (char *)display_path(P, path);
 	Parser ps;
 	parse_source(&ps, P->A, src, P->D, PARSE_FILE);
-	add_module(P, src, ps.items, ps.comments, user, canon);
+	add_module(P, src, ps.items, ps.comments, user, canon)->imported = !user;
 	return true;
 }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* fn for every *.sow below dir, in name order (results must not depend on
+/* fn for every *.sow (and import mapping *.map) below dir, in name order (results must not depend on
  * directory order). */
 static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *arg, Diag *D, int depth)
 {
@@ -396,7 +397,7 @@ static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *ar
 		size_t l = strlen(names[i]);
 		if (is_dir(names[i]))
 			ok &= walk_dir(names[i], fn, arg, D, depth + 1);
-		else if (l > 4 && strcmp(names[i] + l - 4, ".sow") == 0)
+		else if (l > 4 && (strcmp(names[i] + l - 4, ".sow") == 0 || strcmp(names[i] + l - 4, ".map") == 0))
 			ok &= fn(names[i], arg);
 		free(names[i]);
 	}

@@ -24,6 +24,8 @@
 #include "ledger.h"
 #include "repl.h"
 #include "session.h"
+#include "overlap.h"
+#include "strict.h"
 #include "testrun.h"
 #include "xref.h"
 #include "parse.h"
@@ -96,12 +98,17 @@ static void summary(const Diag *D)
 
 static int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { 0, 0, 0, 0 } };
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+					      { "strict", no_argument, NULL, 's' },
+					      { 0, 0, 0, 0 } };
 	const char *db_path = NULL;
+	bool strict = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db_path = optarg;
+		else if (c == 's')
+			strict = true;
 		else
 			return usage_error("check", "unknown option");
 	}
@@ -122,6 +129,10 @@ static int cmd_check(int argc, char **argv)
 	program_init(&P, A, &D, argv[0]);
 	int rc = load_all(&P, argc - optind, argv + optind);
 	check_program(&P);
+	if (!D.errors)
+		overlap_check(&P);
+	if (strict && !D.errors)
+		strict_check(&P);
 	if (db && xref_check(&P, db) < 0)
 		rc = EXIT_DB;
 	summary(&D);
@@ -290,28 +301,62 @@ static int cmd_init(int argc, char **argv)
 
 static int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = { { "replace", no_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
-	bool replace = false;
+	static const struct option opts[] = {
+		{ "replace", no_argument, NULL, 'r' }, { "upsert", no_argument, NULL, 'u' },
+		{ "dry-run", no_argument, NULL, 'n' }, { "map", required_argument, NULL, 'm' }, { 0, 0, 0, 0 } };
+	ImportOptions o = { 0 };
+	const char *map_path = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "r", opts, NULL)) != -1) {
-		if (c == 'r')
-			replace = true;
-		else
-			return usage_error("import", "unknown option");
+	while ((c = getopt_long(argc, argv, "run", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.replace = true; break;
+		case 'u': o.upsert = true; break;
+		case 'n': o.dry_run = true; break;
+		case 'm': map_path = optarg; break;
+		default: return usage_error("import", "unknown option");
+		}
 	}
 	if (argc - optind != 3)
 		return usage_error("import", "give DB TABLE FILE.csv");
+	if (o.replace && o.upsert)
+		return usage_error("import", "give --replace (reload the table) or --upsert (replace rows by key), not both");
+	Arena *A = arena_new();
+	Mapping map;
+	if (map_path && access(map_path, R_OK) != 0) {
+		fprintf(stderr, "sow: error: cannot read %s: %s\n", map_path, strerror(errno));
+		arena_free(A);
+		return EXIT_DB;
+	}
+	if (map_path) {
+		Diag D;
+		diag_init(&D, stderr);
+		if (!mapping_load(&map, A, map_path, &D)) {
+			summary(&D);
+			arena_free(A);
+			return EXIT_RULES;
+		}
+		o.map = &map;
+	}
 	char err[512];
 	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sow: error: %s\n", err);
+		arena_free(A);
 		return EXIT_DB;
 	}
-	long long rows;
-	int rc = import_csv(db, argv[optind + 1], argv[optind + 2], replace, &rows, stderr);
+	ImportCounts n;
+	const char *table = argv[optind + 1];
+	int rc = import_csv(db, table, argv[optind + 2], &o, &n, stderr);
 	sqlite3_close(db);
-	if (rc == 0)
-		printf("loaded %lld row%s into %s\n", rows, rows == 1 ? "" : "s", argv[optind + 1]);
+	arena_free(A);
+	if (rc == 0) {
+		printf("%s %lld row%s into %s", o.dry_run ? "would load" : "loaded", n.rows, n.rows == 1 ? "" : "s", table);
+		if (o.upsert)
+			printf(" (%lld replaced, %lld added)", n.replaced, n.rows - n.replaced);
+		if (n.skipped)
+			printf("; skipped %lld row%s as the mapping says", n.skipped, n.skipped == 1 ? "" : "s");
+		printf("%s\n", o.dry_run ? "; dry run: nothing was written" : "");
+	}
 	return rc;
 }
 
@@ -505,9 +550,11 @@ static int cmd_help(int argc, char **argv);
 
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
-	{ "check", cmd_check, "check [--db DB] PATH...",
+	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
 	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
-	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n" },
+	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
+	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"
+	  "              machine states, unchanging guards and unrounded money\n" },
 	{ "eval", cmd_eval, "eval [--db DB] [--as-of DATE] [PATH...] -e EXPR",
 	  "Print the value of one expression, with the rule files in PATH loaded.",
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
@@ -519,8 +566,12 @@ static const Command commands[] = {
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
 	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
-	{ "import", cmd_import, "import [--replace] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
-	  "  --replace   empty the table first (in the same transaction)\n" },
+	{ "import", cmd_import, "import [OPTIONS] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
+	  "  --map FILE.map  read the export through a mapping (its headers, dates, values)\n"
+	  "  --upsert        a row whose key is already stored replaces it; the rest are added\n"
+	  "  --replace       empty the table first (in the same transaction)\n"
+	  "  --dry-run       check everything and report; write nothing\n"
+	  "Every bad record is reported (the first 50, then a count) and then nothing is loaded.\n" },
 	{ "run", cmd_run, "run --db DB --period YYYY-MM PATH...",
 	  "Month-end: evaluate the rules, write revenue, billing, forecast, transitions, findings in one transaction.",
 	  "  --db DB               the project database\n"

@@ -35,6 +35,7 @@ struct Module {
 	Node *items;
 	Comment *comments;
 	bool user;             /* named on the command line (else only imported) */
+	bool imported;         /* reached by an import (a library file, even when also named) */
 	Map local;             /* name -> Decl* defined in this file */
 };
 

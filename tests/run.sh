@@ -70,6 +70,22 @@ run_check() {
 	done
 }
 
+# tests/strict/NAME.sow -> NAME.err: the warnings of sow check --strict.
+run_strict() {
+	sow=$1
+	for case in tests/strict/*.sow; do
+		name=${case%.sow}
+		[ -f "$name.err" ] || { bad "$case: no $name.err"; continue; }
+		(cd tests/strict && "$sow" check --strict "$(basename "$case")" >/dev/null 2>"$tmp/err")
+		rc=$?
+		if crashed $rc "$tmp/err"; then bad "$sow check --strict $case crashed ($rc)" "$tmp/err"; continue; fi
+		if [ $rc -ne 0 ]; then bad "$case: exit $rc, expected 0" "$tmp/err"; continue; fi
+		same "$case" "$name.err" "$tmp/err"
+	done
+	"$sow" check --strict rules/std examples >"$tmp/out" 2>&1
+	same "sow check --strict rules/std examples (warnings explained in README)" tests/strict/std-examples.out "$tmp/out"
+}
+
 make_fixture() {
 	rm -f "$tmp/fixture.db"
 	"$1" init "$tmp/fixture.db" && sqlite3 "$tmp/fixture.db" < tests/eval/fixture.sql
@@ -275,14 +291,14 @@ run_sessions() {
 }
 
 # SUITES="runs repl" sh tests/run.sh ./sow runs only those suites (default: all):
-# unit bad check rule_tests runs repl sessions eval fmt cli.
+# unit bad check strict rule_tests runs repl sessions eval fmt cli.
 want() { [ -z "${SUITES:-}" ] || case " $SUITES " in *" $1 "*) ;; *) return 1 ;; esac; }
 want unit && run_unit
 want bad && make_bad
 for sow in "$@"; do
 	[ -x "$sow" ] || { bad "no binary $sow"; continue; }
 	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
-	for suite in check rule_tests runs repl sessions eval fmt bad cli; do
+	for suite in check strict rule_tests runs repl sessions eval fmt bad cli; do
 		want "$suite" && "run_$suite" "$sow"
 	done
 done
