@@ -1266,6 +1266,15 @@ static void ck_test(Ck *C, Node *t)
 				break;
 			}
 			ck_record_into(C, c->a, s, "expect", false);
+			/* a money column compared with a bare number would match
+			 * nothing, or anything: the test says which currency */
+			for (Node *f = c->a->a; f; f = f->next) {
+				int i = shape_col(s, f->s);
+				const Node *e = f->a->kind == N_NEG ? f->a->a : f->a;
+				if (i >= 0 && s->types[i].k == V_MONEY && e->kind == N_NUM)
+					ERR(C, f->a->loc, "%s.%s is money: give the expected amount with its currency (%s%s USD)", s->name,
+					    f->s, f->a->kind == N_NEG ? "-" : "", e->s);
+			}
 			break;
 		}
 		default: break;
