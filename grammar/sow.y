@@ -20,6 +20,7 @@ typedef void *yyscan_t;
 }
 
 %code {
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,7 +112,7 @@ static int unit(Parser *P, Loc loc, const char *name)
 %token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
 %token <str> MAPPING "mapping" MILESTONE "milestone" MODE "mode" NOT "not"
 %token <str> OF "of" OR "or" ORDER "order" OVERRIDE "override" PASSIVE "passive" PER "per" PROJECT "project"
-%token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
+%token <str> QUERY "query" RATE "rate" RELATION "relation" REPORTING "reporting" ROUNDING "rounding" RULE "rule"
 %token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
 %token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
 %token <str> WEEKEND "weekend" WHEN "when" WHERE "where"
@@ -194,6 +195,11 @@ sow_clause
 		{ $$ = mk(P, N_AUTHORIZED, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); word(P, @2, $2, "hours", NULL); }
 	| ROUNDING IDENT TO NUMBER MODE IDENT
 		{ $$ = mk(P, N_SOWROUND, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
+	/* SPEC 8.7: amendment "A1" effective 2026-11-01 { clauses }. Neither
+	 * word is reserved; the checker says which clauses may stand inside. */
+	| IDENT STRING IDENT DATE '{' sow_clauses '}'
+		{ $$ = mk(P, N_AMENDMENT, @$); $$->s = $2; $$->s2 = $4; $$->a = $6; $$->b = mk(P, N_DATE, @4); $$->b->s = $4;
+		  word(P, @1, $1, "amendment", NULL); word(P, @3, $3, "effective", NULL); }
 	| error                       { $$ = NULL; }
 	;
 
@@ -230,6 +236,10 @@ fiscal
 
 letdecl
 	: CONST IDENT '=' expr        { $$ = mk(P, N_LET, @$); $$->s = $2; $$->a = $4; }
+	/* `reporting currency EUR`: the program-wide value reporting_currency */
+	| REPORTING CURRENCY_KW CURRENCY
+		{ $$ = mk(P, N_LET, @$); $$->s = (char *)"reporting_currency"; $$->s2 = (char *)"reporting";
+		  $$->a = mk(P, N_STR, @3); $$->a->s = $3; }
 	;
 
 rounding
@@ -610,7 +620,7 @@ anyname
 	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
 	| EXPECT | FALSE | FINAL | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
 	| IF | IMPORT | IN | INITIAL_KW | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE
-	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
+	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION | REPORTING
 	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
 	| UNIQUE | UNSET | WEEKEND | WHEN | WHERE
 	;
@@ -632,14 +642,14 @@ static void yyerror(Loc *loc, yyscan_t scanner, Parser *P, const char *msg)
 static bool clause_hint(const yypcontext_t *ctx, Parser *P, const Loc *loc, const char *text, int tl)
 {
 	static const char *const sow[] = { "customer", "currency", "calendar", "billing", "acceptance", "rate",
-		"milestone", "training", "authorized", "rounding" };
+		"milestone", "training", "authorized", "rounding", "amendment" };
 	static const char *const cal[] = { "weekend", "holiday" };
 	static const char *const test[] = { "as", "given", "expect", "sow" };
 	static const char *const rule[] = { "for", "where", "when", "let", "emit" };
 	static const char *const item[] = { "import", "sow", "calendar", "fiscal", "const", "fn", "relation", "enum",
 		"machine", "rule", "query", "rounding", "test" };
 	static const struct { yysymbol_kind_t marker; const char *what; const char *const *words; int n; } blocks[] = {
-		{ YYSYMBOL_CUSTOMER, "SOW clause", sow, 10 }, { YYSYMBOL_WEEKEND, "calendar clause", cal, 2 },
+		{ YYSYMBOL_CUSTOMER, "SOW clause", sow, 11 }, { YYSYMBOL_WEEKEND, "calendar clause", cal, 2 },
 		{ YYSYMBOL_GIVEN, "test clause", test, 4 }, { YYSYMBOL_EMIT, "rule clause", rule, 5 },
 		{ YYSYMBOL_RULE, "item", item, 13 },
 	};
@@ -659,6 +669,38 @@ static bool clause_hint(const yypcontext_t *ctx, Parser *P, const Loc *loc, cons
 				return true;
 			}
 	return false;
+}
+
+/* In a SOW, a clause that starts with a name is an amendment (`amendment
+ * "A1" effective ...`), so `milestne "M-1" ...` fails a token or two later,
+ * where the parser wants the amendment's string or `effective`. Then the
+ * line's first word is the misspelt clause. */
+static bool amendment_hint(const yypcontext_t *ctx, Parser *P, const Loc *loc)
+{
+	static const char *const sow[] = { "customer", "currency", "calendar", "billing", "acceptance", "rate",
+		"milestone", "training", "authorized", "rounding", "amendment" };
+	yysymbol_kind_t exp[4];
+	int n = yypcontext_expected_tokens(ctx, exp, 4);
+	if (n != 1 || (exp[0] != YYSYMBOL_IDENT && exp[0] != YYSYMBOL_STRING))
+		return false;
+	int b = loc->beg;
+	while (b > 0 && P->src->text[b - 1] != '\n')
+		b--;
+	while (P->src->text[b] == ' ' || P->src->text[b] == '\t')
+		b++;
+	int e = b;
+	while (e < loc->beg && (isalnum((unsigned char)P->src->text[e]) || P->src->text[e] == '_'))
+		e++;
+	if (e == b || e - b >= 40 || lex_is_keyword_n(P->src->text + b, (size_t)(e - b)))
+		return false;
+	char word[40];
+	snprintf(word, sizeof word, "%.*s", e - b, P->src->text + b);
+	const char *near = diag_suggest(word, sow, 11);
+	if (!near || strcmp(near, "amendment") == 0)
+		return false;
+	P->errors++;
+	diag_at(P->D, P->src, (Loc){ b, e }, DIAG_ERROR, "unknown SOW clause '%s'; did you mean '%s'?", word, near);
+	return true;
 }
 
 /* "unexpected name 'milstone', expected string": the token's own text helps
@@ -689,6 +731,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Pars
 			return 0;
 		}
 		if (la == YYSYMBOL_IDENT && tl > 0 && tl < 40 && clause_hint(ctx, P, loc, text, tl))
+			return 0;
+		if (amendment_hint(ctx, P, loc))
 			return 0;
 		bool quote = tl > 0 && tl <= 40 && la != YYSYMBOL_STRING && !memchr(text, '\n', (size_t)tl);
 		if (reserved)

@@ -33,3 +33,9 @@ int money_codes(const char **out, int max)
 		out[n++] = currencies[i].code;
 	return n;
 }
+
+bool money_round_total(Dec exact, const char *code, Dec *out)
+{
+	int minor = code ? money_minor_unit(code) : -1;
+	return minor >= 0 && dec_round(exact, (Dec){ 1, minor }, ROUND_HALF_UP, out) == DEC_OK;
+}

@@ -16,12 +16,13 @@ sqlite3 "$DB" "SELECT project_id, fiscal_quarter, basis, amount, currency FROM f
 	awk -F'|' -v OFS='|' '{ if ($4 ~ /\./) { sub(/0+$/, "", $4); sub(/\.$/, "", $4) } print }' | LC_ALL=C sort > got.txt
 LC_ALL=C sort "$f/lines.txt" | diff - got.txt > diff.txt && echo "forecast lines: $(wc -l < got.txt), the same" || head -20 diff.txt
 # the run's totals by quarter and currency
-awk '/^fiscal_quarter,currency,amount$/ { on = 1; next } on && /^[^F]/ { on = 0 } on' out.csv | diff "$f/quarters.txt" - > diff.txt &&
+awk -F, -v OFS=, '/^fiscal_quarter,currency,actual_amount,forecast_amount,amount,/ { on = 1; next } on && /^[^F]/ { on = 0 }
+	on { print $1, $2, $5 }' out.csv | diff "$f/quarters.txt" - > diff.txt &&
 	echo "quarter totals: $(wc -l < "$f/quarters.txt"), the same" || head -20 diff.txt
 # the REPL's totals per project
 cut -d' ' -f1 "$f/projects.txt" | uniq > projects.txt
 sed 's/^/.forecast /' projects.txt | sow repl --db "$DB" --as-of 2026-11-30 --format csv book.sow | tr -d '\r' |
-	awk 'NR == FNR { p[++n] = $0; next } /^fiscal_quarter,currency,amount$/ { k++; next } { print p[k] " " $0 }' projects.txt - |
+	awk -F, 'NR == FNR { p[++n] = $0; next } /^fiscal_quarter,currency,/ { k++; next } { print p[k] " " $1 "," $2 "," $5 }' projects.txt - |
 	diff "$f/projects.txt" - > diff.txt && echo "project totals: $(wc -l < "$f/projects.txt"), the same" || head -20 diff.txt
 sqlite3 "$DB" "SELECT subject FROM findings WHERE code = 'stale_forecast' ORDER BY 1" | diff "$f/stale.txt" - > diff.txt &&
 	echo "stale forecast warnings: $(wc -l < "$f/stale.txt"), the same" || head -20 diff.txt
