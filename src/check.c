@@ -118,9 +118,10 @@ static void builtin_shapes(Ck *C)
 		}
 		map_put(C->shapes, t->name, s);
 	}
-	static const struct { const char *name; const char *cols[9]; VKind kinds[9]; } sow[] = {
-		{ "sows", { "id", "project_id", "customer", "currency", "calendar", "billing", "acceptance_days", "authorized_hours", NULL },
-		  { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_SYM, V_NUM, V_HOURS } },
+	static const struct { const char *name; const char *cols[10]; VKind kinds[10]; } sow[] = {
+		{ "sows", { "id", "project_id", "customer", "currency", "calendar", "billing", "acceptance_days", "authorized_hours",
+			    "po_required", NULL },
+		  { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_SYM, V_NUM, V_HOURS, V_BOOL } },
 		/* a term an amendment gives has its effective date and id; the
 		 * SOW's own have them unset */
 		{ "sow_rates", { "sow_id", "project_id", "role", "rate", "effective_from", "amendment", NULL },
@@ -695,7 +696,9 @@ static Type ck(Ck *C, Node *e)
 		Type a = ck(C, e->b), b = ck(C, e->c);
 		if (a.k != V_ANY && b.k != V_ANY && a.k != b.k && a.k != V_UNSET && b.k != V_UNSET)
 			ERR(C, e->loc, "the branches of 'if' differ: %s and %s", vkind_name(a.k), vkind_name(b.k));
-		t = a.k == V_ANY || a.k == V_UNSET ? b : a;
+		/* unset says nothing about the other branch's type: a branch of
+		 * unknown type stays unknown, not unset */
+		t = a.k == V_UNSET || (a.k == V_ANY && b.k != V_UNSET) ? b : a;
 		break;
 	}
 	case N_LIST: {

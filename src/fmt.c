@@ -305,6 +305,7 @@ static void sow_clause(Fmt *F, const Node *c, int rolew, const char *indent)
 		fprintf(out, " %s", c->a->s);
 		break;
 	case N_AUTHORIZED: kw(out, "authorized"); fprintf(out, "hours %s", c->s); break;
+	case N_PO_REQUIRED: kw(out, "po"); fprintf(out, "required"); break;
 	case N_SOWROUND: kw(out, "rounding"); fprintf(out, "%s to %s mode %s", c->s, c->a->s, c->s2); break;
 	default: break;
 	}

@@ -178,7 +178,7 @@ static const ColumnDef invoice_drafts[] = {
 	{ "vat_rate", COL_DECIMAL, "vat_rate TEXT" }, { "vat", COL_MONEY, "vat TEXT" },
 	{ "gross", COL_MONEY, "gross TEXT" }, { "vat_text", COL_TEXT, "vat_text TEXT" },
 	{ "po_reference", COL_TEXT, "po_reference TEXT" }, { "books_currency", COL_TEXT, "books_currency TEXT" },
-	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_MONEY, "books_gross TEXT" },
+	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
 	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
@@ -188,6 +188,13 @@ static const ColumnDef invoice_lines[] = {
 	{ "quantity", COL_DECIMAL, "quantity TEXT" }, { "unit", COL_TEXT, "unit TEXT" },
 	{ "unit_price", COL_MONEY, "unit_price TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
 	{ "source_id", COL_TEXT, "source_id TEXT" },
+};
+/* Who issues the invoices (one row): the seller block of every invoice. */
+static const ColumnDef seller[] = {
+	{ "name", COL_TEXT, "name TEXT" }, { "address", COL_TEXT, "address TEXT" },
+	{ "country", COL_TEXT, "country TEXT" }, { "vat_number", COL_TEXT, "vat_number TEXT" },
+	{ "chamber_of_commerce", COL_TEXT, "chamber_of_commerce TEXT" }, { "email", COL_TEXT, "email TEXT" },
+	{ "iban", COL_TEXT, "iban TEXT" },
 };
 /* The last number drawn from each gap-free sequence, per calendar year. */
 static const ColumnDef sequences[] = {
@@ -221,6 +228,7 @@ const TableDef schema_tables[] = {
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
 	{ "forecast_totals", COLS(forecast_totals), NULL, NULL, 2 },
 	{ "reporting_lines", COLS(reporting_lines), NULL, NULL, 1 },
+	{ "seller", COLS(seller), NULL, NULL, 0 },
 	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
 	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
 	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },

@@ -148,7 +148,7 @@ static void build_sow_rels(Eval *E)
 				map_put(&E->test_sows, it->s, ref);
 			}
 			const char *cur = NULL, *cal = NULL, *customer = NULL, *billing = NULL;
-			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET };
+			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET }, po = { .k = V_BOOL, .b = false };
 			for (Node *c = it->a; c; c = c->next)
 				switch (c->kind) {
 				case N_CURRENCY: cur = c->s; break;
@@ -157,13 +157,14 @@ static void build_sow_rels(Eval *E)
 				case N_BILLING: billing = c->s; break;
 				case N_ACCEPTANCE: dec_parse(c->s, strlen(c->s), &days.d); break;
 				case N_AUTHORIZED: auth.k = V_HOURS; dec_parse(c->s, strlen(c->s), &auth.d); break;
+				case N_PO_REQUIRED: po.b = true; break;
 				default: break;
 				}
 			Row *r = rel_add(E, rels[REL_SOWS]);
 			r->table = "sows";
 			r->id = it->s;
 			Value v[] = { text(it->s), text(it->s2), text(customer), text(cur), text(cal ? cal : NULL),
-				      billing ? (Value){ .k = V_SYM, .s = billing } : (Value){ .k = V_UNSET }, days, auth };
+				      billing ? (Value){ .k = V_SYM, .s = billing } : (Value){ .k = V_UNSET }, days, auth, po };
 			memcpy(r->vals, v, sizeof v);
 			add_terms(E, rels, it, it->a, NULL, cur);
 			for (Node *a = it->a; a; a = a->next) {
