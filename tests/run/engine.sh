@@ -7,6 +7,7 @@ sow init "$DB"
 sqlite3 "$DB" "INSERT INTO projects (id, name, customer, kind, status, country, calendar)
 	VALUES ('P-A', 'A', 'A', 'consulting', 'Active', 'US', 'US'), ('P-B', 'B', 'B', 'consulting', 'Active', 'US', 'US'),
 	       ('P-C', 'C', 'C', 'consulting', 'Active', 'US', 'US');
+	INSERT INTO holidays VALUES ('US', '2026-11-26', 'Thanksgiving');
 	WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
 	INSERT INTO time_entries (id, project_id, person, role, worked_on, hours, approved_on, billable)
 	SELECT i, CASE i % 3 WHEN 0 THEN 'P-A' WHEN 1 THEN 'P-B' ELSE 'P-C' END, 'p' || (i % 7),
