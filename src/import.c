@@ -348,7 +348,8 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	int tcol[MAXC], src_field[MAXC], ntarget = 0;
 	const MapColumn *src_map[MAXC];
 	const char *headers[MAXC] = { 0 };  /* by table column: the header feeding it */
-	int skip_field[64];
+	int *skip_field = NULL, *rule_field = NULL; /* the field each skip and if reads */
+	int *rule_target = NULL;                     /* per assignment of each if: its target */
 	int keys[8], nkeys = 0, key_target[8];
 	sqlite3_stmt *ins = NULL, *find = NULL, *seen = NULL, *note = NULL;
 	char *scratch = NULL;
@@ -446,8 +447,35 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			src_map[ntarget++] = mc;
 			headers[mc->col] = mc->header;
 		}
-		for (int k = 0; k < map->nskips && k < 64; k++)
+		int nsets = 0;
+		for (int r = 0; r < map->nrules; r++)
+			nsets += map->rules[r].nsets;
+		skip_field = calloc((size_t)map->nskips + 1, sizeof *skip_field);
+		rule_field = calloc((size_t)map->nrules + 1, sizeof *rule_field);
+		rule_target = calloc((size_t)nsets + 1, sizeof *rule_target);
+		if (!skip_field || !rule_field || !rule_target)
+			abort();
+		for (int k = 0; k < map->nskips; k++)
 			FIND_HEADER(map->skips[k].header, skip_field[k]);
+		for (int r = 0, si = 0; r < map->nrules; r++) {
+			FIND_HEADER(map->rules[r].header, rule_field[r]);
+			/* a column only an if block sets is unset in the other rows */
+			for (int k = 0; k < map->rules[r].nsets; k++, si++) {
+				int col = map->rules[r].sets[k].col, j = 0;
+				while (j < ntarget && tcol[j] != col)
+					j++;
+				if (j == ntarget) {
+					if (ntarget == MAXC) {
+						fprintf(err, "%s: error: the mapping sets too many columns\n", map->path);
+						goto out;
+					}
+					tcol[ntarget] = col;
+					src_field[ntarget] = -1;
+					src_map[ntarget++] = NULL;
+				}
+				rule_target[si] = j;
+			}
+		}
 #undef FIND_HEADER
 	}
 	/* rows are matched by key when the file gives every key column */
@@ -535,6 +563,8 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	for (int k = 0, kn = 0; k < nkeys; k++)
 		kn += snprintf(kname + kn, sizeof kname - (size_t)kn, "%s%s", k ? "/" : "", t->cols[keys[k]].name);
 	long long before = o->upsert ? count_rows(db, table) : 0;
+	char ovr[MAXC];           /* set by an if block in this record ... */
+	const char *ovr_val[MAXC]; /* ... to this */
 	vals = calloc((size_t)ntarget + 1, sizeof *vals);
 	size_t *voff = calloc((size_t)ntarget + 1, sizeof *voff);
 	if (!vals || !voff)
@@ -561,6 +591,21 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 		bool skip = false;
 		for (int k = 0; map && k < map->nskips && !skip; k++)
 			skip = strcmp(rec_field(&rec, skip_field[k]), map->skips[k].value) == 0;
+		/* the if blocks that hold, in order: later assignments win */
+		for (int j = 0; j < ntarget; j++)
+			ovr[j] = 0;
+		for (int ri = 0, si = 0; map && ri < map->nrules && !skip; ri++) {
+			const MapRule *mr = &map->rules[ri];
+			if ((strcmp(rec_field(&rec, rule_field[ri]), mr->value) == 0) == mr->negate) {
+				si += mr->nsets;
+				continue;
+			}
+			skip = mr->skip;
+			for (int k = 0; k < mr->nsets; k++, si++) {
+				ovr[rule_target[si]] = 1;
+				ovr_val[rule_target[si]] = mr->sets[k].value;
+			}
+		}
 		if (skip) {
 			cnt->skipped++;
 			continue;
@@ -575,7 +620,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			ROOM(rawn + 64); /* a field's standard text: at most its own length, or a date */
 			const char *v = raw;
 			bool null = rawn == 0;
-			if (src_map[j]) {
+			if (ovr[j]) {
+				v = ovr_val[j];
+				null = !v;
+			} else if (src_map[j]) {
 				char why[320];
 				v = mapping_apply(map, src_map[j], raw, rawn, scratch + used, scratch_cap - used, &null, why, sizeof why);
 				if (!v && !null) {
@@ -731,6 +779,9 @@ out:
 	}
 	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.sow_import_keys", NULL, NULL, NULL);
 	free(vals);
+	free(skip_field);
+	free(rule_field);
+	free(rule_target);
 	free(scratch);
 	free(hdr.text);
 	free(hdr.off);
