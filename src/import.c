@@ -354,7 +354,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	sqlite3_stmt *ins = NULL, *find = NULL, *seen = NULL, *note = NULL;
 	char *scratch = NULL;
 	size_t scratch_cap = 0;
-	const char **vals = NULL;
+	const char **vals = NULL, **hnames = NULL;
 	Report R = { .path = path, .err = err };
 	bool began = false;
 	/* a UTF-8 byte order mark, then the lines a mapping skips */
@@ -386,7 +386,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			fprintf(err, "%s:%ld: error: the file is empty (a header row names the columns)\n", path, hline);
 		goto out;
 	}
-	if (hdr.n > MAXC) {
+	if (!map && hdr.n > MAXC) { /* (a mapping may ignore any number of them) */
 		fprintf(err, "%s:%ld: error: too many columns (at most %d)\n", path, hline, MAXC);
 		goto out;
 	}
@@ -417,7 +417,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			headers[idx] = t->cols[idx].name;
 		}
 	} else {
-		const char *names[MAXC];
+		hnames = calloc((size_t)hdr.n, sizeof *hnames);
+		if (!hnames)
+			abort();
+		const char **names = hnames;
 		for (int i = 0; i < hdr.n; i++)
 			names[i] = rec_field(&hdr, i);
 		/* a header the mapping reads, found exactly once */
@@ -779,6 +782,7 @@ out:
 	}
 	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.sow_import_keys", NULL, NULL, NULL);
 	free(vals);
+	free(hnames);
 	free(skip_field);
 	free(rule_field);
 	free(rule_target);

@@ -165,4 +165,11 @@ EOF2
 printf 'Nr,Project,Hours,Billable,Type,Status,Person\n51,P-1,1,TRUE,Client,Approved,ann\n52,P-1,2,TRUE,Internal,Draft,bob\n,,3,,,,Total\n' > rules.csv
 sow import "$DB" time_entries rules.csv --map rules.map; echo "exit $?"
 sqlite3 "$DB" "SELECT id, project_id, hours, approved_on, billable FROM time_entries WHERE id > 50 ORDER BY id"
+
+echo "== an export with 300 columns, two of them read"
+awk 'BEGIN { for (i = 0; i < 300; i++) printf "%s%s", i ? "," : "", i == 250 ? "Nr" : i == 7 ? "Hours" : "Col" i; print "";
+             for (i = 0; i < 300; i++) printf "%s%s", i ? "," : "", i == 250 ? "77" : i == 7 ? "1.5" : "x"; print "" }' > wide.csv
+printf 'mapping "w" for time_entries {\n  id from "Nr"\n  hours from "Hours"\n}\n' > wide.map
+sow import "$DB" time_entries wide.csv --map wide.map; echo "exit $?"
+sow import "$DB" time_entries wide.csv; echo "exit $?"
 rm -f *.csv *.map *.err before.db
