@@ -1144,8 +1144,12 @@ static void ck_sow_clauses(Ck *C, Node *list, Node **seen, Node *amend)
 			break;
 		}
 		case N_CURRENCY:
-			if (!money_is_currency(c->s))
-				ERR(C, c->loc, "unknown currency '%s' (an ISO 4217 code such as USD or EUR)", c->s);
+			if (c->op == 0 && !money_is_currency(c->s)) {
+				const char *codes[256];
+				const char *near = diag_suggest(c->s, codes, money_codes(codes, 256));
+				ERR(C, c->loc, "unknown currency '%s'%s%s%s", c->s, near ? "; did you mean " : " (an ISO 4217 code such as USD or EUR)",
+				    near ? near : "", near ? "?" : "");
+			}
 			break;
 		case N_ACCEPTANCE:
 			if (dec_parse(c->s, strlen(c->s), &d) != DEC_OK || !dec_is_int(d) || dec_sign(d) <= 0)
@@ -1363,6 +1367,15 @@ static void ck_test(Ck *C, Node *t)
 				break;
 			}
 			ck_record_into(C, c->a, s, "expect", false);
+			/* a money column compared with a bare number would match
+			 * nothing, or anything: the test says which currency */
+			for (Node *f = c->a->a; f; f = f->next) {
+				int i = shape_col(s, f->s);
+				const Node *e = f->a->kind == N_NEG ? f->a->a : f->a;
+				if (i >= 0 && s->types[i].k == V_MONEY && e->kind == N_NUM)
+					ERR(C, f->a->loc, "%s.%s is money: give the expected amount with its currency (%s%s USD)", s->name,
+					    f->s, f->a->kind == N_NEG ? "-" : "", e->s);
+			}
 			break;
 		}
 		default: break;
@@ -1492,7 +1505,8 @@ static void ck_item(Ck *C, Node *it)
 	case N_MAPPING: {
 		/* the importer's own check: what passes here imports the same way */
 		Mapping m;
-		mapping_compile(&m, C->P->A, C->mod->src, it, C->D);
+		if (mapping_compile(&m, C->P->A, C->mod->src, it, C->D))
+			mapping_free(&m);
 		break;
 	}
 	default: break;
@@ -1503,38 +1517,49 @@ static void ck_item(Ck *C, Node *it)
 
 typedef struct { Decl **rules; int n; } RuleSet;
 
-static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void *arg, int depth)
+/* Each function or query body is walked once per program_reads: a body
+ * called twice (or a recursion the checker reports) is not walked again,
+ * so the walk is linear in the program, not exponential in its calls. */
+static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void *arg, PtrMap *seen)
 {
-	for (; e && depth < 200; e = e->next) {
+	for (; e; e = e->next) {
 		if (e->kind == N_FOR || e->kind == N_FROMITEM) {
 			Node *src = e->a;
 			if (src && (src->kind == N_NAME || src->kind == N_CALL)) {
 				Decl *d = program_lookup(P, NULL, src->s);
-				if (d && d->kind == D_QUERY)
-					reads_at(P, d->node->b, fn, arg, depth + 1);
-				else
+				if (d && d->kind == D_QUERY) {
+					if (!ptrmap_get(seen, d)) {
+						ptrmap_put(seen, d, d);
+						reads_at(P, d->node->b, fn, arg, seen);
+					}
+				} else {
 					fn(src->s, arg);
+				}
 			}
 		}
 		if (e->kind == N_INDEX && e->a && e->a->kind == N_NAME)
 			fn(e->a->s, arg);
 		if (e->kind == N_CALL) {
 			Decl *d = program_lookup(P, NULL, e->s);
-			if (d && d->kind == D_FN)
-				reads_at(P, d->node->b, fn, arg, depth + 1);
+			if (d && d->kind == D_FN && !ptrmap_get(seen, d)) {
+				ptrmap_put(seen, d, d);
+				reads_at(P, d->node->b, fn, arg, seen);
+			}
 		}
-		reads_at(P, e->a, fn, arg, depth + 1);
-		reads_at(P, e->b, fn, arg, depth + 1);
-		reads_at(P, e->c, fn, arg, depth + 1);
-		reads_at(P, e->d, fn, arg, depth + 1);
-		reads_at(P, e->e, fn, arg, depth + 1);
-		reads_at(P, e->f, fn, arg, depth + 1);
+		reads_at(P, e->a, fn, arg, seen);
+		reads_at(P, e->b, fn, arg, seen);
+		reads_at(P, e->c, fn, arg, seen);
+		reads_at(P, e->d, fn, arg, seen);
+		reads_at(P, e->e, fn, arg, seen);
+		reads_at(P, e->f, fn, arg, seen);
 	}
 }
 
 void program_reads(Program *P, Node *e, void (*fn)(const char *, void *), void *arg)
 {
-	reads_at(P, e, fn, arg, 0);
+	PtrMap seen = { 0 };
+	reads_at(P, e, fn, arg, &seen);
+	ptrmap_free(&seen);
 }
 
 typedef struct {
@@ -1624,6 +1649,26 @@ static void check_rule_order(Ck *C)
 	map_free(&emitters);
 }
 
+/* SOW blocks and no rule at all (a file without import "std"): a run would
+ * write nothing for them and look like success. Once per file. */
+static void no_rules_warning(Ck *C)
+{
+	for (size_t i = 0; i < C->P->decls.cap; i++) {
+		const Decl *d = C->P->decls.keys[i] ? C->P->decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			return;
+	}
+	for (int m = 0; m < C->P->nmods; m++) {
+		C->mod = C->P->mods[m];
+		for (Node *it = C->mod->items; it; it = it->next)
+			if (it->kind == N_SOW) {
+				WARN(C, it->loc, "no rule is loaded, so SOW \"%s\" releases, bills and forecasts nothing; "
+				     "add import \"std\" (the standard library's rules) at the top of this file", it->s);
+				break;
+			}
+	}
+}
+
 int check_program(Program *P)
 {
 	Ck C = { .P = P, .D = P->D, .shapes = &P->shapes };
@@ -1644,6 +1689,9 @@ int check_program(Program *P)
 	}
 	check_rule_order(&C);
 	strict_overrides(P);
+	/* (with errors, they come first; the file is not run anyway) */
+	if (P->D->errors == 0)
+		no_rules_warning(&C);
 	return P->D->errors - before;
 }
 

@@ -19,9 +19,10 @@
 #include "invoice.h"
 #include "money.h"
 #include "period.h"
-#include "report.h"
+#include "export.h"
 #include "schema.h"
 #include "store.h"
+#include "xref.h"
 #include "summary.h"
 #include "totals.h"
 
@@ -169,16 +170,18 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 	if (!R)
 		return eval_fail(E, at, "rules write %s only during sow run or sow test", t->name);
 	int ti = table_index(t);
-	int cur = schema_column(t, "currency"), amt = schema_column(t, "amount");
-	for (int c = 0; c < t->ncols; c++) {
-		const char *name = t->cols[c].name;
-		if (strcmp(name, "run_id") == 0)
-			vals[c] = (Value){ .k = V_NUM, .d = dec_from_int(R->run_id) };
-		else if (strcmp(name, "rule") == 0)
-			vals[c] = (Value){ .k = V_TEXT, .s = E->rule };
-		else if (strcmp(name, "period") == 0 && vals[c].k == V_UNSET)
-			vals[c] = (Value){ .k = V_TEXT, .s = R->period };
-	}
+	struct EmitCols *k = &R->cols[ti];
+	if (!k->known) /* looked up once per table and run, not per row */
+		*k = (struct EmitCols){ true, schema_column(t, "run_id"), schema_column(t, "rule"), schema_column(t, "period"),
+					schema_column(t, "currency"), schema_column(t, "amount"),
+					schema_column(t, "recognized_on") };
+	int cur = k->currency, amt = k->amount;
+	if (k->run_id >= 0)
+		vals[k->run_id] = (Value){ .k = V_NUM, .d = dec_from_int(R->run_id) };
+	if (k->rule >= 0)
+		vals[k->rule] = (Value){ .k = V_TEXT, .s = E->rule };
+	if (k->period >= 0 && vals[k->period].k == V_UNSET)
+		vals[k->period] = (Value){ .k = V_TEXT, .s = R->period };
 	if (amt >= 0 && cur >= 0) {
 		Value *a = &vals[amt], *c = &vals[cur];
 		if (a->k == V_MONEY && c->k == V_UNSET)
@@ -190,9 +193,9 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 		if (a->k == V_UNSET)
 			return eval_fail(E, at, "%s: the amount is unset", t->name);
 	}
-	if (strcmp(t->name, "revenue") == 0) {
+	if (k->recognized_on >= 0 && strcmp(t->name, "revenue") == 0) {
 		/* Release only what is recognized by the period's last day. */
-		const Value *on = &vals[schema_column(t, "recognized_on")];
+		const Value *on = &vals[k->recognized_on];
 		if (on->k != V_DATE)
 			return eval_fail(E, at, "revenue needs recognized_on, a date");
 		if (on->date > R->period_end) {
@@ -537,6 +540,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 	}
 	char period[DATE_MONTH_BUFSZ], seqerr[SEQUENCE_ERRSZ];
 	date_fmt_month(o->as_of, period);
+	/* no silent weekends-only calendar */
+	xref_calendars(P, db);
 	int rc = 3;
 	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
 		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);
@@ -572,12 +577,19 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			E.max_steps = o->max_steps;
 		E.max_memory_mb = o->max_memory_mb;
 		E.progress = o->progress;
+		Profile prof = { 0 };
+		if (o->profile)
+			E.profile = &prof;
 		RunCtx R;
 		if (!ledger_begin(&E, &R, db, period, o->as_of, &why)) {
 			eval_free(&E);
 			goto dberror;
 		}
 		bool ok = rules_run_all(&E);
+		if (o->profile) {
+			profile_print(&prof, stderr);
+			profile_free(&prof);
+		}
 		if (ok && !totals(&R, &why)) {
 			ledger_end(&R);
 			eval_free(&E);
@@ -607,23 +619,15 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 				sqlite3_finalize(st);
 			}
 		}
-		/* The report goes to a temporary file now, and into place only once
-		 * the run is committed: a failed run leaves no report behind. */
-		char tmpname[4096] = "";
-		if (ok && o->report) {
-			snprintf(tmpname, sizeof tmpname, "%s.tmp", o->report);
-			FILE *f = fopen(tmpname, "w");
-			bool wrote = f && report_html(db, &R, o->as_of, o->dry_run, f);
-			if (f && fclose(f) != 0)
-				wrote = false;
-			if (!wrote) {
-				fprintf(stderr, "sow: error: cannot write %s\n", o->report);
-				remove(tmpname);
-				ledger_end(&R);
-				eval_free(&E);
-				rc = 3;
-				goto rollback;
-			}
+		/* The pack and the CSVs go to temporary files now, and into place
+		 * only once the run is committed: a failed run leaves none behind. */
+		Exports x = { 0 };
+		if (ok && !export_write(db, &R, o, &x, err, sizeof err)) {
+			fprintf(stderr, "sow: error: %s\n", err);
+			ledger_end(&R);
+			eval_free(&E);
+			rc = 3;
+			goto rollback;
 		}
 		long long errors = 0, warnings = 0;
 		if (ok) {
@@ -645,15 +649,12 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			summary(&R, o, out);
 			exec(db, "ROLLBACK", &why);
 		} else if (!exec(db, "COMMIT", &why)) {
-			if (*tmpname)
-				remove(tmpname);
+			export_discard(&x);
 			goto dberror;
 		}
-		bool lost_report = *tmpname && rename(tmpname, o->report) != 0;
-		if (lost_report) {
-			fprintf(stderr, "sow: error: cannot write %s\n", o->report);
-			remove(tmpname);
-		}
+		bool lost_report = !export_commit(&x, err, sizeof err);
+		if (lost_report)
+			fprintf(stderr, "sow: error: %s\n", err);
 		if (!o->dry_run) {
 			if (*skipped)
 				fprintf(stderr, "sow: note: --skip-gap: skipped %s (no run); their rows are released in %s\n", skipped,

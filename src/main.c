@@ -152,21 +152,23 @@ static int cmd_eval(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' }, { 0, 0, 0, 0 } };
+		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' },
+		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
 	long long max_steps = 0;
-	bool explain = false;
+	bool explain = false, profile = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:e:a:s:f:x", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:a:s:f:xP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
 		case 'e': text = optarg; break;
 		case 'x': explain = true; break;
+		case 'P': profile = true; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
-				return usage_error("eval", "--format is table, csv, json or markdown, not '%s'", optarg);
+				return usage_error("eval", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
 			break;
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &as_of))
@@ -191,6 +193,7 @@ static int cmd_eval(int argc, char **argv)
 		S.format = format;
 		S.max_steps = max_steps;
 		S.explain = explain;
+		S.profile = profile;
 		if (!session_run(&S, text, stdout))
 			rc = EXIT_RULES;
 	}
@@ -342,6 +345,8 @@ static int cmd_import(int argc, char **argv)
 	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sow: error: %s\n", err);
+		if (o.map)
+			mapping_free(&map);
 		arena_free(A);
 		return EXIT_DB;
 	}
@@ -349,6 +354,8 @@ static int cmd_import(int argc, char **argv)
 	const char *table = argv[optind + 1];
 	int rc = import_csv(db, table, argv[optind + 2], &o, &n, stderr);
 	sqlite3_close(db);
+	if (o.map)
+		mapping_free(&map);
 	arena_free(A);
 	if (rc == 0) {
 		printf("%s %lld row%s into %s", o.dry_run ? "would load" : "loaded", n.rows, n.rows == 1 ? "" : "s", table);
@@ -380,13 +387,15 @@ static int cmd_run(int argc, char **argv)
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
-		{ "skip-gap", no_argument, NULL, 'G' }, { 0, 0, 0, 0 } };
+		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' },
+		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:GP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
+		case 'P': o.profile = true; break;
 		case 'p':
 			if (!parse_period(optarg, &o.as_of))
 				return usage_error("run", "--period wants a month YYYY-MM, not '%s'", optarg);
@@ -400,6 +409,7 @@ static int cmd_run(int argc, char **argv)
 		case 'n': o.dry_run = true; break;
 		case 'G': o.skip_gap = true; break;
 		case 'r': o.report = optarg; break;
+		case 'o': o.output_dir = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
 			if (strcmp(optarg, "error") == 0)
@@ -411,7 +421,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			if (!format_parse(optarg, &o.format))
-				return usage_error("run", "--format is table, csv, json or markdown, not '%s'", optarg);
+				return usage_error("run", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
 			break;
 		case 's':
 		case 'm': {
@@ -625,7 +635,7 @@ static int cmd_help(int argc, char **argv);
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
 	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
-	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
+	  "Parse and type-check rule files; PATH may be a folder (every *.sow and *.map below it).",
 	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
 	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"
 	  "              machine states, unchanging guards and unrounded money\n" },
@@ -634,9 +644,10 @@ static const Command commands[] = {
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
-	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n"
-	  "  --format F         table, csv, json or markdown (for query results)\n"
+	  "  --max-steps N      stop a runaway evaluation after N steps for one row (default 10000000)\n"
+	  "  --format F         table, csv, json, markdown or expanded (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
+	  "  --profile          print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
 	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
@@ -653,17 +664,20 @@ static const Command commands[] = {
 	  "  --as-of DATE --dry-run  preview any day; writes nothing\n"
 	  "  --apply-transitions   also update projects.status and status_history\n"
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
-	  "  --format table|csv|json|markdown   the summary's format\n"
-	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
+	  "  --format table|csv|json|markdown|expanded   the summary's format\n"
+	  "  --max-steps N         stop a runaway rule after N evaluation steps for one row\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
+	  "  --profile             print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
+	  "  --report FILE.xlsx    ... or as a workbook: a Summary sheet, a sheet per output table\n"
+	  "  --output DIR          also write one CSV per output table of the run into DIR\n"
 	  "  --skip-gap            run although the month before has no run (says which months)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
 	  "  --db DB          open DB read-only\n"
 	  "  --as-of DATE     the session date (default: today); .asof changes it\n"
-	  "  --format F       table, csv, json or markdown\n"
+	  "  --format F       table, csv, json, markdown or expanded\n"
 	  "  --batch          no prompt or line editing even on a terminal\n"
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
