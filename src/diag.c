@@ -4,6 +4,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 
 void diag_init(Diag *d, FILE *out)
@@ -175,4 +176,28 @@ const char *diag_suggest(const char *word, const char *const *cands, int n)
 		}
 	}
 	return best;
+}
+
+void diag_snippet(const Src *src, Loc loc, char *buf, size_t n)
+{
+	size_t k = 0;
+	bool space = false, cut = false;
+	for (int i = loc.beg; i < loc.end && i < (int)src->len; i++) {
+		char ch = src->text[i];
+		if (ch == '\n' || ch == '\t' || ch == ' ' || ch == '\r') {
+			space = k > 0;
+			continue;
+		}
+		if (k + 2 + 4 > n) { /* a space, the character, "..." and the NUL */
+			cut = true;
+			break;
+		}
+		if (space)
+			buf[k++] = ' ';
+		space = false;
+		buf[k++] = ch;
+	}
+	if (cut)
+		memcpy(buf + k, "...", 3), k += 3;
+	buf[k] = 0;
 }
