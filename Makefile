@@ -97,6 +97,10 @@ install: sow
 	install -m 755 sow $(DESTDIR)$(PREFIX)/bin/sow
 	cp -R rules/std $(DESTDIR)$(PREFIX)/share/sow/rules/
 	install -m 644 src/sow.1 $(DESTDIR)$(PREFIX)/share/man/man1/sow.1
+	cp -R grammar/editors $(DESTDIR)$(PREFIX)/share/sow/
+	install -d $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect
+	install -m 644 grammar/editors/vim/syntax/sow.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax/sow.vim
+	install -m 644 grammar/editors/vim/ftdetect/sow.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect/sow.vim
 
 clean:
 	rm -rf build sow
