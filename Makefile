@@ -69,7 +69,7 @@ deps:
 sanitize: build/sow-san
 
 test: deps
-	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive
+	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive build/lspdrive
 	@rm -f build/demo.db
 	@sh tests/run.sh ./sow build/sow-san
 
@@ -78,6 +78,9 @@ build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/obj
 
 build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/san
 	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+
+build/lspdrive: tests/lsp/lspdrive.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $<
 
 build/ptydrive: tests/repl/ptydrive.c | build/obj
 	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $< -lutil

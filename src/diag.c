@@ -112,10 +112,25 @@ static void show_line(FILE *out, const Src *src, Loc loc)
 	fputc('\n', out);
 }
 
+/* The message as text, to the sink in place of out. */
+static void to_sink(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	d->sink(d->sink_arg, src, loc, lv, msg);
+}
+
 void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ...)
 {
 	if (!counts(d, lv))
 		return;
+	if (d->sink) {
+		va_list ap;
+		va_start(ap, fmt);
+		to_sink(d, src, loc, lv, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	int line, col;
 	diag_linecol(src, loc.beg, &line, &col);
 	fprintf(d->out, "%s:%d:%d: %s: ", src->path, line, col, level_name(lv));
@@ -131,6 +146,13 @@ void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...)
 {
 	if (!counts(d, lv))
 		return;
+	if (d->sink) {
+		va_list ap;
+		va_start(ap, fmt);
+		to_sink(d, NULL, (Loc){ 0, 0 }, lv, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	fprintf(d->out, "sow: %s: ", level_name(lv));
 	va_list ap;
 	va_start(ap, fmt);

@@ -12,8 +12,14 @@
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
+/* A receiver of messages in place of text (the language server): src is
+ * NULL for a message with no location. */
+typedef void (*DiagSink)(void *arg, const struct Src *src, Loc loc, DiagLevel lv, const char *msg);
+
 typedef struct Diag {
 	FILE *out;        /* where messages go (stderr for commands) */
+	DiagSink sink;    /* when set, messages go here instead of out */
+	void *sink_arg;
 	int errors;       /* errors reported so far */
 	int warnings;     /* warnings reported so far */
 	int max_errors;   /* stop reporting (but keep counting) past this; 0 = no cap */

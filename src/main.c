@@ -25,6 +25,7 @@
 #include "repl.h"
 #include "session.h"
 #include "doc.h"
+#include "lsp.h"
 #include "overlap.h"
 #include "strict.h"
 #include "testrun.h"
@@ -602,6 +603,15 @@ static int cmd_doc(int argc, char **argv)
 	return rc;
 }
 
+/* ---- sow lsp ---------------------------------------------------------- */
+
+static int cmd_lsp(int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("lsp", "takes no arguments; it speaks JSON-RPC on stdin and stdout");
+	return lsp_serve(stdin, stdout, argv[0]);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
@@ -670,6 +680,8 @@ static const Command commands[] = {
 	  "Every function, rounding, constant, relation, rule and table, with its parameters and comment.",
 	  "  NAME          only the definitions, built-ins or tables called NAME\n"
 	  "  --rules PATH  document these rule files (default: the standard library)\n" },
+	{ "lsp", cmd_lsp, "lsp",
+	  "A Language Server on stdin and stdout: diagnostics, completion, hover, go to definition.", "" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
 	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },

@@ -106,6 +106,28 @@ run_editors() {
 	fi
 }
 
+# sow lsp: a scripted JSON-RPC session (tests/lsp/session.jsonl, framed with
+# Content-Length by build/lspdrive) must answer exactly tests/lsp/session.out
+# and exit 0; a message that is not JSON gets a parse error, and input that
+# ends without shutdown and exit gives status 1.
+run_lsp() {
+	sow=$1
+	[ -x build/lspdrive ] || { bad "no build/lspdrive"; return; }
+	build/lspdrive frame tests/lsp/session.jsonl "$top" >"$tmp/lsp.in" || { bad "lspdrive frame"; return; }
+	"$sow" lsp <"$tmp/lsp.in" >"$tmp/lsp.raw" 2>"$tmp/lsp.err"
+	rc=$?
+	if crashed $rc "$tmp/lsp.err" || [ $rc -ne 0 ] || [ -s "$tmp/lsp.err" ]; then bad "$sow lsp session (exit $rc)" "$tmp/lsp.err"; return; fi
+	if build/lspdrive unframe "$top" <"$tmp/lsp.raw" >"$tmp/lsp.out"; then
+		same "$sow lsp: tests/lsp/session.jsonl" tests/lsp/session.out "$tmp/lsp.out"
+	else
+		bad "$sow lsp: malformed frames"
+	fi
+	printf 'Content-Length: 5\r\n\r\n{bad}Content-Length: 2\r\n\r\n[]' | "$sow" lsp >"$tmp/lsp.raw" 2>"$tmp/lsp.err"
+	rc=$?
+	{ build/lspdrive unframe "$top" <"$tmp/lsp.raw"; echo "exit $rc"; } >"$tmp/lsp.out"
+	if crashed $rc "$tmp/lsp.err"; then bad "$sow lsp bad input crashed" "$tmp/lsp.err"; else same "$sow lsp: bad input" tests/lsp/bad.out "$tmp/lsp.out"; fi
+}
+
 make_fixture() {
 	rm -f "$tmp/fixture.db"
 	"$1" init "$tmp/fixture.db" && sqlite3 "$tmp/fixture.db" < tests/eval/fixture.sql
@@ -311,7 +333,7 @@ run_sessions() {
 }
 
 # SUITES="runs repl" sh tests/run.sh ./sow runs only those suites (default: all):
-# unit bad check strict rule_tests runs repl sessions eval fmt cli editors.
+# unit bad check strict rule_tests runs repl sessions eval fmt cli editors lsp.
 want() { [ -z "${SUITES:-}" ] || case " $SUITES " in *" $1 "*) ;; *) return 1 ;; esac; }
 want unit && run_unit
 want editors && run_editors
@@ -319,7 +341,7 @@ want bad && make_bad
 for sow in "$@"; do
 	[ -x "$sow" ] || { bad "no binary $sow"; continue; }
 	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
-	for suite in check strict rule_tests runs repl sessions eval fmt bad cli; do
+	for suite in check strict lsp rule_tests runs repl sessions eval fmt bad cli; do
 		want "$suite" && "run_$suite" "$sow"
 	done
 done
