@@ -123,6 +123,10 @@ static int tenths(size_t covered, size_t total) { return total ? (int)(covered *
 static void report_text(const Items *it, FILE *out, int pct, const size_t cov[K__N], const size_t tot[K__N],
 			size_t covered)
 {
+	if (!it->n) {
+		fprintf(out, "coverage: nothing to cover (no rule, function or guarded transition in the files under test)\n");
+		return;
+	}
 	fprintf(out, "coverage: %d.%d%% (%zu of %zu:", pct / 10, pct % 10, covered, it->n);
 	for (int k = 0; k < K__N; k++)
 		fprintf(out, "%s %s%s %zu/%zu", k ? "," : "", kind_names[k], k == K_BRANCH ? "es" : "s", cov[k], tot[k]);
