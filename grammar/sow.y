@@ -81,7 +81,7 @@ static int unit(Parser *P, Loc loc, const char *name)
 %token <str> IMPORT "import" IN "in" IS "is" LET "let" LIMIT "limit" MACHINE "machine"
 %token <str> MAPPING "mapping" MILESTONE "milestone" MODE "mode" NOT "not"
 %token <str> OF "of" OR "or" ORDER "order" OVERRIDE "override" PASSIVE "passive" PER "per" PROJECT "project"
-%token <str> QUERY "query" RATE "rate" RELATION "relation" ROUNDING "rounding" RULE "rule"
+%token <str> QUERY "query" RATE "rate" RELATION "relation" REPORTING "reporting" ROUNDING "rounding" RULE "rule"
 %token <str> SELECT "select" SET "set" SOW "sow" STARTS "starts" TEST "test" THEN "then"
 %token <str> TO "to" TRAINING "training" TRUE "true" UNIQUE "unique" UNSET "unset"
 %token <str> WEEKEND "weekend" WHEN "when" WHERE "where"
@@ -198,6 +198,10 @@ fiscal
 
 letdecl
 	: CONST IDENT '=' expr        { $$ = mk(P, N_LET, @$); $$->s = $2; $$->a = $4; }
+	/* `reporting currency EUR`: the program-wide value reporting_currency */
+	| REPORTING CURRENCY_KW CURRENCY
+		{ $$ = mk(P, N_LET, @$); $$->s = (char *)"reporting_currency"; $$->s2 = (char *)"reporting";
+		  $$->a = mk(P, N_STR, @3); $$->a->s = $3; }
 	;
 
 rounding
@@ -578,7 +582,7 @@ anyname
 	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
 	| EXPECT | FALSE | FINAL | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
 	| IF | IMPORT | IN | INITIAL_KW | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE
-	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION
+	| NOT | OF | OR | ORDER | OVERRIDE | PASSIVE | PER | PROJECT | QUERY | RATE | RELATION | REPORTING
 	| ROUNDING | RULE | SELECT | SET | SOW | STARTS | TEST | THEN | TO | TRAINING | TRUE
 	| UNIQUE | UNSET | WEEKEND | WHEN | WHERE
 	;

@@ -520,6 +520,8 @@ static Type ck_name(Ck *C, Node *e)
 		return s->t;
 	if (strcmp(e->s, "as_of") == 0)
 		return ty(V_DATE);
+	if (strcmp(e->s, "run_id") == 0)
+		return ty(V_NUM);
 	Decl *d = program_lookup(C->P, C->mod, e->s);
 	if (d) {
 		if (d->kind == D_CONST) {
@@ -1299,6 +1301,8 @@ static void ck_item(Ck *C, Node *it)
 		break;
 	}
 	case N_LET:
+		if (it->s2 && !money_is_currency(it->a->s))
+			ERR(C, it->a->loc, "unknown currency %s (an ISO 4217 code such as USD or EUR)", it->a->s);
 		if (d && d->visiting == 0)
 			ck_name(C, &(Node){ .kind = N_NAME, .loc = it->loc, .s = it->s });
 		break;

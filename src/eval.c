@@ -13,6 +13,7 @@
 
 #include "builtin.h"
 #include "engine.h"
+#include "ledger.h"
 #include "money.h"
 #include "ops.h"
 #include "period.h"
@@ -62,6 +63,12 @@ static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return eval_fail(E
 
 static Value vnum(Dec d) { return (Value){ .k = V_NUM, .d = d }; }
 static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
+/* `run_id`: the run the rules are writing (sow run, the REPL's view, a
+ * test), unset outside one. */
+static Value eval_run_id(const Eval *E)
+{
+	return E->run ? (Value){ .k = V_NUM, .d = dec_from_int(E->run->run_id) } : (Value){ .k = V_UNSET };
+}
 static Value vbool(bool b) { return (Value){ .k = V_BOOL, .b = b }; }
 
 /* ---- calendars ------------------------------------------------------- */
@@ -846,6 +853,10 @@ static bool eval(Eval *E, Node *e, Value *out)
 			return true;
 		if (strcmp(e->s, "as_of") == 0) {
 			*out = vdate(E->as_of);
+			return true;
+		}
+		if (strcmp(e->s, "run_id") == 0) {
+			*out = eval_run_id(E);
 			return true;
 		}
 		Decl *d = lookup(E, e->s);

@@ -604,6 +604,11 @@ static void item(Fmt *F, const Node *it)
 		trailing(F, it->loc.end);
 		break;
 	case N_LET:
+		if (it->s2) {
+			fprintf(out, "reporting currency %s", it->a->s);
+			trailing(F, it->loc.end);
+			break;
+		}
 		fprintf(out, "const %s =", it->s);
 		body(out, it->a, (int)strlen(it->s) + 8);
 		trailing(F, it->loc.end);

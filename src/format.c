@@ -4,6 +4,7 @@
  * amount ever passes through a binary float; `markdown` is a pipe table. */
 #include "format.h"
 #include "check.h"
+#include "money.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +245,37 @@ void format_end(FTable *t)
 	free(t);
 }
 
+/* Money in csv and json is two fields (SPEC 8.4): the amount as a plain
+ * decimal in the column, its currency in x_currency beside it, unless the
+ * row already names it (amount + currency, or x + x_currency). */
+static bool is_money_col(const Value *v, int col)
+{
+	const Row *first = v->items[0].row;
+	if (first->shape->types && first->shape->types[col].k == V_MONEY)
+		return true;
+	for (int r = 0; r < v->nitems; r++)
+		if (v->items[r].row->vals[col].k == V_MONEY)
+			return true;
+	return false;
+}
+
+static bool has_currency_col(const Shape *sh, const char *col)
+{
+	char name[256];
+	snprintf(name, sizeof name, "%s_currency", col);
+	return shape_col(sh, name) >= 0 || (strcmp(col, "amount") == 0 && shape_col(sh, "currency") >= 0);
+}
+
+/* The plain decimal of a money value, with at least its currency's places. */
+static void money_plain(const Value *x, char *buf)
+{
+	int minor = money_minor_unit(x->cur);
+	if (minor >= 0 && x->d.scale < minor)
+		dec_fmt_places(x->d, minor, buf);
+	else
+		dec_fmt(x->d, buf);
+}
+
 /* A value alone, or a query's rows as a table in the chosen format. */
 void format_value(const Value *v, Format f, FILE *out)
 {
@@ -257,28 +289,46 @@ void format_value(const Value *v, Format f, FILE *out)
 		return;
 	}
 	const Row *first = v->items[0].row;
-	int n = first->shape->ncols;
-	bool right[64] = { false };
-	for (int i = 0; i < n && i < 64; i++) {
+	int n = first->shape->ncols < 32 ? first->shape->ncols : 32;
+	bool split = f == FMT_CSV || f == FMT_JSON;
+	/* output column k shows column src[k]; cur[k]: the currency of money */
+	int src[64], m = 0;
+	bool money[64] = { false }, cur[64] = { false }, right[64] = { false };
+	const char *headers[64] = { NULL };
+	char extra[32][300];
+	for (int i = 0; i < n; i++) {
 		VKind k = first->vals[i].k;
-		right[i] = k == V_NUM || k == V_MONEY || k == V_HOURS || k == V_PERCENT || k == V_DUR;
+		bool mon = split && is_money_col(v, i);
+		src[m] = i;
+		money[m] = mon;
+		right[m] = k == V_NUM || k == V_MONEY || k == V_HOURS || k == V_PERCENT || k == V_DUR;
+		headers[m++] = first->shape->cols[i];
+		if (mon && !has_currency_col(first->shape, first->shape->cols[i])) {
+			snprintf(extra[i], sizeof extra[i], "%s_currency", first->shape->cols[i]);
+			src[m] = i;
+			cur[m] = true;
+			headers[m++] = extra[i];
+		}
 	}
-	FTable *t = format_begin(NULL, n, first->shape->cols, right, f, out);
+	FTable *t = format_begin(NULL, m, headers, right, f, out);
 	char *cells[64];
-	for (int i = 0; i < n && i < 64; i++)
+	for (int i = 0; i < m; i++)
 		cells[i] = malloc(512);
 	for (int r = 0; r < v->nitems; r++) {
-		for (int i = 0; i < n && i < 64; i++) {
-			const Value *x = &v->items[r].row->vals[i];
+		for (int i = 0; i < m; i++) {
+			const Value *x = &v->items[r].row->vals[src[i]];
 			if (x->k == V_UNSET)
 				cells[i][0] = 0;
+			else if (cur[i])
+				snprintf(cells[i], 512, "%s", x->k == V_MONEY ? x->cur : "");
+			else if (money[i] && x->k == V_MONEY)
+				money_plain(x, cells[i]);
 			else
 				value_fmt(x, cells[i], 512);
 		}
 		format_row(t, (const char *const *)cells);
 	}
-	for (int i = 0; i < n && i < 64; i++)
+	for (int i = 0; i < m; i++)
 		free(cells[i]);
 	format_end(t);
 }
-

@@ -21,8 +21,17 @@
 #include "report.h"
 #include "schema.h"
 #include "store.h"
+#include "summary.h"
+#include "totals.h"
 
 static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
+static bool is_history(const TableDef *t)
+{
+	size_t n = strlen(t->name);
+	return n > 8 && strcmp(t->name + n - 8, "_history") == 0;
+}
+/* A table holding rows of a run (replaced when its period is run again). */
+static bool run_results(const TableDef *t) { return t->output && schema_column(t, "run_id") >= 0 && !is_history(t); }
 static bool run_sql(sqlite3 *db, const char *sql, const char *arg, const char **err);
 
 static bool exec(sqlite3 *db, const char *sql, const char **err)
@@ -212,91 +221,132 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 	return eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
 }
 
-/* Each project's period total: lines summed exactly, rounded once to the
- * currency's minor unit, half away from zero (SPEC 4). */
-static bool totals(RunCtx *R, const char **err)
+/* Prepare sql bound to the run id; NULL with *err on failure. */
+static sqlite3_stmt *prepare_run(sqlite3 *db, const char *sql, long long run_id, const char **err)
 {
-	sqlite3_stmt *sel, *ins;
-	if (sqlite3_prepare_v2(R->db, "SELECT project_id, currency, amount FROM revenue WHERE run_id = ? ORDER BY project_id, currency",
-			       -1, &sel, NULL) != SQLITE_OK) {
-		*err = sqlite3_errmsg(R->db);
-		return false;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		*err = sqlite3_errmsg(db);
+		return NULL;
 	}
-	if (sqlite3_prepare_v2(R->db, "INSERT INTO revenue_totals (run_id, period, project_id, currency, amount) VALUES (?, ?, ?, ?, ?)",
-			       -1, &ins, NULL) != SQLITE_OK) {
+	sqlite3_bind_int64(st, 1, run_id);
+	return st;
+}
+
+/* Bind a rounded sum (or NULL when it is unset: a line had no amount). */
+static void bind_total(sqlite3_stmt *st, int i, const Totals *T, int sum, const char *cur)
+{
+	Dec r;
+	char buf[DEC_BUFSZ];
+	if (totals_rounded(T, sum, cur, &r))
+		sqlite3_bind_text(st, i, dec_fmt(r, buf), -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Group the rows of sel (keys, then amounts) and run ins once per group;
+ * bind(ins, T, R) binds a group's values. */
+static bool each_total(RunCtx *R, const char *sel_sql, int nkeys, int nsums, const char *ins_sql,
+		       void (*bind)(sqlite3_stmt *, const Totals *, const RunCtx *), const char **err)
+{
+	sqlite3_stmt *sel = prepare_run(R->db, sel_sql, R->run_id, err), *ins = NULL;
+	if (!sel)
+		return false;
+	if (sqlite3_prepare_v2(R->db, ins_sql, -1, &ins, NULL) != SQLITE_OK) {
 		*err = sqlite3_errmsg(R->db);
 		sqlite3_finalize(sel);
 		return false;
 	}
-	sqlite3_bind_int64(sel, 1, R->run_id);
-	char project[256] = "", cur[8] = "";
-	Dec sum = dec_from_int(0);
-	bool have = false, ok = true;
-	for (;;) {
-		int rc = sqlite3_step(sel);
-		const char *p = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(sel, 0) : NULL;
-		const char *c = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(sel, 1) : NULL;
-		if (have && (rc != SQLITE_ROW || strcmp(p ? p : "", project) != 0 || strcmp(c ? c : "", cur) != 0)) {
-			int minor = money_minor_unit(cur);
-			Dec r;
-			if (dec_round(sum, (Dec){ 1, minor < 0 ? 2 : minor }, ROUND_HALF_UP, &r) != DEC_OK) {
-				*err = "a period total overflowed";
-				ok = false;
-				break;
-			}
-			char buf[DEC_BUFSZ];
-			sqlite3_bind_int64(ins, 1, R->run_id);
-			sqlite3_bind_text(ins, 2, R->period, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 3, project, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 4, cur, -1, SQLITE_STATIC);
-			sqlite3_bind_text(ins, 5, dec_fmt(r, buf), -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(ins) != SQLITE_DONE) {
-				*err = sqlite3_errmsg(R->db);
-				ok = false;
-				break;
-			}
-			sqlite3_reset(ins);
-			have = false;
-		}
-		if (rc != SQLITE_ROW) {
-			if (rc != SQLITE_DONE) {
-				*err = sqlite3_errmsg(R->db);
-				ok = false;
-			}
-			break;
-		}
-		if (!have) {
-			snprintf(project, sizeof project, "%s", p ? p : "");
-			snprintf(cur, sizeof cur, "%s", c ? c : "");
-			sum = dec_from_int(0);
-			have = true;
-		}
-		const char *a = (const char *)sqlite3_column_text(sel, 2);
-		Dec d;
-		if (!a || dec_parse(a, strlen(a), &d) != DEC_OK || dec_add(sum, d, &sum) != DEC_OK) {
-			*err = "a revenue amount is not an exact decimal, or the total overflowed";
+	Totals T;
+	totals_open(&T, sel, nkeys, nsums);
+	bool ok = true;
+	while (ok && totals_next(&T)) {
+		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
+		bind(ins, &T, R);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			*err = sqlite3_errmsg(R->db);
 			ok = false;
-			break;
 		}
+	}
+	if (ok && T.err) {
+		*err = T.err;
+		ok = false;
 	}
 	sqlite3_finalize(sel);
 	sqlite3_finalize(ins);
 	return ok;
 }
 
+static void bind_revenue_total(sqlite3_stmt *ins, const Totals *T, const RunCtx *R)
+{
+	sqlite3_bind_int64(ins, 1, R->run_id);
+	sqlite3_bind_text(ins, 2, R->period, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, T->key[0], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 4, T->key[1], -1, SQLITE_TRANSIENT);
+	bind_total(ins, 5, T, 0, T->key[1]);
+}
+
+static void bind_forecast_total(sqlite3_stmt *ins, const Totals *T, const RunCtx *R)
+{
+	sqlite3_bind_int64(ins, 1, R->run_id);
+	sqlite3_bind_text(ins, 2, T->key[0], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, T->key[1], -1, SQLITE_TRANSIENT);
+	for (int i = 0; i < 3; i++)
+		bind_total(ins, 4 + i, T, i, T->key[1]);
+}
+
+/* An UPDATE of a total's reporting columns: ?1 run, ?2 ?3 the keys. */
+static void bind_reporting(sqlite3_stmt *ins, const Totals *T, const RunCtx *R)
+{
+	sqlite3_bind_int64(ins, 1, R->run_id);
+	sqlite3_bind_text(ins, 2, T->key[0], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, T->key[1], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 4, T->key[2], -1, SQLITE_TRANSIENT);
+	bind_total(ins, 5, T, 0, T->key[2]);
+}
+
+/* The run's totals, each its lines summed exactly and rounded once to the
+ * currency's minor unit (SPEC 4, 8.3): each project's period revenue, the
+ * forecast by quarter (all, actual = released, the rest), and beside both
+ * the reporting-currency value of the same lines (unset when one line has
+ * none: a missing rate is an error finding, never a zero). */
+static bool totals(RunCtx *R, const char **err)
+{
+	return each_total(R, "SELECT project_id, currency, amount FROM revenue WHERE run_id = ?1 ORDER BY project_id, currency", 2, 1,
+			  "INSERT INTO revenue_totals (run_id, period, project_id, currency, amount) VALUES (?, ?, ?, ?, ?)",
+			  bind_revenue_total, err) &&
+	       each_total(R, "SELECT fiscal_quarter, currency, amount, CASE WHEN basis = 'released' THEN amount ELSE '0' END, "
+			     "CASE WHEN basis = 'released' THEN '0' ELSE amount END FROM forecast WHERE run_id = ?1 "
+			     "ORDER BY fiscal_quarter, currency", 2, 3,
+			  "INSERT INTO forecast_totals (run_id, fiscal_quarter, currency, amount, actual_amount, forecast_amount) "
+			  "VALUES (?, ?, ?, ?, ?, ?)",
+			  bind_forecast_total, err) &&
+	       each_total(R, "SELECT project_id, currency, reporting_currency, reporting_amount FROM reporting_lines "
+			     "WHERE run_id = ?1 AND kind = 'revenue' ORDER BY 1, 2, 3", 3, 1,
+			  "UPDATE revenue_totals SET reporting_currency = ?4, reporting_amount = ?5 "
+			  "WHERE run_id = ?1 AND project_id = ?2 AND currency = ?3",
+			  bind_reporting, err) &&
+	       each_total(R, "SELECT fiscal_quarter, currency, reporting_currency, reporting_amount FROM reporting_lines "
+			     "WHERE run_id = ?1 AND kind = 'forecast' ORDER BY 1, 2, 3", 3, 1,
+			  "UPDATE forecast_totals SET reporting_currency = ?4, reporting_amount = ?5 "
+			  "WHERE run_id = ?1 AND fiscal_quarter = ?2 AND currency = ?3",
+			  bind_reporting, err);
+}
+
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
 {
-	static const char *const outs[] = { "runs", "revenue", "billing", "forecast", "transitions", "findings",
-		"revenue_totals", "periods" };
 	char period[DATE_MONTH_BUFSZ], sql[512];
 	date_fmt_month(as_of, period);
-	for (size_t i = 0; i < sizeof outs / sizeof *outs; i++) {
-		/* the ledger's history comes along; forecasts, transitions and
-		 * findings are this view's own */
-		bool ledger = strcmp(outs[i], "forecast") != 0 && strcmp(outs[i], "transitions") != 0 &&
-			      strcmp(outs[i], "findings") != 0;
+	for (int i = 0; i < schema_ntables; i++) {
+		const TableDef *t = &schema_tables[i];
+		if (!t->output || is_history(t))
+			continue; /* superseded runs' rows play no part in a view */
+		/* the ledger's history comes along (what was released and billed,
+		 * runs, totals); the rest is this view's own */
+		bool ledger = t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0;
 		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
-			 outs[i], outs[i], outs[i], ledger ? "" : " WHERE 0");
+			 t->name, t->name, t->name, ledger ? "" : " WHERE 0");
 		if (!exec(db, sql, err))
 			return false;
 	}
@@ -312,9 +362,11 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 		"CREATE INDEX temp.forecast_run_t ON forecast(run_id);";
 	if (!exec(db, setup, err))
 		return false;
-	static const char *const wipe[] = { "revenue", "billing", "forecast", "transitions", "findings", "revenue_totals" };
-	for (int i = 0; i < 6; i++) {
-		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)", wipe[i]);
+	for (int i = 0; i < schema_ntables; i++) {
+		if (!run_results(&schema_tables[i]))
+			continue;
+		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)",
+			 schema_tables[i].name);
 		if (!run_sql(db, sql, period, err))
 			return false;
 	}
@@ -330,33 +382,26 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 
 int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max)
 {
-	sqlite3_stmt *st;
+	/* one project's: its lines summed here; all: the run's stored totals */
 	const char *sql = project
-		? "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? AND project_id = ? ORDER BY 1"
-		: "SELECT fiscal_quarter || ' ' || currency, amount FROM forecast WHERE run_id = ? ORDER BY 1";
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		? "SELECT fiscal_quarter, currency, amount FROM forecast WHERE run_id = ?1 AND project_id = ?2 ORDER BY 1, 2"
+		: "SELECT fiscal_quarter, currency, amount FROM forecast_totals WHERE run_id = ?1 ORDER BY 1, 2";
+	const char *err;
+	sqlite3_stmt *st = prepare_run(db, sql, run_id, &err);
+	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, run_id);
 	if (project)
 		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+	Totals T;
+	totals_open(&T, st, 2, 1);
 	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *k = (const char *)sqlite3_column_text(st, 0), *a = (const char *)sqlite3_column_text(st, 1);
-		Dec d;
-		if (!k || !a || dec_parse(a, strlen(a), &d) != DEC_OK)
-			continue;
-		if (n == 0 || strcmp(t[n - 1].key, k) != 0) {
-			if (n == max)
-				break;
-			snprintf(t[n].key, sizeof t[n].key, "%s", k);
-			t[n++].amount = dec_from_int(0);
-		}
-		dec_add(t[n - 1].amount, d, &t[n - 1].amount);
+	while (n < max && totals_next(&T)) {
+		snprintf(t[n].key, sizeof t[n].key, "%.15s %.7s", T.key[0], T.key[1]);
+		if (totals_rounded(&T, 0, T.key[1], &t[n].amount))
+			n++;
 	}
 	sqlite3_finalize(st);
-	for (int i = 0; i < n; i++)
-		dec_round(t[i].amount, (Dec){ 1, 2 }, ROUND_HALF_UP, &t[i].amount);
-	return n;
+	return T.err ? -1 : n;
 }
 
 /* ---- the summary ------------------------------------------------------- */
@@ -365,43 +410,35 @@ int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, T
 
 /* One section of the summary. csv and json list every row, streamed; the
  * table and markdown views list the first LISTED and say how many more. */
-static void section(sqlite3 *db, const char *title, const char *sql, long long run_id, const bool *right, Format f, FILE *out)
+static void section(sqlite3 *db, const SummarySection *s, long long run_id, Format f, FILE *out)
 {
 	bool capped = f == FMT_TABLE || f == FMT_MARKDOWN;
-	char q[1024];
-	snprintf(q, sizeof q, "%s%s", sql, capped ? " LIMIT 100" : "");
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
+	const char *err;
+	SummaryRows *r = summary_open(db, s, run_id, &err);
+	if (!r)
 		return;
-	sqlite3_bind_int64(st, 1, run_id);
-	int n = sqlite3_column_count(st);
+	int n = summary_ncols(r);
 	const char *headers[16];
-	for (int i = 0; i < n && i < 16; i++)
-		headers[i] = sqlite3_column_name(st, i);
+	bool right[16];
+	for (int i = 0; i < n && i < 16; i++) {
+		headers[i] = summary_colname(r, i);
+		right[i] = s->cols[i] == 'm' || s->cols[i] == 'n';
+	}
 	if (capped)
 		fputc('\n', out);
-	FTable *t = format_begin(title, n, headers, right, f, out);
+	FTable *t = format_begin(s->title, n, headers, right, f, out);
 	long long rows = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *cells[16];
-		for (int i = 0; i < n && i < 16; i++) {
-			const char *c = (const char *)sqlite3_column_text(st, i);
-			cells[i] = c ? c : "";
-		}
+	const char *cells[16];
+	while ((!capped || rows < LISTED) && summary_next(r, cells)) {
 		format_row(t, cells);
 		rows++;
 	}
-	sqlite3_finalize(st);
+	summary_close(r, &err);
 	format_end(t);
 	if (capped && rows == LISTED) {
-		snprintf(q, sizeof q, "SELECT count(*) FROM (%s)", sql);
-		if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_int64(st, 1, run_id);
-			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > LISTED)
-				fprintf(out, "(the first %d of %lld; --format csv lists them all)\n", LISTED,
-					(long long)sqlite3_column_int64(st, 0));
-			sqlite3_finalize(st);
-		}
+		long long all = summary_count(db, s, run_id);
+		if (all > LISTED)
+			fprintf(out, "(the first %d of %lld; --format csv lists them all)\n", LISTED, all);
 	}
 }
 
@@ -424,45 +461,9 @@ static void summary(RunCtx *R, const RunOptions *o, FILE *out)
 			fputc('\n', out);
 		}
 	}
-	static const bool money_right[] = { false, false, true };
-	section(R->db, "Revenue by project (lines summed, then rounded once)",
-		"SELECT project_id, currency, amount FROM revenue_totals WHERE run_id = ? ORDER BY project_id, currency",
-		R->run_id, money_right, f, out);
-	static const bool basis_right[] = { false, false, true };
-	section(R->db, "Revenue lines by basis",
-		"SELECT basis, currency, count(*) AS lines FROM revenue WHERE run_id = ? GROUP BY basis, currency ORDER BY basis",
-		R->run_id, basis_right, f, out);
-	static const bool bill_right[] = { false, false, false, true, false, false };
-	section(R->db, "Billing to raise",
-		"SELECT project_id, source_id, bill_on, amount, currency, reason FROM billing WHERE run_id = ? ORDER BY bill_on, project_id, source_id",
-		R->run_id, bill_right, f, out);
-	Total totals[256];
-	int nt = ledger_forecast_totals(R->db, R->run_id, NULL, totals, 256);
-	if (nt >= 0) {
-		static const char *const headers[] = { "fiscal_quarter", "currency", "amount" };
-		static const bool right[] = { false, false, true };
-		if (f == FMT_TABLE || f == FMT_MARKDOWN)
-			fputc('\n', out);
-		FTable *t = format_begin("Forecast by fiscal quarter (each total exact, rounded once)", 3, headers, right, f, out);
-		for (int i = 0; i < nt; i++) {
-			char q[16] = "", cur[8] = "", buf[DEC_BUFSZ];
-			sscanf(totals[i].key, "%15s %7s", q, cur);
-			const char *cells[] = { q, cur, dec_fmt(totals[i].amount, buf) };
-			format_row(t, cells);
-		}
-		format_end(t);
-	}
-	static const bool fc_right[] = { false, false, false, true, false };
-	section(R->db, "Forecast lines",
-		"SELECT fiscal_quarter, project_id, basis, amount, currency FROM forecast WHERE run_id = ? ORDER BY fiscal_quarter, project_id, basis",
-		R->run_id, fc_right, f, out);
-	section(R->db, "Proposed transitions",
-		"SELECT project_id, from_status, to_status, on_date, reason FROM transitions WHERE run_id = ? ORDER BY project_id",
-		R->run_id, NULL, f, out);
-	section(R->db, "Findings",
-		"SELECT severity, code, project_id, subject, message FROM findings WHERE run_id = ? "
-		"ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, project_id, subject",
-		R->run_id, NULL, f, out);
+	for (int i = 0; i < summary_nsections; i++)
+		if (summary_sections[i].where & SUM_TERMINAL)
+			section(R->db, &summary_sections[i], R->run_id, f, out);
 }
 
 /* ---- sow run ------------------------------------------------------------ */

@@ -83,8 +83,12 @@ static DeclKind item_decl_kind(NodeKind k, bool *is_decl)
 	}
 }
 
-/* Overridable per file: values, functions and rounding policies. */
-static bool overridable(DeclKind k) { return k == D_CONST || k == D_FN || k == D_ROUNDING; }
+/* Overridable per file: values, functions and rounding policies; but the
+ * reporting currency (an N_LET with s2 set) is one for the whole program. */
+static bool overridable(DeclKind k, const Node *item)
+{
+	return (k == D_CONST && !item->s2) || k == D_FN || k == D_ROUNDING;
+}
 
 static void note_previous(Program *P, const Module *m, Loc loc, const char *what)
 {
@@ -126,16 +130,16 @@ static void declare(Program *P, Module *m, Node *item)
 	}
 	if (m->user && !g->mod->user) {
 		d->lib = g; /* a user file overriding the library */
-		if (!overridable(k))
+		if (!overridable(k, item))
 			map_put(&P->decls, name, d); /* global things are replaced outright */
 		return;
 	}
-	if (overridable(k) && m->user)
+	if (overridable(k, item) && m->user)
 		return; /* file-local definition; visible to this file first */
 	if (!m->user && g->mod->user) {
 		/* library loaded after a user file that overrides it */
 		g->lib = d;
-		if (overridable(k))
+		if (overridable(k, item))
 			map_put(&P->decls, name, d);
 		return;
 	}

@@ -25,3 +25,9 @@ int money_minor_unit(const char *code)
 }
 
 bool money_is_currency(const char *code) { return money_minor_unit(code) >= 0; }
+
+bool money_round_total(Dec exact, const char *code, Dec *out)
+{
+	int minor = code ? money_minor_unit(code) : -1;
+	return minor >= 0 && dec_round(exact, (Dec){ 1, minor }, ROUND_HALF_UP, out) == DEC_OK;
+}

@@ -1,10 +1,15 @@
-/* report.c: the month-end pack for Finance, as a self-contained HTML page:
- * the run, revenue by project, billing to raise, the forecast by fiscal
- * quarter (a bar chart in inline SVG and its table), transitions and
- * findings. Bar lengths are computed in exact decimals like everything else. */
+/* report.c: the month-end pack for Finance, as a self-contained HTML page.
+ * Its tables are the sections of summary.c (the same rows and order as the
+ * terminal summary); here they get customer names, thousands separators,
+ * errors set apart from warnings, and the forecast by fiscal quarter drawn
+ * as bars split into actual (released) and forecast, per currency and in
+ * the reporting currency. Bar lengths are computed in exact decimals. */
 #include "report.h"
 
 #include <string.h>
+
+#include "money.h"
+#include "summary.h"
 
 static void esc(FILE *out, const char *s)
 {
@@ -18,74 +23,160 @@ static void esc(FILE *out, const char *s)
 		}
 }
 
-/* A table of the rows of sql (bound to the run id), at most 500. */
-static bool table(FILE *out, sqlite3 *db, const char *title, const char *sql, long long run_id)
+/* "-1234567.5" as "-1,234,567.5": separators in the whole part only. */
+static void grouped(FILE *out, const char *s)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (*s == '-' || *s == '+')
+		fputc(*s++, out);
+	size_t whole = strcspn(s, ".");
+	for (size_t i = 0; i < whole; i++) {
+		if (i && (whole - i) % 3 == 0)
+			fputc(',', out);
+		fputc(s[i], out);
+	}
+	esc(out, s + whole);
+}
+
+/* A money cell: grouped, with the currency's places (more if exact needs). */
+static void money_cell(FILE *out, const char *amount, const char *cur)
+{
+	Dec d;
+	char buf[DEC_BUFSZ];
+	int minor = cur ? money_minor_unit(cur) : -1;
+	if (*amount && minor >= 0 && dec_parse(amount, strlen(amount), &d) == DEC_OK && d.scale <= minor)
+		amount = dec_fmt_places(d, minor, buf);
+	grouped(out, amount);
+}
+
+static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run_id, bool heading)
+{
+	const char *err;
+	SummaryRows *r = summary_open(db, s, run_id, &err);
+	if (!r)
 		return false;
-	sqlite3_bind_int64(st, 1, run_id);
-	int n = sqlite3_column_count(st);
-	fprintf(out, "<h2>");
-	esc(out, title);
-	fprintf(out, "</h2>\n<table>\n<tr>");
+	int n = summary_ncols(r);
+	if (heading) {
+		fputs("<h2>", out);
+		esc(out, s->title);
+		fputs("</h2>\n", out);
+	}
+	fputs("<table>\n<tr>", out);
 	for (int i = 0; i < n; i++) {
-		fputs("<th>", out);
-		esc(out, sqlite3_column_name(st, i));
+		fputs(s->cols[i] == 'm' || s->cols[i] == 'n' ? "<th class=n>" : "<th>", out);
+		esc(out, summary_colname(r, i));
 		fputs("</th>", out);
 	}
 	fputs("</tr>\n", out);
-	int rows = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && rows < 500) {
+	int rows = 0;
+	const char *cells[16];
+	while (rows < 500 && summary_next(r, cells)) {
 		fputs("<tr>", out);
 		for (int i = 0; i < n; i++) {
-			const char *c = (const char *)sqlite3_column_text(st, i);
-			bool num = c && (strcmp(sqlite3_column_name(st, i), "amount") == 0 || strcmp(sqlite3_column_name(st, i), "lines") == 0);
-			fputs(num ? "<td class=n>" : "<td>", out);
-			esc(out, c ? c : "");
+			char k = s->cols[i];
+			fputs(k == 'm' || k == 'n' ? "<td class=n>" : "<td>", out);
+			if (k == 'm') {
+				int cc = summary_currency_col(s, i);
+				money_cell(out, cells[i], cc >= 0 ? cells[cc] : NULL);
+			} else if (k == 'n') {
+				grouped(out, cells[i]);
+			} else {
+				esc(out, cells[i]);
+			}
 			fputs("</td>", out);
 		}
 		fputs("</tr>\n", out);
 		rows++;
 	}
-	sqlite3_finalize(st);
 	fputs("</table>\n", out);
 	if (rows == 0)
 		fputs("<p class=none>none</p>\n", out);
 	if (rows == 500)
 		fputs("<p class=none>(the first 500 rows; query the database for all)</p>\n", out);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+	return summary_close(r, &err);
 }
 
-static void chart(FILE *out, const Total *t, int n)
+/* One bar of the chart: actual then forecast, scaled to max over width. */
+typedef struct Bar {
+	char label[48], cur[8];
+	Dec actual, forecast;    /* forecast is the whole amount when not split */
+} Bar;
+
+static long long px(Dec v, Dec max, int width)
 {
-	if (n == 0)
-		return;
-	Dec max = dec_from_int(1);
-	for (int i = 0; i < n; i++)
-		if (dec_cmp(t[i].amount, max) > 0)
-			max = t[i].amount;
-	int row = 28, width = 520, left = 150;
-	fprintf(out, "<svg width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"forecast by fiscal quarter\">\n",
-		left + width + 140, n * row + 10);
-	for (int i = 0; i < n; i++) {
-		Dec w;
-		long long px = 0;
-		Dec scaled;
-		/* bar = amount / max * width, rounded to a whole pixel */
-		if (dec_mul(t[i].amount, dec_from_int(width), &scaled) == DEC_OK &&
-		    dec_div_round(scaled, max, dec_from_int(1), ROUND_HALF_UP, &w) == DEC_OK)
-			dec_to_ll(w, &px);
-		if (px < 0)
-			px = 0;
-		char amount[DEC_BUFSZ];
-		fprintf(out, "<text x=\"0\" y=\"%d\">", i * row + 20);
-		esc(out, t[i].key);
-		fprintf(out, "</text><rect x=\"%d\" y=\"%d\" width=\"%lld\" height=\"18\"/>"
-			     "<text x=\"%lld\" y=\"%d\">%s</text>\n",
-			left, i * row + 6, px, left + px + 6, i * row + 20, dec_fmt(t[i].amount, amount));
+	Dec scaled, w;
+	long long p = 0;
+	if (dec_mul(v, dec_from_int(width), &scaled) == DEC_OK &&
+	    dec_div_round(scaled, max, dec_from_int(1), ROUND_HALF_UP, &w) == DEC_OK)
+		dec_to_ll(w, &p);
+	return p < 0 ? 0 : p;
+}
+
+static bool parse_amount(const char *s, Dec *d)
+{
+	return *s && dec_parse(s, strlen(s), d) == DEC_OK;
+}
+
+/* The bars of a chart section: per currency split into actual and
+ * forecast (columns quarter, currency, actual, forecast, ...), or in the
+ * reporting currency (quarter, currency, amount). Each currency is
+ * scaled on its own: amounts in different currencies are not comparable. */
+static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run_id)
+{
+	const char *err;
+	SummaryRows *r = summary_open(db, s, run_id, &err);
+	if (!r)
+		return false;
+	Bar bars[256];
+	int n = 0;
+	const char *cells[16];
+	bool split = s->chart == SUM_CHART_CURRENCY;
+	while (n < 256 && summary_next(r, cells)) {
+		Bar *b = &bars[n];
+		snprintf(b->label, sizeof b->label, "%s %s", cells[0], cells[1]);
+		snprintf(b->cur, sizeof b->cur, "%s", cells[1]);
+		b->actual = dec_from_int(0);
+		if (split ? parse_amount(cells[2], &b->actual) && parse_amount(cells[3], &b->forecast)
+			  : parse_amount(cells[2], &b->forecast))
+			n++;
 	}
+	if (!summary_close(r, &err))
+		return false;
+	if (n == 0)
+		return true;
+	int row = 26, width = 480, left = 130;
+	fprintf(out, "<svg class=chart width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">\n", left + width + 200,
+		n * row + (split ? 30 : 8), split ? "forecast by fiscal quarter and currency: actual and forecast"
+						  : "forecast by fiscal quarter in the reporting currency");
+	for (int i = 0; i < n; i++) {
+		Bar *b = &bars[i];
+		/* the largest quarter of this bar's currency is the full width */
+		Dec max = dec_from_int(1), sum;
+		for (int j = 0; j < n; j++)
+			if (strcmp(bars[j].cur, b->cur) == 0 && dec_add(bars[j].actual, bars[j].forecast, &sum) == DEC_OK &&
+			    dec_cmp(sum, max) > 0)
+				max = sum;
+		long long a = px(b->actual, max, width), f = px(b->forecast, max, width);
+		char total[DEC_BUFSZ];
+		if (dec_add(b->actual, b->forecast, &sum) != DEC_OK)
+			sum = b->forecast;
+		int y = i * row;
+		fprintf(out, "<g><text x=\"0\" y=\"%d\">", y + 18);
+		esc(out, b->label);
+		fputs("</text>", out);
+		if (split)
+			fprintf(out, "<rect class=actual x=\"%d\" y=\"%d\" width=\"%lld\" height=\"18\"/>", left, y + 4, a);
+		fprintf(out, "<rect class=forecast x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"18\"/>", left + a, y + 4, f);
+		fprintf(out, "<text x=\"%lld\" y=\"%d\">", left + a + f + 6, y + 18);
+		money_cell(out, dec_fmt(sum, total), b->cur);
+		fputs("</text></g>\n", out);
+	}
+	if (split)
+		fprintf(out, "<g class=legend><rect class=actual x=\"%d\" y=\"%d\" width=\"12\" height=\"12\"/><text x=\"%d\" y=\"%d\">actual "
+			     "(released)</text><rect class=forecast x=\"%d\" y=\"%d\" width=\"12\" height=\"12\"/><text x=\"%d\" y=\"%d\">"
+			     "forecast</text></g>\n",
+			left, n * row + 10, left + 16, n * row + 21, left + 150, n * row + 10, left + 166, n * row + 21);
 	fputs("</svg>\n", out);
+	return true;
 }
 
 bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *out)
@@ -93,44 +184,34 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 	char day[DATE_BUFSZ];
 	fprintf(out, "<!doctype html>\n<html lang=en><head><meta charset=utf-8>\n"
 		     "<title>Month-end %s</title>\n<style>\n"
-		     "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}\n"
+		     "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:75em}\n"
 		     "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:3px 10px;text-align:left}\n"
-		     "td.n{text-align:right;font-variant-numeric:tabular-nums}h2{margin-top:1.5em}.none{color:#888}\n"
-		     "svg text{font:12px system-ui,sans-serif}svg rect{fill:#4a78b5}\n"
+		     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}h2{margin-top:1.5em}.none{color:#888}\n"
+		     "section.errors h2{color:#a40000}section.errors{border-left:4px solid #a40000;padding-left:1em}\n"
+		     "section.warnings{border-left:4px solid #c68a00;padding-left:1em}\n"
+		     "svg text{font:12px system-ui,sans-serif}svg rect.actual{fill:#2f5f98}svg rect.forecast{fill:#9bbbe0}\n"
 		     "</style></head><body>\n", R->period);
-	fprintf(out, "<h1>Month-end %s</h1>\n<p>As of %s, run %lld%s. Every amount is exact; each project's "
-		     "period total is its lines summed, then rounded once.</p>\n",
+	fprintf(out, "<h1>Month-end %s</h1>\n<p>As of %s, run %lld%s. Every amount is exact; each total is its lines "
+		     "summed, then rounded once to the currency's minor unit.</p>\n",
 		R->period, date_fmt(as_of, day), R->run_id, dry_run ? " (a dry run: nothing was written)" : "");
-	bool ok = table(out, db, "Revenue by project",
-			"SELECT project_id, currency, amount FROM revenue_totals WHERE run_id = ? ORDER BY project_id, currency",
-			R->run_id) &&
-		  table(out, db, "Revenue lines by basis",
-			"SELECT basis, currency, count(*) AS lines FROM revenue WHERE run_id = ? GROUP BY basis, currency ORDER BY basis",
-			R->run_id) &&
-		  table(out, db, "Billing to raise",
-			"SELECT project_id, source_id, bill_on, amount, currency, reason FROM billing WHERE run_id = ? ORDER BY bill_on, project_id",
-			R->run_id);
-	Total t[256];
-	int n = ledger_forecast_totals(db, R->run_id, NULL, t, 256);
-	if (n < 0)
-		return false;
-	fputs("<h2>Forecast by fiscal quarter</h2>\n", out);
-	chart(out, t, n);
-	ok = ok &&
-	     table(out, db, "Forecast lines",
-		   "SELECT fiscal_quarter, project_id, basis, amount, currency FROM forecast WHERE run_id = ? ORDER BY fiscal_quarter, project_id",
-		   R->run_id) &&
-	     table(out, db, "Proposed status transitions",
-		   "SELECT project_id, from_status, to_status, on_date, reason FROM transitions WHERE run_id = ? ORDER BY project_id",
-		   R->run_id) &&
-	     table(out, db, "Findings by severity",
-		   "SELECT severity, count(*) AS lines FROM findings WHERE run_id = ? GROUP BY severity "
-		   "ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END",
-		   R->run_id) &&
-	     table(out, db, "Findings",
-		   "SELECT severity, code, project_id, subject, message FROM findings WHERE run_id = ? "
-		   "ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, code, project_id",
-		   R->run_id);
+	bool ok = true;
+	for (int i = 0; ok && i < summary_nsections; i++) {
+		const SummarySection *s = &summary_sections[i];
+		if (!(s->where & SUM_PACK))
+			continue;
+		bool errors = strcmp(s->sheet, "Errors") == 0, warnings = strcmp(s->sheet, "Warnings") == 0;
+		if (errors || warnings)
+			fprintf(out, "<section class=%s>\n", errors ? "errors" : "warnings");
+		if (s->chart) {
+			fputs("<h2>", out);
+			esc(out, s->title);
+			fputs("</h2>\n", out);
+			ok = chart(out, db, s, R->run_id);
+		}
+		ok = ok && table(out, db, s, R->run_id, !s->chart);
+		if (errors || warnings)
+			fputs("</section>\n", out);
+	}
 	fputs("</body></html>\n", out);
 	return ok;
 }

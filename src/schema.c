@@ -136,6 +136,28 @@ static const ColumnDef revenue_totals[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
 	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
 	{ "amount", COL_MONEY, "amount TEXT" },
+	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
+	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" },
+};
+/* The forecast of a run by fiscal quarter and currency (SPEC 8.3): each sum
+ * exact, rounded once; actual is released revenue, forecast the rest. */
+static const ColumnDef forecast_totals[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "fiscal_quarter", COL_TEXT, "fiscal_quarter TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "actual_amount", COL_MONEY, "actual_amount TEXT" }, { "forecast_amount", COL_MONEY, "forecast_amount TEXT" },
+	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
+	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" },
+};
+/* Lines of a run converted into the reporting currency by the rules of
+ * rules/std/reporting.sow (kind revenue, billing or forecast), exact; the
+ * totals above add them up. reporting_amount is NULL when no rate exists. */
+static const ColumnDef reporting_lines[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "kind", COL_TEXT, "kind TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "fiscal_quarter", COL_TEXT, "fiscal_quarter TEXT" },
+	{ "on_date", COL_DATE, "on_date TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
+	{ "currency", COL_TEXT, "currency TEXT" }, { "rate", COL_DECIMAL, "rate TEXT" },
+	{ "reporting_currency", COL_TEXT, "reporting_currency TEXT" },
+	{ "reporting_amount", COL_MONEY, "reporting_amount TEXT" }, { "rule", COL_TEXT, "rule TEXT" },
 };
 /* Invoice drafts (SPEC 8.5): written by rules in a run (number is then a
  * provisional key the run replaces at commit, see sequence.c), and by
@@ -188,6 +210,8 @@ const TableDef schema_tables[] = {
 	{ "findings", COLS(findings), NULL, NULL, 1 },
 	{ "periods", COLS(periods), "period", NULL, 2 },
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
+	{ "forecast_totals", COLS(forecast_totals), NULL, NULL, 2 },
+	{ "reporting_lines", COLS(reporting_lines), NULL, NULL, 1 },
 	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
 	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
 	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },
@@ -200,6 +224,8 @@ const TableDef schema_tables[] = {
 	{ "transitions_history", COLS(transitions), NULL, NULL, 2 },
 	{ "findings_history", COLS(findings), NULL, NULL, 2 },
 	{ "revenue_totals_history", COLS(revenue_totals), NULL, NULL, 2 },
+	{ "forecast_totals_history", COLS(forecast_totals), NULL, NULL, 2 },
+	{ "reporting_lines_history", COLS(reporting_lines), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -255,8 +281,16 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS invoice_lines_number ON invoice_lines(number, line);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_history_source ON revenue_history(source, source_id);\n"
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
-	"CREATE VIEW IF NOT EXISTS revenue_by_project AS\n"
-	"  SELECT period, project_id, currency, amount FROM revenue_totals;\n";
+	"CREATE INDEX IF NOT EXISTS forecast_totals_run ON forecast_totals(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS reporting_lines_run ON reporting_lines(run_id, kind);\n"
+	/* views are replaced, so that an upgraded database gets their new columns */
+	"DROP VIEW IF EXISTS revenue_by_project;\n"
+	"CREATE VIEW revenue_by_project AS\n"
+	"  SELECT period, project_id, currency, amount, reporting_currency, reporting_amount FROM revenue_totals;\n"
+	"DROP VIEW IF EXISTS forecast_by_quarter;\n"
+	"CREATE VIEW forecast_by_quarter AS\n"
+	"  SELECT run_id, fiscal_quarter, currency, amount, reporting_currency, reporting_amount, actual_amount, forecast_amount\n"
+	"  FROM forecast_totals;\n";
 
 void schema_insert_sql(const char *table, const char *const *cols, int n, char *buf, size_t size)
 {

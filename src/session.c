@@ -15,6 +15,7 @@
 #include "parse.h"
 #include "schema.h"
 #include "store.h"
+#include "totals.h"
 #include "why.h"
 
 static char *dupstr(const char *s)
@@ -353,27 +354,67 @@ static void split_key(const char *key, char *q, char *cur)
 	sscanf(key, "%15s %7s", q, cur);
 }
 
+/* .forecast: by quarter and currency, the actual (released) and forecast
+ * parts and the whole, each exact and rounded once, and the whole in the
+ * reporting currency; for one project, its own lines. */
 bool session_forecast(Session *S, const char *project, FILE *out)
 {
 	if (!S->db) {
 		fprintf(stderr, "sow: error: the forecast needs a database (--db DB)\n");
 		return false;
 	}
-	Total t[256];
-	int n = forecast_totals(S, project, t, 256);
-	if (n < 0)
+	if (!refresh(S))
 		return false;
-	static const char *const headers[] = { "fiscal_quarter", "currency", "amount" };
-	static const bool right[] = { false, false, true };
-	FTable *ft = format_begin(NULL, 3, headers, right, S->format, out);
-	for (int i = 0; i < n; i++) {
-		char q[16] = "", cur[8] = "", buf[DEC_BUFSZ];
-		split_key(t[i].key, q, cur);
-		const char *cells[] = { q, cur, dec_fmt(t[i].amount, buf) };
-		format_row(ft, cells);
+	const char *sql = project
+		? "SELECT f.fiscal_quarter, f.currency, CASE WHEN f.basis = 'released' THEN f.amount ELSE '0' END, "
+		  "CASE WHEN f.basis = 'released' THEN '0' ELSE f.amount END, f.amount FROM forecast f "
+		  "WHERE f.run_id = ?1 AND f.project_id = ?2 ORDER BY 1, 2"
+		: "SELECT fiscal_quarter, currency, actual_amount, forecast_amount, amount, reporting_currency, reporting_amount "
+		  "FROM forecast_totals WHERE run_id = ?1 ORDER BY 1, 2";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sow: error: %s\n", sqlite3_errmsg(S->db));
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, S->R.run_id);
+	if (project)
+		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+	static const char *const headers[] = { "fiscal_quarter", "currency", "actual", "forecast", "amount", "reporting" };
+	static const bool right[] = { false, false, true, true, true, true };
+	FTable *ft = format_begin(NULL, project ? 5 : 6, headers, right, S->format, out);
+	bool ok = true;
+	if (project) {
+		Totals T;
+		totals_open(&T, st, 2, 3);
+		while (totals_next(&T)) {
+			char b[3][DEC_BUFSZ];
+			const char *cells[5] = { T.key[0], T.key[1], "", "", "" };
+			for (int i = 0; i < 3; i++) {
+				Dec r;
+				if (totals_rounded(&T, i, T.key[1], &r))
+					cells[2 + i] = dec_fmt(r, b[i]);
+			}
+			format_row(ft, cells);
+		}
+		ok = !T.err;
+	} else {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *cells[6];
+			char rep[DEC_BUFSZ + 8] = "";
+			for (int i = 0; i < 5; i++) {
+				const char *c = (const char *)sqlite3_column_text(st, i);
+				cells[i] = c ? c : "";
+			}
+			const char *rc = (const char *)sqlite3_column_text(st, 5), *ra = (const char *)sqlite3_column_text(st, 6);
+			if (rc && ra)
+				snprintf(rep, sizeof rep, "%s %s", ra, rc);
+			cells[5] = rep;
+			format_row(ft, cells);
+		}
 	}
 	format_end(ft);
-	return true;
+	sqlite3_finalize(st);
+	return ok;
 }
 
 /* The forecast before and after a change, side by side. */
@@ -393,10 +434,11 @@ static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 		const char *key = c <= 0 ? before[i].key : after[j].key;
 		char q[16] = "", cur[8] = "", bb[DEC_BUFSZ], ab[DEC_BUFSZ], db[DEC_BUFSZ + 1];
 		split_key(key, q, cur);
+		int places = money_minor_unit(cur) < 0 ? 2 : money_minor_unit(cur); /* totals are rounded to it */
 		dec_sub(a, b, &d);
-		d = dec_trim(d, 2);
-		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", dec_fmt_places(d, 2, ab));
-		const char *cells[] = { q, cur, c <= 0 ? dec_fmt_places(b, 2, bb) : "", c >= 0 ? dec_fmt_places(a, 2, ab) : "",
+		d = dec_trim(d, places);
+		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", dec_fmt_places(d, places, ab));
+		const char *cells[] = { q, cur, c <= 0 ? dec_fmt_places(b, places, bb) : "", c >= 0 ? dec_fmt_places(a, places, ab) : "",
 					dec_sign(d) ? db : "" };
 		format_row(ft, cells);
 		i += c <= 0;
@@ -430,37 +472,18 @@ static bool why_total(Session *S, Module *m, Node *record, FILE *out)
 		return false;
 	for (int i = 0; i < nb; i++)
 		ledger_bind(st, i + 1, &v[i]);
-	char key[128] = "", cur[8] = "";
-	Dec sum = dec_from_int(0);
-	int lines = 0;
-	for (;;) {
-		int rc = sqlite3_step(st);
-		char k[128] = "";
-		if (rc == SQLITE_ROW)
-			snprintf(k, sizeof k, "%s %s %s", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1),
-				 sqlite3_column_text(st, 2));
-		if (lines && (rc != SQLITE_ROW || strcmp(k, key) != 0)) {
-			char a[DEC_BUFSZ], b[DEC_BUFSZ];
-			Dec r;
-			int minor = money_minor_unit(cur);
-			dec_round(sum, (Dec){ 1, minor < 0 ? 2 : minor }, ROUND_HALF_UP, &r);
-			fprintf(out, "%s: %d line%s summing to %s exactly; rounded once: %s %s\n", key, lines,
-				lines == 1 ? "" : "s", dec_fmt(sum, a), dec_fmt(r, b), cur);
-			lines = 0;
-			sum = dec_from_int(0);
-		}
-		if (rc != SQLITE_ROW)
-			break;
-		snprintf(key, sizeof key, "%s", k);
-		snprintf(cur, sizeof cur, "%s", sqlite3_column_text(st, 2));
-		const char *a = (const char *)sqlite3_column_text(st, 3);
-		Dec d;
-		if (a && dec_parse(a, strlen(a), &d) == DEC_OK)
-			dec_add(sum, d, &sum);
-		lines++;
+	Totals T;
+	totals_open(&T, st, 3, 1);
+	while (totals_next(&T)) {
+		char a[DEC_BUFSZ], b[DEC_BUFSZ];
+		Dec r;
+		if (!totals_rounded(&T, 0, T.key[2], &r))
+			continue;
+		fprintf(out, "%s %s %s: %lld line%s summing to %s exactly; rounded once: %s %s\n", T.key[0], T.key[1], T.key[2],
+			T.lines, T.lines == 1 ? "" : "s", dec_fmt(T.sum[0].exact, a), dec_fmt(r, b), T.key[2]);
 	}
 	sqlite3_finalize(st);
-	return true;
+	return !T.err;
 }
 
 /* assume TABLE["ID"].COLUMN = VALUE */

@@ -320,7 +320,7 @@ static bool fixed(const Eval *E, const Node *e, const char *var)
 	case N_NAME:
 		if (strcmp(e->s, var) == 0)
 			return false;
-		if (in_scope(E, e->s) || strcmp(e->s, "as_of") == 0 || map_get(&E->P->enum_member, e->s))
+		if (in_scope(E, e->s) || strcmp(e->s, "as_of") == 0 || strcmp(e->s, "run_id") == 0 || map_get(&E->P->enum_member, e->s))
 			return true;
 		{
 			Decl *d = program_lookup(E->P, E->mod, e->s);

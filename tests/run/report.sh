@@ -1,10 +1,18 @@
 # --report writes the month-end pack; a run that fails leaves none behind.
 sow init "$DB"
 sqlite3 "$DB" < fixture.sql
+sqlite3 "$DB" "INSERT INTO fx_rates VALUES ('2026-11-30', 'USD', 'EUR', '0.9123'), ('2026-11-27', 'USD', 'EUR', '0.9100')"
 sow run --db "$DB" --period 2026-11 --report pack.html common.sow >/dev/null; echo "exit $?"
 grep -o '<h2>[^<]*</h2>' pack.html
-grep -c '<rect' pack.html
-grep -o 'P-MS-M1</td><td>2026-11-30</td><td class=n>12000.00' pack.html
+# the structure a reader relies on: customers beside ids, thousands
+# separators, the chart split into actual and forecast, errors in a section of their own
+grep -o 'P-MS-M1</td><td>2026-11-30</td><td class=n>12,000.00' pack.html
+grep -o '<td>P-TM</td><td>ACME Corp</td>' pack.html | sort -u
+grep -c '<rect class=actual' pack.html
+grep -c '<rect class=forecast' pack.html
+grep -o 'aria-label="[^"]*"' pack.html
+sed -n '/<section class=errors>/,/<\/section>/p' pack.html | grep -o '<td>fx_rate_missing</td>' | sort | uniq -c
+sed -n '/<section class=warnings>/,/<\/section>/p' pack.html | grep -c '<td>error</td>'
 cat > broken.sow <<'SOW'
 import "std"
 rule broken
