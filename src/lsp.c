@@ -405,18 +405,6 @@ static void columns(json_t *items, const char *prefix, const Shape *sh)
 	}
 }
 
-static const char *const reserved[] = {
-	"acceptance", "and", "as", "asc", "authorized", "because", "billing", "business", "by", "calendar", "const",
-	"currency", "customer", "desc", "else", "emit", "enum", "expect", "false", "final", "fiscal", "fn", "for",
-	"from", "given", "group", "holiday", "if", "import", "in", "initial", "is", "let", "limit", "machine",
-	"mapping", "milestone", "mode", "not", "of", "or", "order", "override", "passive", "per", "project", "query",
-	"rate", "relation", "rounding", "rule", "select", "set", "sow", "starts", "test", "then", "to", "training",
-	"true", "unique", "unset", "weekend", "when", "where",
-};
-static const char *const billing_terms[] = { "on_sow_execution", "on_order_form", "time_and_materials", "milestone",
-	"half_and_half", "on_completion" };
-static const char *const modes[] = { "half_up", "half_even", "up", "down" };
-
 static void decl_items(json_t *items, const char *prefix, const Doc *d)
 {
 	for (int mi = 0; mi < d->P.nmods; mi++) {
@@ -461,12 +449,12 @@ static json_t *complete(Server *S, Doc *d, int off)
 		free(var);
 		free(src);
 	} else {
-		for (size_t i = 0; i < sizeof reserved / sizeof *reserved; i++)
-			item(items, prefix, reserved[i], CK_KEYWORD, "keyword", NULL);
-		for (size_t i = 0; i < sizeof billing_terms / sizeof *billing_terms; i++)
-			item(items, prefix, billing_terms[i], CK_ENUM_MEMBER, "billing term", NULL);
-		for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
-			item(items, prefix, modes[i], CK_ENUM_MEMBER, "rounding mode", NULL);
+		for (size_t i = 0; lex_keyword(i); i++)
+			item(items, prefix, lex_keyword(i), CK_KEYWORD, "keyword", NULL);
+		for (int i = 0; check_billing_term(i); i++)
+			item(items, prefix, check_billing_term(i), CK_ENUM_MEMBER, "billing term", NULL);
+		for (int i = 0; check_round_mode(i); i++)
+			item(items, prefix, check_round_mode(i), CK_ENUM_MEMBER, "rounding mode", NULL);
 		for (size_t i = 0; i < d->P.shapes.cap; i++) {
 			const char *name = d->P.shapes.keys[i];
 			const Shape *sh = name ? d->P.shapes.vals[i] : NULL;
