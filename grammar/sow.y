@@ -160,8 +160,15 @@ sow_clause
 		{ $$ = mk(P, N_TRAINING, @$); $$->s = $2; $$->s2 = $3; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; }
 	| AUTHORIZED IDENT NUMBER
 		{ $$ = mk(P, N_AUTHORIZED, @$); $$->s = $3; $$->a = mk(P, N_NUM, @3); word(P, @2, $2, "hours", NULL); }
+	| IDENT IDENT                 /* po required */
+		{ $$ = mk(P, N_PO_REQUIRED, @$); word(P, @1, $1, "po", NULL); word(P, @2, $2, "required", NULL); }
 	| ROUNDING IDENT TO NUMBER MODE IDENT
 		{ $$ = mk(P, N_SOWROUND, @$); $$->s = $2; $$->s2 = $6; $$->a = mk(P, N_NUM, @4); $$->a->s = $4; $$->b = mk(P, N_NAME, @6); }
+	/* SPEC 8.7: amendment "A1" effective 2026-11-01 { clauses }. Neither
+	 * word is reserved; the checker says which clauses may stand inside. */
+	| IDENT STRING IDENT DATE '{' sow_clauses '}'
+		{ $$ = mk(P, N_AMENDMENT, @$); $$->s = $2; $$->s2 = $4; $$->a = $6; $$->b = mk(P, N_DATE, @4); $$->b->s = $4;
+		  word(P, @1, $1, "amendment", NULL); word(P, @3, $3, "effective", NULL); }
 	| error                       { $$ = NULL; }
 	;
 

@@ -34,7 +34,7 @@ typedef enum {
 	N_MACHINE, N_RULE, N_QUERY, N_TEST, N_ROUNDING,
 	/* clauses of a sow block */
 	N_CUSTOMER, N_CURRENCY, N_SOWCAL, N_BILLING, N_ACCEPTANCE, N_RATE,
-	N_MILESTONE, N_TRAINING, N_AUTHORIZED, N_SOWROUND,
+	N_MILESTONE, N_TRAINING, N_AUTHORIZED, N_SOWROUND, N_AMENDMENT, N_PO_REQUIRED,
 	/* calendar clauses, relation columns, machine transitions */
 	N_WEEKEND, N_HOLIDAY, N_COLUMN, N_TRANSITION,
 	/* rule clauses */

@@ -128,12 +128,21 @@ static void builtin_shapes(Ck *C)
 		}
 		map_put(C->shapes, t->name, s);
 	}
-	static const struct { const char *name; const char *cols[9]; VKind kinds[9]; } sow[] = {
-		{ "sows", { "id", "project_id", "customer", "currency", "calendar", "billing", "acceptance_days", "authorized_hours", NULL },
-		  { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_SYM, V_NUM, V_HOURS } },
-		{ "sow_rates", { "sow_id", "project_id", "role", "rate", NULL }, { V_TEXT, V_TEXT, V_TEXT, V_MONEY } },
-		{ "sow_milestones", { "sow_id", "project_id", "id", "name", "amount", NULL }, { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_MONEY } },
-		{ "sow_trainings", { "sow_id", "project_id", "id", "course", "price", NULL }, { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_MONEY } },
+	static const struct { const char *name; const char *cols[10]; VKind kinds[10]; } sow[] = {
+		{ "sows", { "id", "project_id", "customer", "currency", "calendar", "billing", "acceptance_days", "authorized_hours",
+			    "po_required", NULL },
+		  { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_SYM, V_NUM, V_HOURS, V_BOOL } },
+		/* a term an amendment gives has its effective date and id; the
+		 * SOW's own have them unset */
+		{ "sow_rates", { "sow_id", "project_id", "role", "rate", "effective_from", "amendment", NULL },
+		  { V_TEXT, V_TEXT, V_TEXT, V_MONEY, V_DATE, V_TEXT } },
+		{ "sow_milestones", { "sow_id", "project_id", "id", "name", "amount", "effective_from", "amendment", NULL },
+		  { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_MONEY, V_DATE, V_TEXT } },
+		{ "sow_trainings", { "sow_id", "project_id", "id", "course", "price", "effective_from", "amendment", NULL },
+		  { V_TEXT, V_TEXT, V_TEXT, V_TEXT, V_MONEY, V_DATE, V_TEXT } },
+		{ "sow_caps", { "sow_id", "project_id", "authorized_hours", "effective_from", "amendment", NULL },
+		  { V_TEXT, V_TEXT, V_HOURS, V_DATE, V_TEXT } },
+		{ "sow_amendments", { "sow_id", "project_id", "id", "effective_on", NULL }, { V_TEXT, V_TEXT, V_TEXT, V_DATE } },
 	};
 	for (size_t i = 0; i < sizeof sow / sizeof *sow; i++) {
 		int n = 0;
@@ -697,7 +706,9 @@ static Type ck(Ck *C, Node *e)
 		Type a = ck(C, e->b), b = ck(C, e->c);
 		if (a.k != V_ANY && b.k != V_ANY && a.k != b.k && a.k != V_UNSET && b.k != V_UNSET)
 			ERR(C, e->loc, "the branches of 'if' differ: %s and %s", vkind_name(a.k), vkind_name(b.k));
-		t = a.k == V_ANY || a.k == V_UNSET ? b : a;
+		/* unset says nothing about the other branch's type: a branch of
+		 * unknown type stays unknown, not unset */
+		t = a.k == V_UNSET || (a.k == V_ANY && b.k != V_UNSET) ? b : a;
 		break;
 	}
 	case N_LIST: {
@@ -1092,17 +1103,38 @@ static void ck_rule(Ck *C, Decl *d)
 	C->scope = saved;
 }
 
-static void ck_sow(Ck *C, Node *sow)
+/* Why a clause may not stand in an amendment (SPEC 8.7), or NULL if it may. */
+static const char *not_amendable(NodeKind k)
 {
-	Node *seen[N__COUNT] = { 0 };
+	switch (k) {
+	case N_CUSTOMER: return "the customer is the other party to the SOW; a new customer needs a new SOW";
+	case N_CURRENCY: return "a SOW is priced, released and billed in one currency; rows already released would mix two";
+	case N_BILLING: return "the billing term decides how rows already billed and released were counted; a new term needs a new SOW";
+	case N_SOWCAL: return "business days already counted (acceptance windows under way) would move";
+	case N_ACCEPTANCE: return "acceptance windows already under way would change length; amend the SOW itself";
+	case N_SOWROUND: return "a rounding policy applies to the whole SOW, not from a date; released rows are never repriced";
+	case N_AMENDMENT: return "amendments stand in the sow block, one after another";
+	default: return NULL;
+	}
+}
+
+/* The clauses of a SOW or of one of its amendments (amend set): each valid,
+ * and each that may appear once given once. */
+static void ck_sow_clauses(Ck *C, Node *list, Node **seen, Node *amend)
+{
 	Map roles = { 0 };
-	if (!*sow->s)
-		ERR(C, sow->loc, "a SOW needs an id");
-	for (Node *c = sow->a; c; c = c->next) {
-		bool repeatable = c->kind == N_RATE || c->kind == N_MILESTONE || c->kind == N_TRAINING || c->kind == N_SOWROUND;
+	for (Node *c = list; c; c = c->next) {
+		const char *why = amend ? not_amendable(c->kind) : NULL;
+		if (why) {
+			ERR(C, c->loc, "'%.*s' cannot stand in amendment \"%s\": %s", (int)strcspn(C->mod->src->text + c->loc.beg, " \t\n"),
+			    C->mod->src->text + c->loc.beg, amend->s, why);
+			continue;
+		}
+		bool repeatable = c->kind == N_RATE || c->kind == N_MILESTONE || c->kind == N_TRAINING || c->kind == N_SOWROUND ||
+				  c->kind == N_AMENDMENT;
 		if (!repeatable && seen[c->kind]) {
-			ERR(C, c->loc, "'%.*s' is given twice in this SOW", (int)strcspn(C->mod->src->text + c->loc.beg, " \t\n"),
-			    C->mod->src->text + c->loc.beg);
+			ERR(C, c->loc, "'%.*s' is given twice in this %s", (int)strcspn(C->mod->src->text + c->loc.beg, " \t\n"),
+			    C->mod->src->text + c->loc.beg, amend ? "amendment" : "SOW");
 			diag_at(C->D, C->mod->src, seen[c->kind]->loc, DIAG_NOTE, "first given here");
 			continue;
 		}
@@ -1162,10 +1194,81 @@ static void ck_sow(Ck *C, Node *sow)
 				ERR(C, c->a->loc, "a rounding step must be more than zero");
 			break;
 		}
+		case N_AMENDMENT:
+			if (!*c->s)
+				ERR(C, c->loc, "an amendment needs an id");
+			break;
 		default: break;
 		}
 	}
 	map_free(&roles);
+}
+
+/* Does amendment b set a clause that a also sets? Returns b's clause.
+ * (A milestone or training id given twice is reported by the loader.) */
+static Node *same_clause(const Node *a, const Node *b)
+{
+	for (Node *x = a->a; x; x = x->next)
+		for (Node *y = b->a; y; y = y->next)
+			if (x->kind == y->kind && (x->kind == N_AUTHORIZED || (x->kind == N_RATE && strcmp(x->s, y->s) == 0)))
+				return y;
+	return NULL;
+}
+
+/* Amendments apply in date order; two of one SOW on the same day must not
+ * set the same clause (which would win?), and ids are unique in the SOW. */
+static void ck_amendments(Ck *C, Node *sow)
+{
+	for (Node *b = sow->a; b; b = b->next) {
+		if (b->kind != N_AMENDMENT)
+			continue;
+		Node *seen[N__COUNT] = { 0 };
+		ck_sow_clauses(C, b->a, seen, b);
+		if (!b->a)
+			WARN(C, b->loc, "amendment \"%s\" changes nothing", b->s);
+		for (Node *a = sow->a; a != b; a = a->next) {
+			if (a->kind != N_AMENDMENT)
+				continue;
+			if (strcmp(a->s, b->s) == 0) {
+				ERR(C, b->loc, "amendment \"%s\" is given twice in SOW \"%s\"", b->s, sow->s);
+				diag_at(C->D, C->mod->src, a->loc, DIAG_NOTE, "first given here");
+				continue;
+			}
+			Node *y = strcmp(a->s2, b->s2) == 0 ? same_clause(a, b) : NULL;
+			if (y) {
+				char what[300];
+				if (y->kind == N_AUTHORIZED)
+					snprintf(what, sizeof what, "the authorized hours");
+				else
+					snprintf(what, sizeof what, "the rate for role \"%s\"", y->s);
+				ERR(C, y->loc, "amendments \"%s\" and \"%s\" both take effect on %s and both set %s "
+				    "(merge them, or give them different dates)", a->s, b->s, b->s2, what);
+				diag_at(C->D, C->mod->src, a->loc, DIAG_NOTE, "amendment \"%s\" is here", a->s);
+			}
+		}
+	}
+}
+
+/* Amounts with more places than the currency has (in amendments too). */
+static void warn_places(Ck *C, Node *list, const char *cur, int minor)
+{
+	for (Node *c = list; c; c = c->next) {
+		Dec d;
+		if (c->kind == N_AMENDMENT)
+			warn_places(C, c->a, cur, minor);
+		else if ((c->kind == N_MILESTONE || c->kind == N_TRAINING) &&
+			 dec_parse(c->a->s, strlen(c->a->s), &d) == DEC_OK && d.scale > minor)
+			WARN(C, c->a->loc, "%s has more decimal places than %s's %d", c->a->s, cur, minor);
+	}
+}
+
+static void ck_sow(Ck *C, Node *sow)
+{
+	Node *seen[N__COUNT] = { 0 };
+	if (!*sow->s)
+		ERR(C, sow->loc, "a SOW needs an id");
+	ck_sow_clauses(C, sow->a, seen, NULL);
+	ck_amendments(C, sow);
 	if (!seen[N_CURRENCY])
 		ERR(C, sow->loc, "SOW \"%s\" has no currency (add: currency USD)", sow->s);
 	if (!seen[N_BILLING])
@@ -1174,12 +1277,8 @@ static void ck_sow(Ck *C, Node *sow)
 		WARN(C, sow->loc, "SOW \"%s\" names no customer", sow->s);
 	const char *cur = seen[N_CURRENCY] ? seen[N_CURRENCY]->s : NULL;
 	int minor = cur ? money_minor_unit(cur) : -1;
-	for (Node *c = sow->a; c && minor >= 0; c = c->next) {
-		Dec d;
-		if ((c->kind == N_MILESTONE || c->kind == N_TRAINING) &&
-		    dec_parse(c->a->s, strlen(c->a->s), &d) == DEC_OK && d.scale > minor)
-			WARN(C, c->a->loc, "%s has more decimal places than %s's %d", c->a->s, cur, minor);
-	}
+	if (minor >= 0)
+		warn_places(C, sow->a, cur, minor);
 }
 
 static void ck_calendar(Ck *C, Node *cal)

@@ -305,12 +305,44 @@ static void sow_clause(Fmt *F, const Node *c, int rolew, const char *indent)
 		fprintf(out, " %s", c->a->s);
 		break;
 	case N_AUTHORIZED: kw(out, "authorized"); fprintf(out, "hours %s", c->s); break;
+	case N_PO_REQUIRED: kw(out, "po"); fprintf(out, "required"); break;
 	case N_SOWROUND: kw(out, "rounding"); fprintf(out, "%s to %s mode %s", c->s, c->a->s, c->s2); break;
 	default: break;
 	}
 }
 
 static void header_end(Fmt *F, const Node *it);
+
+/* The clauses of a SOW block or of an amendment, one to a line under
+ * indent + 2; an amendment is a block of its own, one level deeper. */
+static void sow_clauses(Fmt *F, const Node *list, const char *indent)
+{
+	FILE *out = F->out;
+	int rolew = 0;
+	for (const Node *c = list; c; c = c->next)
+		if (c->kind == N_RATE && (int)strlen(c->s) > rolew)
+			rolew = (int)strlen(c->s);
+	char deeper[64];
+	snprintf(deeper, sizeof deeper, "%s  ", indent);
+	for (const Node *c = list; c; c = c->next) {
+		leading(F, c->loc.beg, deeper);
+		if (c->kind != N_AMENDMENT) {
+			sow_clause(F, c, rolew, indent);
+			trailing(F, c->loc.end);
+			continue;
+		}
+		fprintf(out, "%samendment ", deeper);
+		put_string(out, c->s);
+		fprintf(out, " effective %s {", c->s2);
+		header_end(F, c);
+		sow_clauses(F, c->a, deeper);
+		char inner[80];
+		snprintf(inner, sizeof inner, "%s  ", deeper);
+		leading(F, c->loc.end, inner);
+		fprintf(out, "%s}", deeper);
+		trailing(F, c->loc.end);
+	}
+}
 
 /* A SOW block, at the top level (indent "") or inside a test ("  "). */
 static void sow_block(Fmt *F, const Node *it, const char *indent)
@@ -322,17 +354,9 @@ static void sow_block(Fmt *F, const Node *it, const char *indent)
 	put_string(out, it->s2);
 	fputs(" {", out);
 	header_end(F, it);
-	int rolew = 0;
-	for (const Node *c = it->a; c; c = c->next)
-		if (c->kind == N_RATE && (int)strlen(c->s) > rolew)
-			rolew = (int)strlen(c->s);
+	sow_clauses(F, it->a, indent);
 	char deeper[16];
 	snprintf(deeper, sizeof deeper, "%s  ", indent);
-	for (const Node *c = it->a; c; c = c->next) {
-		leading(F, c->loc.beg, deeper);
-		sow_clause(F, c, rolew, indent);
-		trailing(F, c->loc.end);
-	}
 	leading(F, it->loc.end, deeper);
 	fprintf(out, "%s}", indent);
 	trailing(F, it->loc.end);

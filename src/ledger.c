@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "invoice.h"
 #include "money.h"
 #include "period.h"
 #include "report.h"
@@ -460,6 +461,7 @@ static void summary(RunCtx *R, const RunOptions *o, FILE *out)
 					i == 0 ? "released" : "billed");
 			fputc('\n', out);
 		}
+		invoice_numbering(&R->seq, f == FMT_MARKDOWN ? "- " : "  ", out);
 	}
 	for (int i = 0; i < summary_nsections; i++)
 		if (summary_sections[i].where & SUM_TERMINAL)
@@ -532,13 +534,17 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		fprintf(stderr, "sow: error: %s\n", err);
 		return 3;
 	}
-	char period[DATE_MONTH_BUFSZ];
+	char period[DATE_MONTH_BUFSZ], seqerr[SEQUENCE_ERRSZ];
 	date_fmt_month(o->as_of, period);
 	int rc = 3;
 	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
 		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);
 		sqlite3_close(db);
 		return 3;
+	}
+	if (!sequence_prepare(db, period, seqerr)) {
+		why = seqerr;
+		goto dberror;
 	}
 	char skipped[512] = "";
 	if (!o->dry_run) {
@@ -553,7 +559,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			goto rollback;
 		}
 		/* a re-run of an open period replaces its results; the earlier
-		 * run and its rows are kept as superseded */
+		 * run and its rows are kept as superseded (numbered tables are
+		 * matched against the earlier run's rows at commit instead) */
 		if (!period_supersede(db, period, &why))
 			goto dberror;
 	}
@@ -574,6 +581,14 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			ledger_end(&R);
 			eval_free(&E);
 			goto dberror;
+		}
+		/* numbered tables get their numbers now, inside the transaction */
+		if (ok && !sequence_commit(db, R.run_id, &R.seq, seqerr)) {
+			fprintf(stderr, "sow: error: %s\nsow: run stopped; nothing was written\n", seqerr);
+			ledger_end(&R);
+			eval_free(&E);
+			rc = 1;
+			goto rollback;
 		}
 		if (ok && o->apply_transitions && !o->dry_run && !apply_transitions(&R, &why)) {
 			ledger_end(&R);

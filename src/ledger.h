@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "schema.h"
 #include "format.h"
+#include "sequence.h"
 
 typedef struct RunOptions {
 	const char *db_path;
@@ -35,6 +36,7 @@ typedef struct RunCtx {
 	sqlite3_stmt *ins[LEDGER_TABLES];     /* INSERT per output table (by schema index) */
 	long long emitted[LEDGER_TABLES];     /* rows written per table */
 	long long earlier[LEDGER_TABLES];     /* rows skipped: released or billed in an earlier period */
+	SequenceStats seq;         /* numbers drawn, kept and voided at commit */
 } RunCtx;
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */

@@ -274,18 +274,13 @@ static void resolve_import(Program *P, Module *m, Node *imp)
 	}
 }
 
-static void register_sow(Program *P, Module *m, Node *sow)
+/* A SOW's milestones and trainings (of the SOW itself or of one of its
+ * amendments): each id once across all SOWs. */
+static void register_terms(Program *P, Module *m, Node *sow, Node *list)
 {
-	SowRef *prev = map_get(&P->sows, sow->s);
-	if (prev) {
-		diag_at(P->D, m->src, sow->loc, DIAG_ERROR, "SOW \"%s\" is declared twice", sow->s);
-		note_previous(P, prev->mod, prev->node->loc, "first declared here");
-		return;
-	}
-	SowRef *r = arena_alloc(P->A, sizeof *r);
-	*r = (SowRef){ sow, sow, m };
-	map_put(&P->sows, sow->s, r);
-	for (Node *c = sow->a; c; c = c->next) {
+	for (Node *c = list; c; c = c->next) {
+		if (c->kind == N_AMENDMENT)
+			register_terms(P, m, sow, c->a);
 		if (c->kind != N_MILESTONE && c->kind != N_TRAINING)
 			continue;
 		Map *ids = c->kind == N_MILESTONE ? &P->milestones : &P->trainings;
@@ -304,6 +299,20 @@ static void register_sow(Program *P, Module *m, Node *sow)
 		*cr = (SowRef){ c, sow, m };
 		map_put(ids, c->s, cr);
 	}
+}
+
+static void register_sow(Program *P, Module *m, Node *sow)
+{
+	SowRef *prev = map_get(&P->sows, sow->s);
+	if (prev) {
+		diag_at(P->D, m->src, sow->loc, DIAG_ERROR, "SOW \"%s\" is declared twice", sow->s);
+		note_previous(P, prev->mod, prev->node->loc, "first declared here");
+		return;
+	}
+	SowRef *r = arena_alloc(P->A, sizeof *r);
+	*r = (SowRef){ sow, sow, m };
+	map_put(&P->sows, sow->s, r);
+	register_terms(P, m, sow, sow->a);
 }
 
 /* Declare a parsed file's items, then load what it imports. */

@@ -21,6 +21,7 @@
 #include "fmt.h"
 #include "format.h"
 #include "import.h"
+#include "invoice.h"
 #include "ledger.h"
 #include "repl.h"
 #include "session.h"
@@ -491,6 +492,79 @@ static int period_command(int argc, char **argv, bool reopen)
 static int cmd_close(int argc, char **argv) { return period_command(argc, argv, false); }
 static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv, true); }
 
+/* ---- sow credit, sow invoice ------------------------------------------- */
+
+static int invoice_failed(const InvoiceError *e)
+{
+	fprintf(stderr, "sow: error: %s\n", e->msg);
+	return e->status;
+}
+
+static int cmd_credit(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { "reason", required_argument, NULL, 'r' },
+					      { "amount", required_argument, NULL, 'a' }, { "as-of", required_argument, NULL, 't' },
+					      { 0, 0, 0, 0 } };
+	const char *db = NULL, *reason = NULL, *amount = NULL;
+	Date today = date_today();
+	int c;
+	while ((c = getopt_long(argc, argv, "d:r:a:t:", opts, NULL)) != -1) {
+		if (c == 'd')
+			db = optarg;
+		else if (c == 'r')
+			reason = optarg;
+		else if (c == 'a')
+			amount = optarg;
+		else if (c == 't') {
+			if (!date_parse(optarg, strlen(optarg), &today))
+				return usage_error("credit", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
+		} else
+			return usage_error("credit", "unknown option");
+	}
+	if (!db || !reason || argc - optind != 1)
+		return usage_error("credit", "give --db DB INVOICE --reason cancelled|mistake");
+	char number[64];
+	InvoiceError e = { 0 };
+	if (!invoice_credit(db, argv[optind], reason, amount, today, number, sizeof number, &e))
+		return invoice_failed(&e);
+	printf("drafted credit invoice %s of %s (a draft: review it, then sow invoice --db %s --finalize %s)\n", number,
+	       argv[optind], db, number);
+	return 0;
+}
+
+static int cmd_invoice(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { "finalize", required_argument, NULL, 'f' },
+					      { "sent", required_argument, NULL, 's' }, { "html", required_argument, NULL, 'h' },
+					      { 0, 0, 0, 0 } };
+	const char *db = NULL, *number = NULL;
+	int action = 0, c;
+	while ((c = getopt_long(argc, argv, "d:f:s:h:", opts, NULL)) != -1) {
+		if (c == 'd') {
+			db = optarg;
+		} else if (c == 'f' || c == 's' || c == 'h') {
+			if (action)
+				return usage_error("invoice", "give one of --finalize, --sent, --html");
+			action = c;
+			number = optarg;
+		} else {
+			return usage_error("invoice", "unknown option");
+		}
+	}
+	if (!db || !action || optind != argc)
+		return usage_error("invoice", "give --db DB and one of --finalize NUMBER, --sent NUMBER, --html NUMBER");
+	InvoiceError e = { 0 };
+	bool ok = action == 'f' ? invoice_finalize(db, number, &e)
+		: action == 's' ? invoice_sent(db, number, &e) : invoice_html(db, number, stdout, &e);
+	if (!ok)
+		return invoice_failed(&e);
+	if (action != 'h')
+		printf("%s is %s\n", number, action == 'f' ? "final" : "sent");
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		return fprintf(stderr, "sow: error: cannot write the page: %s\n", strerror(errno)), EXIT_DB;
+	return 0;
+}
+
 /* ---- sow test ---------------------------------------------------------- */
 
 static int cmd_test(int argc, char **argv)
@@ -676,6 +750,18 @@ static const Command commands[] = {
 	  "  --reason TEXT    why (required); kept in period_events with $USER and the time\n"
 	  "Only the latest closed period, and only while no later period has results.\n"
 	  "Its runs are marked superseded and their rows move to the *_history tables.\n" },
+	{ "credit", cmd_credit, "credit --db DB INVOICE --reason cancelled|mistake [--amount X]",
+	  "Draft a credit invoice against a final invoice (never more than is left on it).",
+	  "  --reason cancelled   the customer cancelled: the credit is dated today\n"
+	  "  --reason mistake     undoing a mistake: dated as the incorrect invoice\n"
+	  "  --amount X           the net amount to credit (default: all that is left); VAT at the invoice's rate\n"
+	  "  --as-of DATE         the date today stands for\n"
+	  "The credit stays a draft until sow invoice --finalize.\n" },
+	{ "invoice", cmd_invoice, "invoice --db DB --finalize NUMBER | --sent NUMBER | --html NUMBER",
+	  "Finalize an invoice draft, mark a final one sent, or print one as an HTML page.",
+	  "  --finalize NUMBER    draft -> final (refused while its VAT or FX rate is undetermined)\n"
+	  "  --sent NUMBER        final -> sent (sent to the customer)\n"
+	  "  --html NUMBER        the printable page on stdout: seller, customer, PO, lines, VAT, due date\n" },
 	{ "doc", cmd_doc, "doc [--rules PATH]... [NAME]",
 	  "Every function, rounding, constant, relation, rule and table, with its parameters and comment.",
 	  "  NAME          only the definitions, built-ins or tables called NAME\n"

@@ -66,6 +66,7 @@ static const DotCmd dots[] = {
 	{ ".asof", "[DATE]", "show or set the session date (as_of)", ".asof 2026-12-31" },
 	{ ".format", "table|csv|json|markdown", "how results are printed", ".format json" },
 	{ ".forecast", "[PROJECT]", "the forecast by fiscal quarter as of the session date", ".forecast P-1042" },
+	{ ".balances", "[PROJECT]", "recognized, billed, unbilled and deferred revenue to date", ".balances P-1003" },
 	{ ".why", "", "how to ask where a value comes from", ".why" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
 	{ ".timer", "on|off", "print the time each statement takes", ".timer on" },
@@ -97,7 +98,7 @@ static void list_tables(Repl *R)
 	printf("database tables:\n ");
 	for (int i = 0; i < schema_ntables; i++)
 		printf(" %s", schema_tables[i].name);
-	printf("\nSOW terms: sows sow_rates sow_milestones sow_trainings\nrelations:");
+	printf("\nSOW terms: sows sow_rates sow_milestones sow_trainings sow_caps sow_amendments\nrelations:");
 	for (size_t i = 0; i < R->S.P.decls.cap; i++) {
 		Decl *d = R->S.P.decls.keys[i] ? R->S.P.decls.vals[i] : NULL;
 		if (d && (d->kind == D_RELATION || d->kind == D_QUERY))
@@ -196,6 +197,8 @@ static bool dot(Repl *R, char *line, bool *quit)
 		}
 	} else if (strcmp(cmd, ".forecast") == 0) {
 		return session_forecast(S, *arg ? arg : NULL, stdout);
+	} else if (strcmp(cmd, ".balances") == 0) {
+		return session_balances(S, *arg ? arg : NULL, stdout);
 	} else if (strcmp(cmd, ".why") == 0) {
 		printf("why EXPRESSION shows each step of the value with its exact result:\n"
 		       "  why passive_acceptance_on(2026-11-27, 5, \"US\")\n"

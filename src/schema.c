@@ -123,6 +123,14 @@ static const ColumnDef findings[] = {
 	{ "message", COL_TEXT, "message TEXT" }, { "subject", COL_TEXT, "subject TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
+/* SPEC 8.6: work in progress per project and currency at the period end */
+static const ColumnDef balances[] = {
+	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "currency", COL_TEXT, "currency TEXT" },
+	{ "recognized_to_date", COL_MONEY, "recognized_to_date TEXT" }, { "billed_to_date", COL_MONEY, "billed_to_date TEXT" },
+	{ "unbilled", COL_MONEY, "unbilled TEXT" }, { "deferred", COL_MONEY, "deferred TEXT" },
+	{ "rule", COL_TEXT, "rule TEXT" },
+};
 
 static const ColumnDef periods[] = {
 	{ "period", COL_PERIOD, "period TEXT PRIMARY KEY" }, { "closed_at", COL_TEXT, "closed_at TEXT" },
@@ -170,7 +178,7 @@ static const ColumnDef invoice_drafts[] = {
 	{ "vat_rate", COL_DECIMAL, "vat_rate TEXT" }, { "vat", COL_MONEY, "vat TEXT" },
 	{ "gross", COL_MONEY, "gross TEXT" }, { "vat_text", COL_TEXT, "vat_text TEXT" },
 	{ "po_reference", COL_TEXT, "po_reference TEXT" }, { "books_currency", COL_TEXT, "books_currency TEXT" },
-	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_MONEY, "books_gross TEXT" },
+	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
 	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
 };
@@ -180,6 +188,13 @@ static const ColumnDef invoice_lines[] = {
 	{ "quantity", COL_DECIMAL, "quantity TEXT" }, { "unit", COL_TEXT, "unit TEXT" },
 	{ "unit_price", COL_MONEY, "unit_price TEXT" }, { "amount", COL_MONEY, "amount TEXT" },
 	{ "source_id", COL_TEXT, "source_id TEXT" },
+};
+/* Who issues the invoices (one row): the seller block of every invoice. */
+static const ColumnDef seller[] = {
+	{ "name", COL_TEXT, "name TEXT" }, { "address", COL_TEXT, "address TEXT" },
+	{ "country", COL_TEXT, "country TEXT" }, { "vat_number", COL_TEXT, "vat_number TEXT" },
+	{ "chamber_of_commerce", COL_TEXT, "chamber_of_commerce TEXT" }, { "email", COL_TEXT, "email TEXT" },
+	{ "iban", COL_TEXT, "iban TEXT" },
 };
 /* The last number drawn from each gap-free sequence, per calendar year. */
 static const ColumnDef sequences[] = {
@@ -208,10 +223,12 @@ const TableDef schema_tables[] = {
 	{ "forecast", COLS(forecast), NULL, NULL, 1 },
 	{ "transitions", COLS(transitions), NULL, NULL, 1 },
 	{ "findings", COLS(findings), NULL, NULL, 1 },
+	{ "balances", COLS(balances), NULL, NULL, 1 },
 	{ "periods", COLS(periods), "period", NULL, 2 },
 	{ "revenue_totals", COLS(revenue_totals), NULL, NULL, 2 },
 	{ "forecast_totals", COLS(forecast_totals), NULL, NULL, 2 },
 	{ "reporting_lines", COLS(reporting_lines), NULL, NULL, 1 },
+	{ "seller", COLS(seller), NULL, NULL, 0 },
 	{ "invoice_drafts", COLS(invoice_drafts), "number", NULL, 1 },
 	{ "invoice_lines", COLS(invoice_lines), NULL, NULL, 1 },
 	{ "sequences", COLS(sequences), NULL, "PRIMARY KEY (name, year)", 2 },
@@ -226,6 +243,7 @@ const TableDef schema_tables[] = {
 	{ "revenue_totals_history", COLS(revenue_totals), NULL, NULL, 2 },
 	{ "forecast_totals_history", COLS(forecast_totals), NULL, NULL, 2 },
 	{ "reporting_lines_history", COLS(reporting_lines), NULL, NULL, 2 },
+	{ "balances_history", COLS(balances), NULL, NULL, 2 },
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
@@ -276,6 +294,8 @@ const char schema_index_sql[] =
 	"CREATE INDEX IF NOT EXISTS health_reports_project ON health_reports(project_id, week_of);\n"
 	"CREATE INDEX IF NOT EXISTS status_history_project ON status_history(project_id, changed_on);\n"
 	"CREATE INDEX IF NOT EXISTS revenue_totals_run ON revenue_totals(run_id);\n"
+	"CREATE INDEX IF NOT EXISTS billing_project ON billing(project_id, period);\n"
+	"CREATE INDEX IF NOT EXISTS balances_run ON balances(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_drafts_number ON invoice_drafts(number);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_drafts_run ON invoice_drafts(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS invoice_lines_number ON invoice_lines(number, line);\n"

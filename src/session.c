@@ -417,6 +417,48 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 	return ok;
 }
 
+/* Work in progress (SPEC 8.6) of the session's view: the balances rows its
+ * run of the rules wrote, per project and currency, exact as written. */
+bool session_balances(Session *S, const char *project, FILE *out)
+{
+	if (!S->db) {
+		fprintf(stderr, "sow: error: balances need a database (--db DB)\n");
+		return false;
+	}
+	if (!refresh(S))
+		return false;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db,
+			       "SELECT project_id, currency, recognized_to_date, billed_to_date, unbilled, deferred FROM temp.balances "
+			       "WHERE run_id = ?1 AND (?2 IS NULL OR project_id = ?2) ORDER BY project_id, currency",
+			       -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sow: error: %s\n", sqlite3_errmsg(S->db));
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, S->R.run_id);
+	if (project)
+		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+	static const char *const headers[] = { "project_id", "currency", "recognized_to_date", "billed_to_date", "unbilled",
+					       "deferred" };
+	static const bool right[] = { false, false, true, true, true, true };
+	FTable *ft = format_begin(NULL, 6, headers, right, S->format, out);
+	int rows = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *cells[6];
+		for (int i = 0; i < 6; i++) {
+			const char *c = (const char *)sqlite3_column_text(st, i);
+			cells[i] = c ? c : "";
+		}
+		format_row(ft, cells);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	format_end(ft);
+	if (!rows && project)
+		fprintf(out, "no balances for project %s as of this date (no revenue or billing, or no SOW names it)\n", project);
+	return true;
+}
+
 /* The forecast before and after a change, side by side. */
 static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 {

@@ -62,5 +62,7 @@ void session_set_asof(Session *S, Date d);
 void session_clear_assumptions(Session *S);
 /* The forecast by fiscal quarter (and currency) as of the session date. */
 bool session_forecast(Session *S, const char *project, FILE *out);
+/* Work in progress per project and currency (SPEC 8.6), as of the session date. */
+bool session_balances(Session *S, const char *project, FILE *out);
 
 #endif

@@ -72,16 +72,70 @@ static Value money_of(const char *amount, const char *cur)
 	return v;
 }
 
-/* The SOW terms as relations: sows, sow_rates, sow_milestones, sow_trainings. */
+enum { REL_SOWS, REL_RATES, REL_MILESTONES, REL_TRAININGS, REL_CAPS, REL_AMENDMENTS, NSOWRELS };
+static const char *const sow_rel_names[NSOWRELS] = { "sows", "sow_rates", "sow_milestones", "sow_trainings", "sow_caps",
+						     "sow_amendments" };
+
+static Value date_of(const char *s)
+{
+	Value v = { .k = V_UNSET };
+	if (s && date_parse(s, strlen(s), &v.date)) /* checked by the lexer */
+		v.k = V_DATE;
+	return v;
+}
+
+static const char *join_id(Eval *E, const char *a, const char *b, const char *amend)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof buf, "%s%s%s%s%s", a, b ? " " : "", b ? b : "", amend ? " amendment " : "", amend ? amend : "");
+	return arena_strndup(E->P->A, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* The rate, milestone, training and cap clauses of a SOW (amend NULL) or of
+ * one of its amendments, as term rows carrying the amendment's date and id. */
+static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, const Node *amend, const char *cur)
+{
+	Value from = amend ? date_of(amend->s2) : (Value){ .k = V_UNSET };
+	Value by = amend ? text(amend->s) : (Value){ .k = V_UNSET };
+	for (const Node *c = list; c; c = c->next) {
+		int k = c->kind == N_RATE ? REL_RATES : c->kind == N_MILESTONE ? REL_MILESTONES :
+			c->kind == N_TRAINING ? REL_TRAININGS : c->kind == N_AUTHORIZED ? REL_CAPS : 0;
+		if (!k)
+			continue;
+		Row *t = rel_add(E, rels[k]);
+		t->table = sow_rel_names[k];
+		t->vals[0] = text(sow->s);
+		t->vals[1] = text(sow->s2);
+		int at;
+		if (k == REL_RATES) {
+			t->id = join_id(E, sow->s, c->s, amend ? amend->s : NULL);
+			t->vals[2] = text(c->s);
+			t->vals[3] = money_of(c->s2, cur);
+			at = 4;
+		} else if (k == REL_CAPS) {
+			t->id = join_id(E, sow->s, NULL, amend ? amend->s : NULL);
+			t->vals[2] = (Value){ .k = V_HOURS };
+			dec_parse(c->s, strlen(c->s), &t->vals[2].d);
+			at = 3;
+		} else {
+			t->id = c->s; /* unique across all SOWs */
+			t->vals[2] = text(c->s);
+			t->vals[3] = text(c->s2);
+			t->vals[4] = money_of(c->a->s, cur);
+			at = 5;
+		}
+		t->vals[at] = from;
+		t->vals[at + 1] = by;
+	}
+}
+
+/* The SOW terms as relations: sows, sow_rates, sow_milestones, sow_trainings,
+ * sow_caps (authorized hours) and sow_amendments. */
 static void build_sow_rels(Eval *E)
 {
-	const Shape *sh[4];
-	static const char *const names[] = { "sows", "sow_rates", "sow_milestones", "sow_trainings" };
-	Rel *rels[4];
-	for (int i = 0; i < 4; i++) {
-		sh[i] = map_get(&E->P->shapes, names[i]);
-		rels[i] = new_rel(E, names[i], sh[i]);
-	}
+	Rel *rels[NSOWRELS];
+	for (int i = 0; i < NSOWRELS; i++)
+		rels[i] = new_rel(E, sow_rel_names[i], map_get(&E->P->shapes, sow_rel_names[i]));
 	/* In file order, so results never depend on hash order; a test's own
 	 * SOWs come after the files' ones. */
 	for (int m = 0; m <= E->P->nmods; m++)
@@ -94,7 +148,7 @@ static void build_sow_rels(Eval *E)
 				map_put(&E->test_sows, it->s, ref);
 			}
 			const char *cur = NULL, *cal = NULL, *customer = NULL, *billing = NULL;
-			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET };
+			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET }, po = { .k = V_BOOL, .b = false };
 			for (Node *c = it->a; c; c = c->next)
 				switch (c->kind) {
 				case N_CURRENCY: cur = c->s; break;
@@ -103,31 +157,27 @@ static void build_sow_rels(Eval *E)
 				case N_BILLING: billing = c->s; break;
 				case N_ACCEPTANCE: dec_parse(c->s, strlen(c->s), &days.d); break;
 				case N_AUTHORIZED: auth.k = V_HOURS; dec_parse(c->s, strlen(c->s), &auth.d); break;
+				case N_PO_REQUIRED: po.b = true; break;
 				default: break;
 				}
-			Row *r = rel_add(E, rels[0]);
+			Row *r = rel_add(E, rels[REL_SOWS]);
 			r->table = "sows";
 			r->id = it->s;
 			Value v[] = { text(it->s), text(it->s2), text(customer), text(cur), text(cal ? cal : NULL),
-				      billing ? (Value){ .k = V_SYM, .s = billing } : (Value){ .k = V_UNSET }, days, auth };
+				      billing ? (Value){ .k = V_SYM, .s = billing } : (Value){ .k = V_UNSET }, days, auth, po };
 			memcpy(r->vals, v, sizeof v);
-			for (Node *c = it->a; c; c = c->next) {
-				int k = c->kind == N_RATE ? 1 : c->kind == N_MILESTONE ? 2 : c->kind == N_TRAINING ? 3 : 0;
-				if (!k)
+			add_terms(E, rels, it, it->a, NULL, cur);
+			for (Node *a = it->a; a; a = a->next) {
+				if (a->kind != N_AMENDMENT)
 					continue;
-				Row *t = rel_add(E, rels[k]);
-				t->table = names[k];
-				t->id = c->s;
+				add_terms(E, rels, it, a->a, a, cur);
+				Row *t = rel_add(E, rels[REL_AMENDMENTS]);
+				t->table = "sow_amendments";
+				t->id = join_id(E, it->s, NULL, a->s);
 				t->vals[0] = text(it->s);
 				t->vals[1] = text(it->s2);
-				if (k == 1) {
-					t->vals[2] = text(c->s);
-					t->vals[3] = money_of(c->s2, cur);
-				} else {
-					t->vals[2] = text(c->s);
-					t->vals[3] = text(c->s2);
-					t->vals[4] = money_of(c->a->s, cur);
-				}
+				t->vals[2] = text(a->s);
+				t->vals[3] = date_of(a->s2);
 			}
 		}
 }

@@ -37,6 +37,13 @@ const SummarySection summary_sections[] = {
 	{ "Billing in the reporting currency", "Billing reporting",
 	  "SELECT reporting_currency, reporting_amount FROM reporting_lines WHERE run_id = ?1 AND kind = 'billing' ORDER BY reporting_currency",
 	  1, NULL, "cm", SUM_ALL, 0 },
+	/* SPEC 8.5: the run's drafts, numbered at commit (sequence.c) */
+	{ "Invoice drafts (numbered when the run committed; VAT rounded once per invoice)", "Invoice drafts",
+	  "SELECT number, project_id, customer, invoice_on, due_on, currency, net, vat, gross, books_currency, books_gross, status "
+	  "FROM invoice_drafts WHERE run_id = ?1 ORDER BY number",
+	  0, NULL, "tttddcmmmcmt", SUM_ALL, 0 },
+	{ "Invoice drafts by currency", "Invoices by currency",
+	  "SELECT currency, net, vat, gross FROM invoice_drafts WHERE run_id = ?1 ORDER BY currency", 1, "drafts", "cnmmm", SUM_ALL, 0 },
 	{ "Forecast by fiscal quarter (each total exact, rounded once)", "Forecast by quarter",
 	  "SELECT fiscal_quarter, currency, actual_amount, forecast_amount, amount, reporting_currency, reporting_amount "
 	  "FROM forecast_totals WHERE run_id = ?1 ORDER BY fiscal_quarter, currency",
@@ -49,6 +56,11 @@ const SummarySection summary_sections[] = {
 	  "SELECT f.fiscal_quarter, f.project_id, p.customer, f.basis, f.amount, f.currency "
 	  "FROM forecast f LEFT JOIN projects p ON p.id = f.project_id WHERE f.run_id = ?1 ORDER BY f.fiscal_quarter, f.project_id, f.basis, f.amount",
 	  0, NULL, "ttttmc", SUM_ALL, 0 },
+	/* SPEC 8.6: recognized and billed to the period end, exact as written */
+	{ "Work in progress (revenue and billing to date)", "Balances",
+	  "SELECT w.project_id, p.customer, w.currency, w.recognized_to_date, w.billed_to_date, w.unbilled, w.deferred "
+	  "FROM balances w LEFT JOIN projects p ON p.id = w.project_id WHERE w.run_id = ?1 ORDER BY w.project_id, w.currency",
+	  0, NULL, "ttcmmmm", SUM_ALL, 0 },
 	{ "Proposed transitions", "Transitions",
 	  "SELECT t.project_id, p.customer, t.from_status, t.to_status, t.on_date, t.reason "
 	  "FROM transitions t LEFT JOIN projects p ON p.id = t.project_id WHERE t.run_id = ?1 ORDER BY t.project_id, t.on_date",

@@ -1,9 +1,76 @@
 /* xref.c: a SOW's milestones and trainings must be the project's. A term
  * with no row is an error (it would never be released); a row with no term
- * is a warning (it has no amount, so it is never revenue). */
+ * is a warning (it has no amount, so it is never revenue). An amendment's
+ * milestones and trainings count the same, and an amendment cannot take
+ * effect before its SOW was signed. */
 #include "xref.h"
 
 #include <string.h>
+
+/* The milestone or training clauses in list (of SOW sow, or of its
+ * amendment amend) against the table, through the prepared `one`. */
+static int check_terms(Program *P, const Src *src, sqlite3_stmt *one, Node *sow, Node *list, Node *amend,
+		       NodeKind kind, const char *table, Map *declared)
+{
+	int errors = 0;
+	const char *what = kind == N_MILESTONE ? "milestone" : "training";
+	for (Node *c = list; c; c = c->next) {
+		if (c->kind == N_AMENDMENT && !amend)
+			errors += check_terms(P, src, one, sow, c->a, c, kind, table, declared);
+		if (c->kind != kind)
+			continue;
+		map_put(declared, c->s, sow);
+		sqlite3_reset(one);
+		sqlite3_bind_text(one, 1, c->s, -1, SQLITE_STATIC);
+		char by[300] = "";
+		if (amend)
+			snprintf(by, sizeof by, " (added by amendment \"%s\")", amend->s);
+		if (sqlite3_step(one) != SQLITE_ROW) {
+			diag_at(P->D, src, c->loc, DIAG_ERROR, "%s \"%s\"%s is not in the %s table", what, c->s, by, table);
+			errors++;
+			continue;
+		}
+		const char *proj = (const char *)sqlite3_column_text(one, 0);
+		if (!proj || strcmp(proj, sow->s2) != 0) {
+			diag_at(P->D, src, c->loc, DIAG_ERROR, "%s \"%s\"%s belongs to project %s, not %s", what, c->s, by,
+				proj ? proj : "(none)", sow->s2);
+			errors++;
+		}
+	}
+	return errors;
+}
+
+/* An amendment dated before its SOW was signed (projects.sow_signed_on). */
+static int check_amendment_dates(Program *P, sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT sow_signed_on FROM projects WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		diag_plain(P->D, DIAG_ERROR, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	int errors = 0;
+	for (int m = 0; m < P->nmods; m++)
+		for (Node *it = P->mods[m]->items; it; it = it->next) {
+			if (it->kind != N_SOW)
+				continue;
+			for (Node *a = it->a; a; a = a->next) {
+				if (a->kind != N_AMENDMENT)
+					continue;
+				sqlite3_reset(st);
+				sqlite3_bind_text(st, 1, it->s2, -1, SQLITE_STATIC);
+				const char *signed_on = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+				/* ISO dates compare as text */
+				if (signed_on && strcmp(a->s2, signed_on) < 0) {
+					diag_at(P->D, P->mods[m]->src, a->b->loc, DIAG_ERROR,
+						"amendment \"%s\" takes effect on %s, before SOW \"%s\" was signed (%s, projects.sow_signed_on of %s)",
+						a->s, a->s2, it->s, signed_on, it->s2);
+					errors++;
+				}
+			}
+		}
+	sqlite3_finalize(st);
+	return errors;
+}
 
 static int check_kind(Program *P, sqlite3 *db, const char *table, NodeKind kind, Map *declared)
 {
@@ -20,24 +87,7 @@ static int check_kind(Program *P, sqlite3 *db, const char *table, NodeKind kind,
 		for (Node *it = P->mods[m]->items; it; it = it->next) {
 			if (it->kind != N_SOW)
 				continue;
-			for (Node *c = it->a; c; c = c->next) {
-				if (c->kind != kind)
-					continue;
-				map_put(declared, c->s, it);
-				sqlite3_reset(one);
-				sqlite3_bind_text(one, 1, c->s, -1, SQLITE_STATIC);
-				if (sqlite3_step(one) != SQLITE_ROW) {
-					diag_at(P->D, P->mods[m]->src, c->loc, DIAG_ERROR, "%s \"%s\" is not in the %s table", what, c->s, table);
-					errors++;
-					continue;
-				}
-				const char *proj = (const char *)sqlite3_column_text(one, 0);
-				if (!proj || strcmp(proj, it->s2) != 0) {
-					diag_at(P->D, P->mods[m]->src, c->loc, DIAG_ERROR, "%s \"%s\" belongs to project %s, not %s", what, c->s,
-						proj ? proj : "(none)", it->s2);
-					errors++;
-				}
-			}
+			errors += check_terms(P, P->mods[m]->src, one, it, it->a, NULL, kind, table, declared);
 		}
 	sqlite3_finalize(one);
 	/* rows of a SOW's project that no SOW declares */
@@ -70,7 +120,8 @@ int xref_check(Program *P, sqlite3 *db)
 	Map ms = { 0 }, ts = { 0 };
 	int a = check_kind(P, db, "milestones", N_MILESTONE, &ms);
 	int b = a < 0 ? -1 : check_kind(P, db, "trainings", N_TRAINING, &ts);
+	int c = b < 0 ? -1 : check_amendment_dates(P, db);
 	map_free(&ms);
 	map_free(&ts);
-	return a < 0 || b < 0 ? -1 : a + b;
+	return a < 0 || b < 0 || c < 0 ? -1 : a + b + c;
 }
