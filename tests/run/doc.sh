@@ -14,7 +14,7 @@ rule flag_all
   emit flags { id: m.id, level: "x" }
 SOW
 echo "-- one function of the library"
-sow doc rate_for; echo "exit $?"
+sow doc money_total; echo "exit $?"
 echo "-- a table"
 sow doc time_entries; echo "exit $?"
 echo "-- a built-in"
