@@ -1502,7 +1502,8 @@ static void ck_item(Ck *C, Node *it)
 	case N_MAPPING: {
 		/* the importer's own check: what passes here imports the same way */
 		Mapping m;
-		mapping_compile(&m, C->P->A, C->mod->src, it, C->D);
+		if (mapping_compile(&m, C->P->A, C->mod->src, it, C->D))
+			mapping_free(&m);
 		break;
 	}
 	default: break;

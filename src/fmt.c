@@ -580,6 +580,132 @@ static void params(FILE *out, const Node *p)
 	fputc(')', out);
 }
 
+/* ---- import mappings ---------------------------------------------------- */
+
+static void block_end(Fmt *F, const Node *it);
+
+static void map_value(FILE *out, const Node *v)
+{
+	if (v->kind == N_STR)
+		put_string(out, v->s);
+	else
+		fputs(v->s, out);
+}
+
+/* An entry's keys ("Yes", "Y" or else), padded to width. */
+static int map_keys(FILE *out, const Node *e, int width)
+{
+	long at = ftell(out);
+	if (e->op)
+		fputs("else", out);
+	for (const Node *k = e->a; k; k = k->next) {
+		put_string(out, k->s);
+		if (k->next)
+			fputs(", ", out);
+	}
+	int n = (int)(ftell(out) - at);
+	fprintf(out, "%*s", width > n ? width - n : 0, "");
+	return n;
+}
+
+static void map_entry(FILE *out, const Node *e, int width)
+{
+	map_keys(out, e, width);
+	fputs(" -> ", out);
+	map_value(out, e->b);
+}
+
+/* A value map stays on its line when it was written on one line and fits;
+ * otherwise one entry per line. */
+static void map_values(Fmt *F, const Node *c, int width)
+{
+	FILE *out = F->out;
+	const Node *first = c->b, *last = first;
+	for (const Node *e = first; e; e = e->next)
+		last = e;
+	char *one = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&one, &len);
+	int keyw = 0;
+	for (const Node *e = first; e; e = e->next) {
+		long at = ftell(m);
+		int n = map_keys(m, e, 0);
+		keyw = n > keyw ? n : keyw;
+		fseek(m, at, SEEK_SET);
+	}
+	for (const Node *e = first; e; e = e->next) {
+		map_entry(m, e, 0);
+		if (e->next)
+			fputs(", ", m);
+	}
+	fclose(m);
+	bool inline_ = line_of(F->src, first->loc.beg) == line_of(F->src, last->loc.end) && width + (int)len < 100;
+	if (inline_) {
+		fprintf(out, " { %s }", one);
+	} else {
+		fputs(" {", out);
+		end_line(F, line_of(F->src, c->loc.beg), c->loc.beg, first->loc.beg);
+		for (const Node *e = first; e; e = e->next) {
+			leading(F, e->loc.beg, "    ");
+			fputs("    ", out);
+			map_entry(out, e, keyw);
+			end_line(F, line_of(F->src, e->loc.end - 1), e->loc.end, e->next ? e->next->loc.beg : c->loc.end);
+		}
+		leading(F, c->loc.end - 1, "    ");
+		fputs("  }", out);
+	}
+	free(one);
+}
+
+static void mapping_block(Fmt *F, const Node *it)
+{
+	FILE *out = F->out;
+	fputs("mapping ", out);
+	put_string(out, it->s);
+	fprintf(out, " for %s {", it->s2);
+	header_end(F, it);
+	int colw = 0;
+	for (const Node *c = it->a; c; c = c->next)
+		if ((c->kind == N_MAPCOL || c->kind == N_MAPCONST) && (int)strlen(c->s) > colw)
+			colw = (int)strlen(c->s);
+	for (const Node *c = it->a; c; c = c->next) {
+		leading(F, c->loc.beg, "  ");
+		switch (c->kind) {
+		case N_MAPCOL:
+			fprintf(out, "  %-*s from ", colw, c->s);
+			put_string(out, c->s2);
+			for (const Node *f = c->a; f; f = f->next) {
+				fputs(f == c->a ? " as date " : ", ", out);
+				put_string(out, f->s);
+			}
+			if (c->b)
+				map_values(F, c, colw + 8 + (int)strlen(c->s2));
+			break;
+		case N_MAPCONST:
+			fprintf(out, "  %-*s = ", colw, c->s);
+			map_value(out, c->a);
+			break;
+		case N_MAPSET:
+			fprintf(out, "  %s ", c->s);
+			put_string(out, c->s2);
+			break;
+		case N_MAPSKIP:
+			if (c->op) {
+				fputs("  skip when ", out);
+				put_string(out, c->s);
+				fputs(" == ", out);
+				put_string(out, c->s2);
+			} else {
+				fprintf(out, "  skip %s %s", c->s, strcmp(c->s, "1") == 0 ? "line" : "lines");
+			}
+			break;
+		default: break;
+		}
+		trailing(F, c->loc.end);
+	}
+	block_end(F, it);
+}
+
 static void block_end(Fmt *F, const Node *it)
 {
 	leading(F, it->loc.end, "  ");
@@ -600,6 +726,9 @@ static void item(Fmt *F, const Node *it)
 		break;
 	case N_SOW:
 		sow_block(F, it, "");
+		break;
+	case N_MAPPING:
+		mapping_block(F, it);
 		break;
 	case N_CALENDAR:
 		fputs("calendar ", out);

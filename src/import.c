@@ -304,6 +304,18 @@ static void describe_row(sqlite3_stmt *st, char *buf, size_t size)
 		snprintf(buf + n, size - n, ", ...");
 }
 
+static long long count_rows(sqlite3 *db, const char *table)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\"", table);
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOptions *o, ImportCounts *cnt, FILE *err)
 {
 	const TableDef *t = schema_table(table);
@@ -366,7 +378,11 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 		goto out;
 	}
 	if (got != 1) {
-		fprintf(err, "%s:%ld: error: the file is empty (a header row names the columns)\n", path, hline);
+		if (map && map->skip_lines)
+			fprintf(err, "%s:%ld: error: no header row after the %d line%s the mapping skips\n", path, hline, map->skip_lines,
+				map->skip_lines == 1 ? "" : "s");
+		else
+			fprintf(err, "%s:%ld: error: the file is empty (a header row names the columns)\n", path, hline);
 		goto out;
 	}
 	if (hdr.n > MAXC) {
@@ -506,7 +522,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 		for (int k = 0; k < nkeys; k++)
 			len += (size_t)snprintf(q + len, sizeof q - len, "%s\"%s\" = ?%d", k ? " AND " : "", t->cols[keys[k]].name, k + 1);
 		if (sqlite3_prepare_v2(db, q, -1, &find, NULL) != SQLITE_OK ||
-		    sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS sow_import_keys (k TEXT PRIMARY KEY, line INTEGER);"
+		    sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS sow_import_keys (k PRIMARY KEY, line INTEGER) WITHOUT ROWID;"
 				     "DELETE FROM temp.sow_import_keys", NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_prepare_v2(db, "SELECT line FROM temp.sow_import_keys WHERE k = ?1", -1, &seen, NULL) != SQLITE_OK ||
 		    sqlite3_prepare_v2(db, "INSERT INTO temp.sow_import_keys VALUES (?1, ?2)", -1, &note, NULL) != SQLITE_OK) {
@@ -515,6 +531,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			goto out;
 		}
 	}
+	char kname[160] = ""; /* id, or calendar/day */
+	for (int k = 0, kn = 0; k < nkeys; k++)
+		kn += snprintf(kname + kn, sizeof kname - (size_t)kn, "%s%s", k ? "/" : "", t->cols[keys[k]].name);
+	long long before = o->upsert ? count_rows(db, table) : 0;
 	vals = calloc((size_t)ntarget + 1, sizeof *vals);
 	size_t *voff = calloc((size_t)ntarget + 1, sizeof *voff);
 	if (!vals || !voff)
@@ -546,15 +566,13 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			continue;
 		}
 		/* every value into one scratch buffer (offsets: it may move) */
-		size_t need = rec.len + (size_t)ntarget * 64 + 64, used = 0;
-		if (need > scratch_cap) {
-			scratch_cap = need * 2;
-			scratch = grow(scratch, scratch_cap);
-		}
+		size_t used = 0;
+#define ROOM(n) do { if (scratch_cap - used < (n)) { scratch_cap = (used + (n)) * 2; scratch = grow(scratch, scratch_cap); } } while (0)
 		for (int j = 0; j < ntarget; j++) {
 			const ColumnDef *col = &t->cols[tcol[j]];
 			const char *raw = src_field[j] >= 0 ? rec_field(&rec, src_field[j]) : "";
 			size_t rawn = src_field[j] >= 0 ? rec.flen[src_field[j]] : 0;
+			ROOM(rawn + 64); /* a field's standard text: at most its own length, or a date */
 			const char *v = raw;
 			bool null = rawn == 0;
 			if (src_map[j]) {
@@ -579,72 +597,76 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 					refuse(&R, start, "column %s: %s", col->name, w.msg);
 				remember_hint(&R, tcol[j], &w);
 			}
-			if (v != scratch + used)
+			if (v != scratch + used) { /* the field itself, or a mapped value */
+				ROOM(vn + 1);
 				memcpy(scratch + used, v, vn + 1);
+			}
 			voff[j] = used;
 			used += vn + 1;
 		}
+#undef ROOM
 		if (R.cur_bad)
 			continue;
 		for (int j = 0; j < ntarget; j++)
 			vals[j] = voff[j] == (size_t)-1 ? NULL : scratch + voff[j];
-		bool stored = false;
+		char shown[120] = ""; /* the key as messages show it */
 		if (nkeys) {
-			char key[1024];
-			size_t kl = 0;
+			sqlite3_str *ks = sqlite3_str_new(db);
 			bool unset = false;
 			for (int k = 0; k < nkeys; k++) {
 				const char *v = vals[key_target[k]];
 				unset |= !v;
 				ColType kt = t->cols[keys[k]].type;
 				if (v && kt == COL_INT)
-					kl += (size_t)snprintf(key + kl, sizeof key - kl, "%s%lld", k ? "\x1f" : "", strtoll(v, NULL, 10));
+					sqlite3_str_appendf(ks, "%s%lld", k ? "\x1f" : "", strtoll(v, NULL, 10));
 				else
-					kl += (size_t)snprintf(key + kl, sizeof key - kl, "%s%s", k ? "\x1f" : "", v ? v : "");
+					sqlite3_str_appendf(ks, "%s%s", k ? "\x1f" : "", v ? v : "");
 				bind_value(find, k + 1, kt, v);
 			}
-			char shown[sizeof key];
-			snprintf(shown, sizeof shown, "%s", key);
+			int kl = sqlite3_str_length(ks);
+			char *key = sqlite3_str_finish(ks);
+			if (!key) {
+				fputs("sow: out of memory\n", stderr);
+				abort();
+			}
+			snprintf(shown, sizeof shown, "%.*s%s", kl > 100 ? 100 : kl, key, kl > 100 ? "..." : "");
 			for (char *p = shown; *p; p++)
 				if (*p == '\x1f')
 					*p = '/';
-			char kname[160];
-			size_t kn = 0;
-			for (int k = 0; k < nkeys; k++)
-				kn += (size_t)snprintf(kname + kn, sizeof kname - kn, "%s%s", k ? "/" : "", t->cols[keys[k]].name);
 			if (unset) {
 				refuse(&R, start, "%s is the key of %s and cannot be empty", kname, table);
 				sqlite3_reset(find);
+				sqlite3_free(key);
 				continue;
 			}
-			sqlite3_bind_text(seen, 1, key, (int)kl, SQLITE_TRANSIENT);
-			if (sqlite3_step(seen) == SQLITE_ROW) {
-				refuse(&R, start, "%s %s is also on line %lld of this file", kname, shown, sqlite3_column_int64(seen, 0));
-				sqlite3_reset(seen);
-				sqlite3_reset(find);
-				continue;
-			}
-			sqlite3_reset(seen);
-			if (sqlite3_step(find) == SQLITE_ROW) {
-				stored = true;
-				if (!o->upsert) {
-					char row[400];
-					describe_row(find, row, sizeof row);
-					refuse(&R, start, "%s already has %s %s (the stored row: %s); --upsert replaces stored rows", table, kname,
-					       shown, row);
-				}
-			}
-			sqlite3_reset(find);
-			sqlite3_bind_text(note, 1, key, (int)kl, SQLITE_TRANSIENT);
+			/* noting the key finds a second one in this file */
+			/* one whole-number key is noted as a number: ids arrive in
+			 * order, so the table grows at its end */
+			bool int_key = nkeys == 1 && t->cols[keys[0]].type == COL_INT;
+			if (int_key)
+				sqlite3_bind_int64(note, 1, strtoll(key, NULL, 10));
+			else
+				sqlite3_bind_text(note, 1, key, kl, SQLITE_TRANSIENT);
 			sqlite3_bind_int64(note, 2, start);
-			if (sqlite3_step(note) != SQLITE_DONE) {
+			int nrc = sqlite3_step(note);
+			sqlite3_reset(note);
+			if (nrc == SQLITE_CONSTRAINT) {
+				if (int_key)
+					sqlite3_bind_int64(seen, 1, strtoll(key, NULL, 10));
+				else
+					sqlite3_bind_text(seen, 1, key, kl, SQLITE_TRANSIENT);
+				long long other = sqlite3_step(seen) == SQLITE_ROW ? sqlite3_column_int64(seen, 0) : 0;
+				sqlite3_reset(seen);
+				refuse(&R, start, "%s %s is also on line %lld of this file", kname, shown, other);
+				sqlite3_free(key);
+				continue;
+			}
+			sqlite3_free(key);
+			if (nrc != SQLITE_DONE) {
 				fprintf(err, "sow: error: %s\n", sqlite3_errmsg(db));
 				rc = 3;
 				goto out;
 			}
-			sqlite3_reset(note);
-			if (R.cur_bad)
-				continue;
 		}
 		for (int j = 0; j < ntarget; j++)
 			bind_value(ins, j + 1, t->cols[tcol[j]].type, vals[j]);
@@ -655,15 +677,27 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 				rc = 3;
 				goto out;
 			}
-			refuse(&R, start, "%s", sqlite3_errmsg(db));
+			/* not this file's (noted above): the key of a stored row */
+			if (nkeys && (ext == SQLITE_CONSTRAINT_PRIMARYKEY || ext == SQLITE_CONSTRAINT_UNIQUE) &&
+			    sqlite3_step(find) == SQLITE_ROW) {
+				char row[400];
+				describe_row(find, row, sizeof row);
+				refuse(&R, start, "%s already has %s %s (the stored row: %s); --upsert replaces stored rows", table, kname,
+				       shown, row);
+			} else {
+				refuse(&R, start, "%s", sqlite3_errmsg(db));
+			}
 		} else {
 			cnt->rows++;
-			cnt->replaced += stored;
 		}
+		if (find)
+			sqlite3_reset(find);
 		sqlite3_reset(ins);
 		sqlite3_clear_bindings(ins);
 	}
 	free(voff);
+	if (o->upsert)
+		cnt->replaced = cnt->rows - (count_rows(db, table) - before);
 	if (R.bad) {
 		if (R.shown > MAX_SHOWN)
 			fprintf(err, "%s: %d more error%s not shown\n", path, R.shown - MAX_SHOWN, R.shown - MAX_SHOWN == 1 ? "" : "s");

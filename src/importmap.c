@@ -175,9 +175,17 @@ static void entries(Mapping *M, MapColumn *c, Arena *A, const Src *src, Diag *D,
 					ERR(D, src, k->loc, "'%s' is mapped twice for column %s", k->s, M->table->cols[c->col].name);
 					diag_at(D, src, c->entries[i].at->loc, DIAG_NOTE, "first mapped here");
 				}
-			c->entries[c->nentries++] = (MapEntry){ k->s, v, e };
+			c->entries[c->nentries] = (MapEntry){ k->s, v, e };
+			map_put(&c->index, k->s, &c->entries[c->nentries++]);
 		}
 	}
+}
+
+void mapping_free(Mapping *M)
+{
+	for (int i = 0; i < M->ncols; i++)
+		map_free(&M->cols[i].index);
+	M->ncols = 0;
 }
 
 bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *it, Diag *D)
@@ -291,9 +299,13 @@ bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *it, Diag 
 	}
 	if (M->thousands && M->thousands == M->decimal)
 		ERR(D, src, thousands_at->d->loc, "the thousands separator and the decimal mark must differ");
-	if (M->ncols == 0 && D->errors == before)
+	if (M->ncols == 0 && D->errors == 0) /* not after a syntax error ate the clauses */
 		ERR(D, src, it->loc, "mapping \"%s\" maps no column (write NAME from \"Header\")", it->s);
-	return D->errors == before;
+	if (D->errors != before) {
+		mapping_free(M);
+		return false;
+	}
+	return true;
 }
 
 bool mapping_load(Mapping *M, Arena *A, const char *path, Diag *D)
@@ -379,12 +391,10 @@ const char *mapping_apply(const Mapping *M, const MapColumn *c, const char *s, s
 		*null = !c->constant;
 		return c->constant;
 	}
-	for (int i = 0; i < c->nentries; i++) {
-		const MapEntry *e = &c->entries[i];
-		if (e->key && strlen(e->key) == n && memcmp(e->key, s, n) == 0) {
-			*null = !e->value;
-			return e->value;
-		}
+	const MapEntry *e = c->nentries ? map_get(&c->index, s) : NULL;
+	if (e) {
+		*null = !e->value;
+		return e->value;
 	}
 	if (n == 0) {
 		*null = true;

@@ -14,6 +14,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "map.h"
 #include "schema.h"
 
 typedef struct {
@@ -31,6 +32,7 @@ typedef struct {
 	MapEntry *entries;        /* value map, in file order */
 	int nentries;
 	const MapEntry *otherwise; /* else -> ..., or NULL: unlisted values pass */
+	Map index;                /* key -> MapEntry, for long value maps */
 } MapColumn;
 
 typedef struct {
@@ -57,8 +59,11 @@ typedef struct Mapping {
 bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *item, Diag *D);
 /* Read, parse and compile the one mapping in path. false: reported to D. */
 bool mapping_load(Mapping *M, Arena *A, const char *path, Diag *D);
+/* Free what compiling allocated outside the arena (the value-map indexes). */
+void mapping_free(Mapping *M);
 
-/* The standard text of one export field for column c: value map first (a
+/* The standard text of one export field s (NUL-terminated, n bytes) for
+ * column c: value map first (a
  * mapped value is taken as written), then the date format or the number
  * layout. Writes into buf (size bytes); *null set for unset. Returns NULL
  * and sets *why when the field cannot be read that way. */

@@ -344,6 +344,8 @@ static int cmd_import(int argc, char **argv)
 	sqlite3 *db = store_open(argv[optind], STORE_WRITE, err, sizeof err);
 	if (!db) {
 		fprintf(stderr, "sow: error: %s\n", err);
+		if (o.map)
+			mapping_free(&map);
 		arena_free(A);
 		return EXIT_DB;
 	}
@@ -351,6 +353,8 @@ static int cmd_import(int argc, char **argv)
 	const char *table = argv[optind + 1];
 	int rc = import_csv(db, table, argv[optind + 2], &o, &n, stderr);
 	sqlite3_close(db);
+	if (o.map)
+		mapping_free(&map);
 	arena_free(A);
 	if (rc == 0) {
 		printf("%s %lld row%s into %s", o.dry_run ? "would load" : "loaded", n.rows, n.rows == 1 ? "" : "s", table);
@@ -693,7 +697,7 @@ static int cmd_help(int argc, char **argv);
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
 	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
-	  "Parse and type-check rule files; PATH may be a folder (every *.sow below it).",
+	  "Parse and type-check rule files; PATH may be a folder (every *.sow and *.map below it).",
 	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
 	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"
 	  "              machine states, unchanging guards and unrounded money\n" },

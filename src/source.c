@@ -118,7 +118,8 @@ static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, co
 			dec_parse(c->s, strlen(c->s), &t->vals[2].d);
 			at = 3;
 		} else {
-			t->id = c->s; /* unique across all SOWs */
+			/* unique across all SOWs; why shows the amendment that added it */
+			t->id = amend ? join_id(E, c->s, NULL, amend->s) : c->s;
 			t->vals[2] = text(c->s);
 			t->vals[3] = text(c->s2);
 			t->vals[4] = money_of(c->a->s, cur);

@@ -1,13 +1,14 @@
 # An amendment raising a rate mid-October, written after October was
 # closed: rows already released keep their price; entries released later
-# are priced by the card in force on the day they were worked. An added
-# milestone and balances follow it; why names the amendment.
+# are priced by the card in force on the day they were worked. A milestone
+# an amendment adds, accepted before the amendment's date, is released and
+# billed on that date. Balances follow; why names the amendment.
 sow init "$DB"
 sqlite3 "$DB" < fixture.sql
 sqlite3 "$DB" "INSERT INTO time_entries (id, project_id, person, role, worked_on, hours, approved_on, billable) VALUES
   (10, 'P-TM', 'ann', 'PSE', '2026-10-12', '1', '2026-10-13', 1),
   (11, 'P-TM', 'ann', 'PSE', '2026-10-20', '1', '2026-10-23', 1);
-  INSERT INTO milestones (id, project_id, name, planned_sign_off_on) VALUES ('P-MS-M3', 'P-MS', 'Hypercare', '2026-12-15')"
+  INSERT INTO milestones (id, project_id, name, sign_off_received_on) VALUES ('P-MS-M3', 'P-MS', 'Hypercare', '2026-10-28')"
 echo "-- October, before the amendment, then closed"
 sow run --db "$DB" --period 2026-10 common.sow >/dev/null; echo "exit $?"
 sow close --db "$DB" --period 2026-10
@@ -46,12 +47,13 @@ sqlite3 "$DB" "INSERT INTO time_entries (id, project_id, person, role, worked_on
   (15, 'P-TM', 'ann', 'PSE', '2026-11-16', '2', '2026-11-18', 1)"
 sow check --db "$DB" amended.sow; echo "check exit $?"
 sow run --db "$DB" --period 2026-11 amended.sow >/dev/null; echo "exit $?"
-sqlite3 -header "$DB" "SELECT period, source_id, amount, recognized_on, basis FROM revenue WHERE project_id = 'P-TM' ORDER BY period, CAST(source_id AS INTEGER)"
+sqlite3 -header "$DB" "SELECT period, source_id, amount, recognized_on, basis FROM revenue ORDER BY period, project_id DESC, CAST(source_id AS INTEGER), source_id"
 sqlite3 -header "$DB" "SELECT period, project_id, source_id, amount, currency, bill_on FROM billing ORDER BY period, project_id, source_id"
 sqlite3 -header "$DB" "SELECT period, project_id, currency, recognized_to_date, billed_to_date, unbilled, deferred FROM balances ORDER BY period, project_id"
 echo "-- why names the amendment"
-sow repl --db "$DB" --as-of 2026-11-30 amended.sow <<'REPL' | grep -e 'card' -e 'amendment'
+sow repl --db "$DB" --as-of 2026-11-30 amended.sow <<'REPL' | grep -e 'card' -e 'amendment' -e 'not_before(d, accepted) ='
 why revenue { source_id: "15" }
+why revenue { source_id: "P-MS-M3" }
 REPL
 echo "-- the added milestone is missing from the database; an amendment before signing"
 sqlite3 "$DB" "DELETE FROM milestones WHERE id = 'P-MS-M3'; UPDATE projects SET sow_signed_on = '2026-10-20' WHERE id = 'P-TM'"

@@ -122,4 +122,21 @@ sow import --upsert "$DB" projects nokey.csv; echo "exit $?"
 sow import --upsert "$DB" allocations alloc.csv; echo "exit $?"
 sow import --upsert --replace "$DB" projects up.csv; echo "exit $?"
 sow import --upsert --dry-run "$DB" projects up.csv; echo "exit $?"
+
+echo "== a composite key (holidays: calendar/day), an empty key"
+printf 'calendar,day,name\nNL,2026-12-25,Kerstmis\n' > hol.csv
+sow import "$DB" holidays hol.csv
+printf 'calendar,day,name\nNL,2026-12-26,Tweede kerstdag\nNL,2026-12-25,Christmas\n,2026-12-31,\n' > hol2.csv
+sow import "$DB" holidays hol2.csv; echo "exit $?"
+sow import --upsert "$DB" holidays hol2.csv; echo "exit $?"
+sqlite3 "$DB" "SELECT * FROM holidays ORDER BY day"
+
+echo "== constants, a BOM and CRLF, --dry-run and --upsert through a mapping"
+printf 'mapping "crm" for projects {\n  id from "Code"\n  name from "Title"\n  calendar = "NL"\n  vat_number = unset\n}\n' > crm.map
+printf '\357\273\277Code,Title,Owner\r\nP-1,Migration (renamed),someone\r\nP-8,Eight,someone\r\n' > crm.csv
+sow import --dry-run --upsert "$DB" projects crm.csv --map crm.map; echo "exit $?"
+sow import --upsert "$DB" projects crm.csv --map crm.map; echo "exit $?"
+sqlite3 "$DB" "SELECT id, name, customer, calendar, vat_number IS NULL FROM projects WHERE id IN ('P-1', 'P-8') ORDER BY id"
+printf 'mapping "m" for projects {\n  skip 5 lines\n  id from "Code"\n}\n' > far.map
+sow import "$DB" projects crm.csv --map far.map; echo "exit $?"
 rm -f *.csv *.map *.err before.db
