@@ -20,8 +20,11 @@ typedef void *yyscan_t;
 }
 
 %code {
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "money.h"
 
 int yylex(YYSTYPE *lval, Loc *lloc, yyscan_t scanner);
 int lex_is_keyword_n(const char *s, size_t n);
@@ -41,6 +44,34 @@ static void word(Parser *P, Loc loc, const char *got, const char *want, const ch
 		P->errors++;
 		diag_at(P->D, P->src, loc, DIAG_ERROR, "expected '%s' here, not '%s'", want, got);
 	}
+}
+
+/* `currency EURO`, `currency eur`, `currency "EUR"`: one error, with the
+ * nearest ISO code; the clause keeps that code (marked op = 1, reported), so
+ * the SOW does not also lack a currency. */
+static Node *bad_currency(Parser *P, Loc whole, Loc at, const char *text, bool quoted)
+{
+	char up[8] = "";
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n && i < sizeof up - 1; i++)
+		up[i] = (char)(text[i] >= 'a' && text[i] <= 'z' ? text[i] - 32 : text[i]);
+	const char *codes[256];
+	int k = money_codes(codes, 256);
+	const char *near = n < sizeof up && money_is_currency(up) ? NULL : diag_suggest(up, codes, k);
+	const char *fix = n < sizeof up && money_is_currency(up) ? up : near;
+	P->errors++;
+	if (quoted)
+		diag_at(P->D, P->src, at, DIAG_ERROR, "a currency is a code, not a string: write currency %s", fix ? fix : "USD");
+	else if (fix == up)
+		diag_at(P->D, P->src, at, DIAG_ERROR, "currency codes are upper case: write currency %s", up);
+	else if (fix)
+		diag_at(P->D, P->src, at, DIAG_ERROR, "'%s' is not an ISO 4217 currency code; did you mean %s?", text, fix);
+	else
+		diag_at(P->D, P->src, at, DIAG_ERROR, "'%s' is not an ISO 4217 currency code (such as USD, EUR, GBP)", text);
+	Node *c = mk(P, N_CURRENCY, whole);
+	c->s = (char *)(fix && fix != up ? fix : fix ? arena_strndup(P->A, up, strlen(up)) : "USD");
+	c->op = 1;
+	return c;
 }
 
 /* The unit after a number: 5 days, 2 weeks, 1 month, 8 hours. */
@@ -148,6 +179,8 @@ sow_clauses
 sow_clause
 	: CUSTOMER STRING             { $$ = mk(P, N_CUSTOMER, @$); $$->s = $2; }
 	| CURRENCY_KW CURRENCY        { $$ = mk(P, N_CURRENCY, @$); $$->s = $2; }
+	| CURRENCY_KW IDENT           { $$ = bad_currency(P, @$, @2, $2, false); }
+	| CURRENCY_KW STRING          { $$ = bad_currency(P, @$, @2, $2, true); }
 	| CALENDAR STRING             { $$ = mk(P, N_SOWCAL, @$); $$->s = $2; }
 	| BILLING billing_term        { $$ = mk(P, N_BILLING, @$); $$->s = $2; $$->a = mk(P, N_NAME, @2); }
 	| ACCEPTANCE PASSIVE NUMBER BUSINESS IDENT
@@ -605,6 +638,73 @@ static void yyerror(Loc *loc, yyscan_t scanner, Parser *P, const char *msg)
 	diag_at(P->D, P->src, *loc, DIAG_ERROR, "%s", msg);
 }
 
+/* A misspelt clause keyword (`milestne` in a SOW block): the nearest clause
+ * of the block the parser is in, as billing terms are suggested. The block
+ * is told by a keyword only its clauses start with. */
+static bool clause_hint(const yypcontext_t *ctx, Parser *P, const Loc *loc, const char *text, int tl)
+{
+	static const char *const sow[] = { "customer", "currency", "calendar", "billing", "acceptance", "rate",
+		"milestone", "training", "authorized", "rounding", "amendment" };
+	static const char *const cal[] = { "weekend", "holiday" };
+	static const char *const test[] = { "as", "given", "expect", "sow" };
+	static const char *const rule[] = { "for", "where", "when", "let", "emit" };
+	static const char *const item[] = { "import", "sow", "calendar", "fiscal", "const", "fn", "relation", "enum",
+		"machine", "rule", "query", "rounding", "test" };
+	static const struct { yysymbol_kind_t marker; const char *what; const char *const *words; int n; } blocks[] = {
+		{ YYSYMBOL_CUSTOMER, "SOW clause", sow, 11 }, { YYSYMBOL_WEEKEND, "calendar clause", cal, 2 },
+		{ YYSYMBOL_GIVEN, "test clause", test, 4 }, { YYSYMBOL_EMIT, "rule clause", rule, 5 },
+		{ YYSYMBOL_RULE, "item", item, 13 },
+	};
+	yysymbol_kind_t exp[YYNTOKENS];
+	int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
+	char word[40];
+	snprintf(word, sizeof word, "%.*s", tl, text);
+	for (size_t b = 0; b < sizeof blocks / sizeof *blocks; b++)
+		for (int i = 0; i < n; i++)
+			if (exp[i] == blocks[b].marker) {
+				const char *near = diag_suggest(word, blocks[b].words, blocks[b].n);
+				if (!near)
+					return false;
+				P->errors++;
+				diag_at(P->D, P->src, *loc, DIAG_ERROR, "unknown %s '%s'; did you mean '%s'?", blocks[b].what, word,
+					near);
+				return true;
+			}
+	return false;
+}
+
+/* In a SOW, a clause that starts with a name is an amendment (`amendment
+ * "A1" effective ...`), so `milestne "M-1" ...` fails a token or two later,
+ * where the parser wants the amendment's string or `effective`. Then the
+ * line's first word is the misspelt clause. */
+static bool amendment_hint(const yypcontext_t *ctx, Parser *P, const Loc *loc)
+{
+	static const char *const sow[] = { "customer", "currency", "calendar", "billing", "acceptance", "rate",
+		"milestone", "training", "authorized", "rounding", "amendment" };
+	yysymbol_kind_t exp[4];
+	int n = yypcontext_expected_tokens(ctx, exp, 4);
+	if (n != 1 || (exp[0] != YYSYMBOL_IDENT && exp[0] != YYSYMBOL_STRING))
+		return false;
+	int b = loc->beg;
+	while (b > 0 && P->src->text[b - 1] != '\n')
+		b--;
+	while (P->src->text[b] == ' ' || P->src->text[b] == '\t')
+		b++;
+	int e = b;
+	while (e < loc->beg && (isalnum((unsigned char)P->src->text[e]) || P->src->text[e] == '_'))
+		e++;
+	if (e == b || e - b >= 40 || lex_is_keyword_n(P->src->text + b, (size_t)(e - b)))
+		return false;
+	char word[40];
+	snprintf(word, sizeof word, "%.*s", e - b, P->src->text + b);
+	const char *near = diag_suggest(word, sow, 11);
+	if (!near || strcmp(near, "amendment") == 0)
+		return false;
+	P->errors++;
+	diag_at(P->D, P->src, (Loc){ b, e }, DIAG_ERROR, "unknown SOW clause '%s'; did you mean '%s'?", word, near);
+	return true;
+}
+
 /* "unexpected name 'milstone', expected string": the token's own text helps
  * more than its class, and a short list of what would fit. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Parser *P)
@@ -632,6 +732,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Pars
 			diag_at(P->D, P->src, *loc, DIAG_ERROR, "'%.*s' is a reserved word and cannot be a name here", tl, text);
 			return 0;
 		}
+		if (la == YYSYMBOL_IDENT && tl > 0 && tl < 40 && clause_hint(ctx, P, loc, text, tl))
+			return 0;
+		if (amendment_hint(ctx, P, loc))
+			return 0;
 		bool quote = tl > 0 && tl <= 40 && la != YYSYMBOL_STRING && !memchr(text, '\n', (size_t)tl);
 		if (reserved)
 			len = snprintf(msg, sizeof msg, "unexpected reserved word '%.*s'", tl, text);

@@ -1154,8 +1154,12 @@ static void ck_sow_clauses(Ck *C, Node *list, Node **seen, Node *amend)
 			break;
 		}
 		case N_CURRENCY:
-			if (!money_is_currency(c->s))
-				ERR(C, c->loc, "unknown currency '%s' (an ISO 4217 code such as USD or EUR)", c->s);
+			if (c->op == 0 && !money_is_currency(c->s)) {
+				const char *codes[256];
+				const char *near = diag_suggest(c->s, codes, money_codes(codes, 256));
+				ERR(C, c->loc, "unknown currency '%s'%s%s%s", c->s, near ? "; did you mean " : " (an ISO 4217 code such as USD or EUR)",
+				    near ? near : "", near ? "?" : "");
+			}
 			break;
 		case N_ACCEPTANCE:
 			if (dec_parse(c->s, strlen(c->s), &d) != DEC_OK || !dec_is_int(d) || dec_sign(d) <= 0)
@@ -1373,6 +1377,15 @@ static void ck_test(Ck *C, Node *t)
 				break;
 			}
 			ck_record_into(C, c->a, s, "expect", false);
+			/* a money column compared with a bare number would match
+			 * nothing, or anything: the test says which currency */
+			for (Node *f = c->a->a; f; f = f->next) {
+				int i = shape_col(s, f->s);
+				const Node *e = f->a->kind == N_NEG ? f->a->a : f->a;
+				if (i >= 0 && s->types[i].k == V_MONEY && e->kind == N_NUM)
+					ERR(C, f->a->loc, "%s.%s is money: give the expected amount with its currency (%s%s USD)", s->name,
+					    f->s, f->a->kind == N_NEG ? "-" : "", e->s);
+			}
 			break;
 		}
 		default: break;
@@ -1635,6 +1648,26 @@ static void check_rule_order(Ck *C)
 	map_free(&emitters);
 }
 
+/* SOW blocks and no rule at all (a file without import "std"): a run would
+ * write nothing for them and look like success. Once per file. */
+static void no_rules_warning(Ck *C)
+{
+	for (size_t i = 0; i < C->P->decls.cap; i++) {
+		const Decl *d = C->P->decls.keys[i] ? C->P->decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			return;
+	}
+	for (int m = 0; m < C->P->nmods; m++) {
+		C->mod = C->P->mods[m];
+		for (Node *it = C->mod->items; it; it = it->next)
+			if (it->kind == N_SOW) {
+				WARN(C, it->loc, "no rule is loaded, so SOW \"%s\" releases, bills and forecasts nothing; "
+				     "add import \"std\" (the standard library's rules) at the top of this file", it->s);
+				break;
+			}
+	}
+}
+
 int check_program(Program *P)
 {
 	Ck C = { .P = P, .D = P->D, .shapes = &P->shapes };
@@ -1655,6 +1688,9 @@ int check_program(Program *P)
 	}
 	check_rule_order(&C);
 	strict_overrides(P);
+	/* (with errors, they come first; the file is not run anyway) */
+	if (P->D->errors == 0)
+		no_rules_warning(&C);
 	return P->D->errors - before;
 }
 

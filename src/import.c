@@ -26,6 +26,7 @@
 typedef struct {
 	FILE *f;
 	long line;        /* physical line of the next byte */
+	long err_line;    /* where a malformed field went wrong */
 	char *buf;        /* current field */
 	size_t len, cap;
 } Csv;
@@ -53,6 +54,7 @@ static int field(Csv *c, const char **msg, bool *quoted)
 	if (c->buf)
 		c->buf[0] = 0;
 	*quoted = false;
+	c->err_line = c->line;
 	int ch = getc(c->f);
 	if (ch == EOF)
 		return 0;
@@ -61,7 +63,8 @@ static int field(Csv *c, const char **msg, bool *quoted)
 		for (;;) {
 			ch = getc(c->f);
 			if (ch == EOF) {
-				*msg = "a quoted field is not closed before the end of the file";
+				/* reported on the line the field opened, not at the end */
+				*msg = "a quoted field that starts on this line is not closed before the end of the file";
 				return -1;
 			}
 			if (ch == '\n')
@@ -87,6 +90,7 @@ static int field(Csv *c, const char **msg, bool *quoted)
 		}
 		if (ch == EOF)
 			return 2;
+		c->err_line = c->line;
 		*msg = "text after the closing quote of a field";
 		return -1;
 	}
@@ -105,9 +109,12 @@ static int field(Csv *c, const char **msg, bool *quoted)
 				c->line++;
 				return 2;
 			}
+			if (next == EOF) /* a CRLF cut short at the end of the file */
+				return 2;
 			ungetc(next, c->f);
 		}
 		if (ch == '"') {
+			c->err_line = c->line;
 			*msg = "a quote inside an unquoted field (quote the whole field)";
 			return -1;
 		}
@@ -166,6 +173,10 @@ static int record(Csv *c, Rec *r, const char **msg, long *start)
 		more = field(c, msg, &quoted);
 		if (more < 0)
 			return -1;
+		/* the end of the file right after a comma: an empty last field
+		 * (RFC 4180 allows the last record without a line end) */
+		if (more == 0 && r->n)
+			rec_add(r, "", 0);
 		if (more == 0)
 			return r->n ? 1 : 0;
 		if (r->n == 0 && more == 2 && c->len == 0 && !quoted)
@@ -374,7 +385,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	long hline;
 	int got = record(&c, &hdr, &msg, &hline);
 	if (got < 0) {
-		fprintf(err, "%s:%ld: error: %s\n", path, c.line, msg);
+		fprintf(err, "%s:%ld: error: %s\n", path, c.err_line, msg);
 		goto out;
 	}
 	if (got != 1) {
@@ -548,7 +559,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			continue;
 		R.cur_bad = 0;
 		if (r < 0) {
-			refuse(&R, c.line, "%s", msg);
+			refuse(&R, c.err_line, "%s", msg);
 			break; /* the record boundaries are lost: nothing after this can be trusted */
 		}
 		if (rec.n != hdr.n) {

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "schema.h"
 #include "store.h"
+#include "xref.h"
 #include "summary.h"
 #include "totals.h"
 
@@ -536,6 +537,8 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 	}
 	char period[DATE_MONTH_BUFSZ], seqerr[SEQUENCE_ERRSZ];
 	date_fmt_month(o->as_of, period);
+	/* no silent weekends-only calendar */
+	xref_calendars(P, db);
 	int rc = 3;
 	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
 		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);

@@ -26,6 +26,14 @@ int money_minor_unit(const char *code)
 
 bool money_is_currency(const char *code) { return money_minor_unit(code) >= 0; }
 
+int money_codes(const char **out, int max)
+{
+	int n = 0;
+	for (size_t i = 0; i < sizeof currencies / sizeof *currencies && n < max; i++)
+		out[n++] = currencies[i].code;
+	return n;
+}
+
 bool money_round_total(Dec exact, const char *code, Dec *out)
 {
 	int minor = code ? money_minor_unit(code) : -1;

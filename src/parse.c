@@ -79,7 +79,9 @@ Src *src_read(Arena *A, const char *path)
 		errno = EIO;
 		return NULL;
 	}
-	Src *s = src_from_string(A, path, buf, len);
+	/* a UTF-8 byte order mark, as some editors save files, is not text */
+	size_t bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	Src *s = src_from_string(A, path, buf + bom, len - bom);
 	free(buf);
 	return s;
 }

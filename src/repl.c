@@ -65,9 +65,9 @@ static const DotCmd dots[] = {
 	{ ".reload", "", "read the rule files again", ".reload" },
 	{ ".asof", "[DATE]", "show or set the session date (as_of)", ".asof 2026-12-31" },
 	{ ".format", "table|csv|json|markdown", "how results are printed", ".format json" },
-	{ ".forecast", "[PROJECT]", "the forecast by fiscal quarter as of the session date", ".forecast P-1042" },
+	{ ".forecast", "[PROJECT|QUARTER]", "the forecast by fiscal quarter as of the session date (of one project, or one quarter)", ".forecast P-1042" },
 	{ ".balances", "[PROJECT]", "recognized, billed, unbilled and deferred revenue to date", ".balances P-1003" },
-	{ ".why", "", "how to ask where a value comes from", ".why" },
+	{ ".why", "[full|short]", "how to ask where a value comes from; full: also each row's derivation tree", ".why full" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
 	{ ".timer", "on|off", "print the time each statement takes", ".timer on" },
 	{ ".read", "FILE", "run the statements in a file", ".read examples/sessions/month-end-questions.repl" },
@@ -199,11 +199,18 @@ static bool dot(Repl *R, char *line, bool *quit)
 		return session_forecast(S, *arg ? arg : NULL, stdout);
 	} else if (strcmp(cmd, ".balances") == 0) {
 		return session_balances(S, *arg ? arg : NULL, stdout);
+	} else if (strcmp(cmd, ".why") == 0 && (strcmp(arg, "full") == 0 || strcmp(arg, "short") == 0)) {
+		S->why_full = strcmp(arg, "full") == 0;
+	} else if (strcmp(cmd, ".why") == 0 && *arg) {
+		fprintf(stderr, "sow: error: .why full or .why short (or .why alone for help)\n");
+		return false;
 	} else if (strcmp(cmd, ".why") == 0) {
 		printf("why EXPRESSION shows each step of the value with its exact result:\n"
 		       "  why passive_acceptance_on(2026-11-27, 5, \"US\")\n"
-		       "why TABLE { column: value, ... } traces each matching row to the rule that made it,\n"
-		       "the rows it read (with the columns used) and every step of each column:\n"
+		       "why TABLE { column: value, ... } lists the matching rows the database's runs stored\n"
+		       "(run, period, basis; where today's rules derive one differently, how), or else\n"
+		       "the rows as of the session date, with the total; why --full (or .why full) also\n"
+		       "traces each row to the rule that made it, the rows it read and every step:\n"
 		       "  why revenue { project_id: \"P-1001\", source_id: \"6\" }\n"
 		       "  why revenue_by_project { project_id: \"P-1001\" }\n");
 	} else if (strcmp(cmd, ".assume") == 0) {

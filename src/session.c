@@ -285,10 +285,185 @@ static bool has_rules(const Session *S)
 	return false;
 }
 
-static bool why_total(Session *S, Module *m, Node *record, FILE *out);
+
+static bool why_total(Session *S, Module *m, Node *record, const char *schema, FILE *out);
+
+/* One line per row of schema.table (main: what the database's runs stored;
+ * temp: re-derived as of the session date) that matches the record's fields,
+ * with the run and period that wrote it. For stored revenue, a row that the
+ * rules re-derive differently today says how. Returns how many rows, or -1. */
+static int why_summary(Session *S, Module *m, const char *schema, const char *table, Node *record, FILE *out)
+{
+	const TableDef *t = schema_table(table);
+	if (!t || !t->output || schema_column(t, "run_id") < 0)
+		return 0;
+	bool stored = strcmp(schema, "main") == 0, rev = strcmp(table, "revenue") == 0;
+	char where[1024] = "", period[DATE_MONTH_BUFSZ] = "";
+	Value v[16];
+	int nb = 0;
+	for (Node *f = record->a; f && nb < 16; f = f->next) {
+		if (schema_column(t, f->s) < 0)
+			continue;
+		if (!eval_expr(&S->E, m, f->a, &v[nb]))
+			return -1;
+		/* revenue_by_project { period: P }: every line of the project is
+		 * listed, those of other periods marked, so that "0.00 in P"
+		 * says where the revenue went */
+		if (rev && strcmp(f->s, "period") == 0 && v[nb].k == V_PERIOD) {
+			snprintf(period, sizeof period, "%04d-%02d", v[nb].year, v[nb].idx);
+			continue;
+		}
+		size_t n = strlen(where);
+		snprintf(where + n, sizeof where - n, " AND x.\"%s\" = ?%d", f->s, nb + 1);
+		nb++;
+	}
+	char sql[2048];
+	/* (the scratch run's own row in temp.runs has no id, only its rowid) */
+	snprintf(sql, sizeof sql, "SELECT x.*, r.period AS run_period FROM %s.\"%s\" x JOIN %s.runs r ON coalesce(r.id, r.rowid) = x.run_id "
+		 "WHERE r.status %s%s ORDER BY r.period, x.rowid", schema, table, schema,
+		 stored ? "= 'ok'" : "IN ('ok', 'running')", where);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sow: error: %s\n", sqlite3_errmsg(S->db));
+		return -1;
+	}
+	for (int i = 0; i < nb; i++)
+		ledger_bind(st, i + 1, &v[i]);
+	int rows = 0, in_period = 0, ncol = sqlite3_column_count(st);
+	char day[DATE_BUFSZ], who[300] = "";
+	/* lines of other periods are listed only when the period asked has none */
+	bool others = true;
+	if (rev && *period) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *p = (const char *)sqlite3_column_text(st, 1);
+			others = others && !(p && strcmp(p, period) == 0);
+		}
+		sqlite3_reset(st);
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (rev && *period && !others) {
+			const char *p = (const char *)sqlite3_column_text(st, 1);
+			if (!p || strcmp(p, period) != 0)
+				continue;
+		}
+		const char *rp = (const char *)sqlite3_column_text(st, ncol - 1);
+		if (rows++ == 0)
+			fprintf(out, stored ? "stored by the database's runs:\n" : "re-derived as of %s (no run of the database stored one):\n",
+				date_fmt(S->as_of, day));
+		if (!rev) {
+			fprintf(out, " ");
+			for (int c = 0; c < ncol - 1; c++) {
+				const char *name = sqlite3_column_name(st, c), *val = (const char *)sqlite3_column_text(st, c);
+				if (strcmp(name, "run_id") != 0 && strcmp(name, "rule") != 0 && val)
+					fprintf(out, " %s: %s", name, val);
+			}
+			fprintf(out, "  (%s %lld, period %s)\n", stored ? "run" : "view", (long long)sqlite3_column_int64(st, 0), rp ? rp : "?");
+			continue;
+		}
+		const char *col[10];
+		for (int c = 0; c < 10; c++)
+			col[c] = (const char *)sqlite3_column_text(st, c);
+		/* run_id period project_id source source_id amount currency recognized_on basis rule */
+		bool here = !*period || (col[1] && strcmp(col[1], period) == 0);
+		in_period += here;
+		snprintf(who, sizeof who, "%s", col[2] ? col[2] : "");
+		fprintf(out, "  %s %s %s: %s %s, recognized %s, basis %s, released in %s %s %s%s\n", col[2] ? col[2] : "",
+			col[3] ? col[3] : "", col[4] ? col[4] : "", col[5] ? col[5] : "", col[6] ? col[6] : "", col[7] ? col[7] : "",
+			col[8] ? col[8] : "", col[1] ? col[1] : "?", stored ? "by run" : "as of", stored ? col[0] : date_fmt(S->as_of, day),
+			here ? "" : " (not in the period asked)");
+		if (!stored || !col[3] || !col[4])
+			continue;
+		/* the same source row, re-derived by today's rules (the session's view) */
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(S->db, "SELECT amount, basis, recognized_on, period FROM temp.revenue WHERE source = ? AND source_id = ?",
+				       -1, &q, NULL) != SQLITE_OK)
+			continue;
+		sqlite3_bind_text(q, 1, col[3], -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(q, 2, col[4], -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(q) != SQLITE_ROW) {
+			fprintf(out, "    re-derived as of %s: the rules release it nowhere now\n", date_fmt(S->as_of, day));
+		} else {
+			const char *a = (const char *)sqlite3_column_text(q, 0), *b = (const char *)sqlite3_column_text(q, 1);
+			const char *o = (const char *)sqlite3_column_text(q, 2);
+			if ((a && col[5] && strcmp(a, col[5]) != 0) || (b && col[8] && strcmp(b, col[8]) != 0) ||
+			    (o && col[7] && strcmp(o, col[7]) != 0))
+				fprintf(out, "    re-derived as of %s it differs: %s %s, recognized %s, basis %s\n", date_fmt(S->as_of, day),
+					a ? a : "", col[6] ? col[6] : "", o ? o : "", b ? b : "");
+		}
+		sqlite3_finalize(q);
+	}
+	sqlite3_finalize(st);
+	if (rev && *period && rows && !in_period)
+		fprintf(out, "  total %s %s: 0.00; nothing of it was released in %s (the lines above were released in other periods)\n",
+			who, period, period);
+	return rows;
+}
+
+/* why TABLE { ... }: what the database's runs stored first (a short
+ * summary: one line per row, the total), else the rows re-derived as of the
+ * session date; with full, also each row's derivation tree. */
+static bool why_table(Session *S, Module *m, Node *x, bool totals, bool full, FILE *out)
+{
+	const char *table = totals ? "revenue" : x->s;
+	int n = why_summary(S, m, "main", table, x->a, out);
+	if (n < 0)
+		return false;
+	if (n > 0 && totals && !why_total(S, m, x->a, "main", out))
+		return false;
+	if (n == 0) {
+		int k = why_summary(S, m, "temp", table, x->a, out);
+		if (k < 0)
+			return false;
+		if (k > 0 && totals && !why_total(S, m, x->a, "temp", out))
+			return false;
+		if (k == 0 && !full) {
+			fprintf(out, "no %s row like that, stored or re-derived as of this date\n", table);
+			return true;
+		}
+	}
+	if (!full) {
+		fprintf(out, "(why --full, or .why full, shows how each row is derived)\n");
+		return true;
+	}
+	if (totals)
+		fprintf(out, "revenue_by_project is each project's revenue lines of the period, summed exactly, then rounded once\n"
+			     "(half away from zero, to the currency's minor unit); each line, re-derived as of this date:\n");
+	return why_rows(&S->E, m, table, x->a, out);
+}
+
+/* Is text an id written without quotes (P-1010, SOW-2026-014)? */
+static bool bare_id(const char *text, size_t *len)
+{
+	const char *p = text;
+	while (isalpha((unsigned char)*p))
+		p++;
+	if (p == text || *p != '-' || !isalnum((unsigned char)p[1]))
+		return false;
+	while (isalnum((unsigned char)*p) || *p == '-')
+		p++;
+	*len = (size_t)(p - text);
+	while (isspace((unsigned char)*p))
+		p++;
+	return *p == 0;
+}
 
 static bool run_why(Session *S, const char *rest, FILE *out)
 {
+	bool full = S->why_full;
+	rest += strspn(rest, " \t");
+	if (strncmp(rest, "--full", 6) == 0 && (!rest[6] || isspace((unsigned char)rest[6]))) {
+		full = true;
+		rest += 6 + strspn(rest + 6, " \t");
+	}
+	size_t idlen;
+	if (bare_id(rest, &idlen)) {
+		fprintf(stderr, "sow: error: why %.*s: an id is text, in quotes; ask for the rows it is in, e.g.\n"
+				"  why revenue { project_id: \"%.*s\" }\n"
+				"  why revenue_by_project { project_id: \"%.*s\", period: 2026-11 }\n"
+				"  why revenue { source_id: \"%.*s\" }\n",
+			(int)idlen, rest, (int)idlen, rest, (int)idlen, rest, (int)idlen, rest);
+		return false;
+	}
 	/* reuse the test grammar: `expect X` is an expression or TABLE { ... } */
 	size_t n = strlen(rest) + 32;
 	char *text = malloc(n);
@@ -331,14 +506,7 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 	}
 	if (!refresh(S))
 		return false;
-	if (totals) {
-		fprintf(out, "revenue_by_project is each project's revenue lines of the period, summed exactly, then rounded once\n"
-			     "(half away from zero, to the currency's minor unit); the lines:\n");
-		if (!why_rows(&S->E, m, "revenue", x->a, out))
-			return false;
-		return why_total(S, m, x->a, out);
-	}
-	return why_rows(&S->E, m, x->s, x->a, out);
+	return why_table(S, m, x, totals, full, out);
 }
 
 /* Forecast totals of the session's view, by quarter and currency. */
@@ -354,6 +522,8 @@ static void split_key(const char *key, char *q, char *cur)
 	sscanf(key, "%15s %7s", q, cur);
 }
 
+static bool row_exists(Session *S, const char *table, const char *id);
+
 /* .forecast: by quarter and currency, the actual (released) and forecast
  * parts and the whole, each exact and rounded once, and the whole in the
  * reporting currency; for one project, its own lines. */
@@ -363,6 +533,21 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 		fprintf(stderr, "sow: error: the forecast needs a database (--db DB)\n");
 		return false;
 	}
+	/* .forecast FY2027-Q4 is a quarter; anything else names a project */
+	const char *quarter = NULL;
+	int fy, qn;
+	char tail;
+	if (project && sscanf(project, "FY%4d-Q%d%c", &fy, &qn, &tail) == 2) {
+		if (qn < 1 || qn > 4) {
+			fprintf(stderr, "sow: error: no quarter %s: a fiscal year has quarters Q1 to Q4\n", project);
+			return false;
+		}
+		quarter = project;
+		project = NULL;
+	} else if (project && !row_exists(S, "projects", project)) {
+		fprintf(stderr, "sow: error: no project %s in the projects table (.forecast PROJECT or .forecast FY2027-Q4)\n", project);
+		return false;
+	}
 	if (!refresh(S))
 		return false;
 	const char *sql = project
@@ -370,7 +555,7 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 		  "CASE WHEN f.basis = 'released' THEN '0' ELSE f.amount END, f.amount FROM forecast f "
 		  "WHERE f.run_id = ?1 AND f.project_id = ?2 ORDER BY 1, 2"
 		: "SELECT fiscal_quarter, currency, actual_amount, forecast_amount, amount, reporting_currency, reporting_amount "
-		  "FROM forecast_totals WHERE run_id = ?1 ORDER BY 1, 2";
+		  "FROM forecast_totals WHERE run_id = ?1 AND (?3 IS NULL OR fiscal_quarter = ?3) ORDER BY 1, 2";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		fprintf(stderr, "sow: error: %s\n", sqlite3_errmsg(S->db));
@@ -379,6 +564,15 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 	sqlite3_bind_int64(st, 1, S->R.run_id);
 	if (project)
 		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
+	if (quarter)
+		sqlite3_bind_text(st, 3, quarter, -1, SQLITE_STATIC);
+	if (quarter && sqlite3_step(st) != SQLITE_ROW) {
+		char day[DATE_BUFSZ];
+		fprintf(out, "nothing is forecast in %s as of %s\n", quarter, date_fmt(S->as_of, day));
+		sqlite3_finalize(st);
+		return true;
+	}
+	sqlite3_reset(st);
 	static const char *const headers[] = { "fiscal_quarter", "currency", "actual", "forecast", "amount", "reporting" };
 	static const bool right[] = { false, false, true, true, true, true };
 	FTable *ft = format_begin(NULL, project ? 5 : 6, headers, right, S->format, out);
@@ -492,7 +686,7 @@ static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 
 /* The closing line of `why revenue_by_project {...}`: the exact sum of
  * the lines and the total rounded once, per project, period and currency. */
-static bool why_total(Session *S, Module *m, Node *record, FILE *out)
+static bool why_total(Session *S, Module *m, Node *record, const char *schema, FILE *out)
 {
 	char where[512] = "run_id IS NOT NULL";
 	Value v[3];
@@ -508,7 +702,8 @@ static bool why_total(Session *S, Module *m, Node *record, FILE *out)
 				nb++;
 			}
 	char sql[1024];
-	snprintf(sql, sizeof sql, "SELECT project_id, period, currency, amount FROM revenue WHERE %s ORDER BY 1, 2, 3", where);
+	snprintf(sql, sizeof sql, "SELECT project_id, period, currency, amount FROM %s.revenue r WHERE %s%s ORDER BY 1, 2, 3", schema,
+		 where, strcmp(schema, "main") == 0 ? " AND run_id IN (SELECT id FROM main.runs WHERE status = 'ok')" : "");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;
@@ -521,14 +716,60 @@ static bool why_total(Session *S, Module *m, Node *record, FILE *out)
 		Dec r;
 		if (!totals_rounded(&T, 0, T.key[2], &r))
 			continue;
-		fprintf(out, "%s %s %s: %lld line%s summing to %s exactly; rounded once: %s %s\n", T.key[0], T.key[1], T.key[2],
+		fprintf(out, "  total %s %s %s: %lld line%s summing to %s exactly; rounded once: %s %s\n", T.key[0], T.key[1], T.key[2],
 			T.lines, T.lines == 1 ? "" : "s", dec_fmt(T.sum[0].exact, a), dec_fmt(r, b), T.key[2]);
 	}
 	sqlite3_finalize(st);
 	return !T.err;
 }
 
-/* assume TABLE["ID"].COLUMN = VALUE */
+/* Does v fit a column of type t? unset fits any (it stores NULL). */
+static bool fits_column(ColType t, const Value *v)
+{
+	if (v->k == V_UNSET)
+		return true;
+	switch (t) {
+	case COL_TEXT: return v->k == V_TEXT || v->k == V_SYM;
+	case COL_DATE: return v->k == V_DATE;
+	case COL_DECIMAL: return v->k == V_NUM;
+	case COL_HOURS: return v->k == V_HOURS || v->k == V_NUM;
+	case COL_MONEY: return v->k == V_MONEY || v->k == V_NUM;
+	case COL_INT: return v->k == V_NUM && dec_is_int(v->d);
+	case COL_BOOL: return v->k == V_BOOL;
+	case COL_PERIOD: return v->k == V_PERIOD && v->pk == PER_MONTH;
+	}
+	return false;
+}
+
+/* What to write for a column of type t, for the message. */
+static const char *column_example(ColType t)
+{
+	switch (t) {
+	case COL_DATE: return "a date, like 2027-02-10";
+	case COL_BOOL: return "true or false";
+	case COL_INT: return "a whole number";
+	case COL_PERIOD: return "a month, like 2027-02";
+	case COL_TEXT: return "a text in quotes";
+	default: return "a number";
+	}
+}
+
+/* The assumed row exists? A change to a row that is not there is lost. */
+static bool row_exists(Session *S, const char *table, const char *id)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM main.\"%s\" WHERE id = ?", table);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* assume TABLE["ID"].COLUMN = VALUE: checked against the column's type and
+ * the row when it is typed; a refused assumption is not kept. */
 static bool run_assume(Session *S, const char *rest, FILE *out)
 {
 	const char *eq = strstr(rest, " = ");
@@ -553,17 +794,38 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 		fprintf(stderr, "sow: error: assume works on input tables with an id (projects, milestones, trainings, ...)\n");
 		return false;
 	}
-	Node *value = parse_expr(S, eq + 3, &m);
+	int col = schema_column(t, target->s);
+	if (col < 0) {
+		const char *names[64];
+		int n = 0;
+		for (int i = 0; i < t->ncols && n < 64; i++)
+			names[n++] = t->cols[i].name;
+		const char *sug = diag_suggest(target->s, names, n);
+		diag_at(&S->D, m->src, target->loc, DIAG_ERROR, "%s has no column '%s'%s%s%s", table, target->s,
+			sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+		return false;
+	}
+	if (S->db && !row_exists(S, table, target->a->b->s)) {
+		diag_at(&S->D, m->src, target->a->b->loc, DIAG_ERROR, "%s has no row with id \"%s\"", table, target->a->b->s);
+		return false;
+	}
+	Module *vm;
+	Node *value = parse_expr(S, eq + 3, &vm);
 	if (!value)
 		return false;
 	Eval E;
 	light_eval(S, &E);
 	Value v;
-	bool ok = eval_expr(&E, m, value, &v);
+	bool ok = eval_expr(&E, vm, value, &v);
 	eval_free(&E);
 	if (!ok)
 		return false;
 	char buf[512];
+	if (!fits_column(t->cols[col].type, &v)) {
+		diag_at(&S->D, vm->src, value->loc, DIAG_ERROR, "%s.%s takes %s, not a %s; the assumption is not kept", table,
+			target->s, column_example(t->cols[col].type), vkind_name(v.k));
+		return false;
+	}
 	Assume a = { dupstr(table), dupstr(target->a->b->s), dupstr(target->s),
 		     v.k == V_UNSET ? NULL : dupstr(v.k == V_BOOL ? (v.b ? "1" : "0") : value_fmt(&v, buf, sizeof buf)),
 		     dupstr(rest + strspn(rest, " \t")) };

@@ -44,6 +44,7 @@ typedef struct Session {
 	long long max_steps;
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
+	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
 } Session;
 
 /* Open: load and check paths, open db read-only. Returns an exit status. */

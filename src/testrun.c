@@ -7,6 +7,8 @@
  * real database. */
 #include "testrun.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -46,53 +48,83 @@ static bool given(Eval *E, Node *g, sqlite3 *db)
 	return true;
 }
 
+#define NEAREST 3 /* actual rows shown for a failed expect */
+
 typedef struct {
 	Node *rec;
 	bool found;
 	bool failed;
+	long long rows;           /* rows of the table looked at */
+	int best;                 /* most fields any row matched */
+	int nbest;
+	char near[NEAREST][2048]; /* those rows, field by field */
 } Match;
+
+/* Does the actual value equal the expected one? (as `==` would say) */
+static bool same_value(Eval *E, Node *at, const Value *got, const Value *want)
+{
+	if (want->k == V_UNSET || got->k == V_UNSET)
+		return want->k == got->k;
+	/* text columns also match symbols and periods by their text */
+	char a[512], b[512];
+	if (got->k == V_TEXT || want->k == V_TEXT)
+		return strcmp(value_fmt(got, a, sizeof a), value_fmt(want, b, sizeof b)) == 0;
+	Node op = { .kind = N_BIN, .op = OP_EQ, .loc = at->loc };
+	Value eq;
+	Diag quiet = *E->D;
+	FILE *devnull = fopen("/dev/null", "w");
+	Diag *saved = E->D;
+	quiet.out = devnull ? devnull : saved->out;
+	E->D = &quiet;
+	bool ok = eval_binop(E, &op, got, want, &eq);
+	E->D = saved;
+	if (devnull)
+		fclose(devnull);
+	return ok && eq.b;
+}
 
 static bool match_row(Eval *E, const Row *row, void *arg)
 {
 	Match *m = arg;
+	int hits = 0;
+	char diff[2048] = "";
+	size_t len = 0;
+	m->rows++;
 	for (Node *f = m->rec->a; f; f = f->next) {
 		int c = shape_col(row->shape, f->s);
-		Value want, eq;
+		Value want;
 		if (c < 0 || !eval_expr(E, E->mod, f->a, &want)) {
 			m->failed = true;
 			return false;
 		}
 		const Value *got = &row->vals[c];
-		if (want.k == V_UNSET || got->k == V_UNSET) {
-			if (want.k != got->k)
-				return true;
-			continue;
+		bool same = same_value(E, f, got, &want);
+		hits += same;
+		char a[256], b[256];
+		if (len < sizeof diff) {
+			if (same)
+				len += (size_t)snprintf(diff + len, sizeof diff - len, "      %s: %s\n", f->s, value_fmt(got, a, sizeof a));
+			else
+				len += (size_t)snprintf(diff + len, sizeof diff - len, "      %s: expected %s, actual %s\n", f->s,
+							value_fmt(&want, b, sizeof b), value_fmt(got, a, sizeof a));
 		}
-		/* text columns also match symbols and periods by their text */
-		char a[512], b[512];
-		if (got->k == V_TEXT || want.k == V_TEXT) {
-			if (strcmp(value_fmt(got, a, sizeof a), value_fmt(&want, b, sizeof b)) != 0)
-				return true;
-			continue;
-		}
-		Node op = { .kind = N_BIN, .op = OP_EQ, .loc = f->loc };
-		Diag quiet = *E->D;
-		FILE *devnull = fopen("/dev/null", "w");
-		Diag *saved = E->D;
-		quiet.out = devnull ? devnull : saved->out;
-		E->D = &quiet;
-		bool ok = eval_binop(E, &op, got, &want, &eq);
-		E->D = saved;
-		if (devnull)
-			fclose(devnull);
-		if (!ok || !eq.b)
-			return true;
 	}
-	m->found = true;
-	return false; /* stop: found */
+	int nfields = 0;
+	for (Node *f = m->rec->a; f; f = f->next)
+		nfields++;
+	if (hits == nfields) {
+		m->found = true;
+		return false; /* stop: found */
+	}
+	/* keep the rows that match the most fields, the first few of them */
+	if (hits > m->best)
+		m->best = hits, m->nbest = 0;
+	if (hits == m->best && m->nbest < NEAREST)
+		snprintf(m->near[m->nbest++], sizeof m->near[0], "%s", diff);
+	return true;
 }
 
-static bool expect_row(Eval *E, Node *x)
+static bool expect_row(Eval *E, Node *x, FILE *out)
 {
 	Node *src = ast_node(E->P->A, N_NAME, x->loc);
 	src->s = x->s;
@@ -100,9 +132,29 @@ static bool expect_row(Eval *E, Node *x)
 	clause->a = src;
 	clause->s = "expected";
 	clause->aux = map_get(&E->P->shapes, x->s);
-	Match m = { x->a, false, false };
-	source_scan(E, clause, "expected", NULL, match_row, &m);
-	return m.found && !m.failed;
+	Match *m = calloc(1, sizeof *m);
+	if (!m)
+		abort();
+	m->rec = x->a;
+	m->best = -1;
+	source_scan(E, clause, "expected", NULL, match_row, m);
+	bool found = m->found && !m->failed;
+	if (!found && !m->failed && out) {
+		int nfields = 0;
+		for (Node *f = x->a->a; f; f = f->next)
+			nfields++;
+		if (m->rows == 0)
+			fprintf(out, "    %s has no rows at all\n", x->s);
+		if (m->nbest > 0)
+			fprintf(out, "    nearest actual row%s (%d of %d fields match%s):\n", m->nbest > 1 ? "s" : "", m->best, nfields,
+				m->nbest > 1 ? " in each" : "");
+		for (int i = 0; i < m->nbest; i++)
+			fprintf(out, "%s%s", i ? "      --\n" : "", m->near[i]);
+		if (m->nbest == NEAREST)
+			fprintf(out, "    (the first %d rows that match as many fields)\n", NEAREST);
+	}
+	free(m);
+	return found;
 }
 
 /* One test; true when it passed. Failures are described on out. */
@@ -167,13 +219,26 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov,
 			fputc('\n', out);
 			failed++;
 		} else if (c->kind == N_EXPECTROW) {
-			if (expect_row(&E, c))
+			/* the nearest rows are printed after the line that names the expect */
+			char *near = NULL;
+			size_t nlen = 0;
+			FILE *buf = open_memstream(&near, &nlen);
+			if (expect_row(&E, c, buf)) {
+				if (buf)
+					fclose(buf);
+				free(near);
 				continue;
+			}
+			if (buf)
+				fclose(buf);
 			int line, col;
 			diag_linecol(mod->src, c->loc.beg, &line, &col);
 			fprintf(out, "  %s:%d: expected a row in %s: ", mod->src->path, line, c->s);
 			fmt_expr(out, c->a);
 			fputc('\n', out);
+			if (near)
+				fputs(near, out);
+			free(near);
 			failed++;
 		}
 	}

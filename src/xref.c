@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "diag.h"
 /* The milestone or training clauses in list (of SOW sow, or of its
  * amendment amend) against the table, through the prepared `one`. */
 static int check_terms(Program *P, const Src *src, sqlite3_stmt *one, Node *sow, Node *list, Node *amend,
@@ -115,8 +116,98 @@ static int check_kind(Program *P, sqlite3 *db, const char *table, NodeKind kind,
 	return errors;
 }
 
+/* How a calendar block of the program declares name: -1 not at all, else
+ * the number of holidays it lists. */
+static int declared_holidays(const Program *P, const char *name)
+{
+	int n = -1;
+	for (int m = 0; m < P->nmods; m++)
+		for (const Node *it = P->mods[m]->items; it; it = it->next)
+			if (it->kind == N_CALENDAR && strcmp(it->s, name) == 0) {
+				n = n < 0 ? 0 : n;
+				for (const Node *c = it->a; c; c = c->next)
+					n += c->kind == N_HOLIDAY;
+			}
+	return n;
+}
+
+/* The calendars that have holidays: declared with some, then those of the
+ * holidays table, comma-separated into buf. */
+static void existing_calendars(const Program *P, sqlite3 *db, char *buf, size_t n)
+{
+	size_t len = 0;
+	*buf = 0;
+	for (int m = 0; m < P->nmods; m++)
+		for (const Node *it = P->mods[m]->items; it && len < n; it = it->next)
+			if (it->kind == N_CALENDAR && declared_holidays(P, it->s) > 0 && !strstr(buf, it->s))
+				len += (size_t)snprintf(buf + len, n - len, "%s\"%s\"", len ? ", " : "", it->s);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT calendar FROM holidays WHERE calendar IS NOT NULL ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW && len < n) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		if (declared_holidays(P, c) <= 0)
+			len += (size_t)snprintf(buf + len, n - len, "%s\"%s\"", len ? ", " : "", c);
+	}
+	sqlite3_finalize(st);
+}
+
+int xref_calendars(Program *P, sqlite3 *db)
+{
+	sqlite3_stmt *hol, *proj;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM holidays WHERE calendar = ?", -1, &hol, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(calendar, 'US') FROM projects WHERE id = ?", -1, &proj, NULL) != SQLITE_OK) {
+		sqlite3_finalize(hol);
+		return 0;
+	}
+	int warnings = 0;
+	Map said = { 0 };
+	for (int m = 0; m < P->nmods; m++)
+		for (Node *it = P->mods[m]->items; it; it = it->next) {
+			if (it->kind != N_SOW)
+				continue;
+			/* the SOW's calendar clause, else its project's calendar column */
+			const Node *at = it;
+			char name[256] = "";
+			for (const Node *c = it->a; c; c = c->next)
+				if (c->kind == N_SOWCAL) {
+					snprintf(name, sizeof name, "%s", c->s);
+					at = c;
+				}
+			if (!*name) {
+				sqlite3_reset(proj);
+				sqlite3_bind_text(proj, 1, it->s2, -1, SQLITE_STATIC);
+				if (sqlite3_step(proj) != SQLITE_ROW)
+					continue;
+				snprintf(name, sizeof name, "%s", (const char *)sqlite3_column_text(proj, 0));
+			}
+			int declared = declared_holidays(P, name);
+			if (declared > 0 || map_get(&said, name))
+				continue;
+			sqlite3_reset(hol);
+			sqlite3_bind_text(hol, 1, name, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(hol) == SQLITE_ROW && sqlite3_column_int64(hol, 0) > 0)
+				continue;
+			char have[1024];
+			existing_calendars(P, db, have, sizeof have);
+			diag_at(P->D, P->mods[m]->src, at->loc, DIAG_WARNING,
+				"calendar \"%s\"%s %s and has no holidays in the database: it counts weekends only%s%s%s", name,
+				at == it ? " (the project's)" : "", declared < 0 ? "is declared nowhere" : "is declared with no holidays",
+				*have ? " (calendars with holidays: " : "", have,
+				*have ? ")" : " (no calendar has any yet: import the holidays table, or list them in a calendar block)");
+			map_put(&said, arena_strndup(P->A, name, strlen(name)), (void *)1);
+			warnings++;
+		}
+	map_free(&said);
+	sqlite3_finalize(hol);
+	sqlite3_finalize(proj);
+	return warnings;
+}
+
 int xref_check(Program *P, sqlite3 *db)
 {
+	xref_calendars(P, db);
 	Map ms = { 0 }, ts = { 0 };
 	int a = check_kind(P, db, "milestones", N_MILESTONE, &ms);
 	int b = a < 0 ? -1 : check_kind(P, db, "trainings", N_TRAINING, &ts);

@@ -52,8 +52,8 @@ sqlite3 -header "$DB" "SELECT period, project_id, source_id, amount, currency, b
 sqlite3 -header "$DB" "SELECT period, project_id, currency, recognized_to_date, billed_to_date, unbilled, deferred FROM balances ORDER BY period, project_id"
 echo "-- why names the amendment"
 sow repl --db "$DB" --as-of 2026-11-30 amended.sow <<'REPL' | grep -e 'card' -e 'amendment' -e 'not_before(d, accepted) ='
-why revenue { source_id: "15" }
-why revenue { source_id: "P-MS-M3" }
+why --full revenue { source_id: "15" }
+why --full revenue { source_id: "P-MS-M3" }
 REPL
 echo "-- the added milestone is missing from the database; an amendment before signing"
 sqlite3 "$DB" "DELETE FROM milestones WHERE id = 'P-MS-M3'; UPDATE projects SET sow_signed_on = '2026-10-20' WHERE id = 'P-TM'"

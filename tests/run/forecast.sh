@@ -1,0 +1,29 @@
+# The forecast by fiscal quarter (SPEC 6.8, 8.3) against an independent
+# computation on a random book: tests/run/forecast/gen.py generated the book
+# and the expected lines and totals once (numpy.busday_offset for passive
+# dates, Python decimal for amounts); they are committed. T&M allocations
+# after as-of times the rate, milestones where release will accept them
+# (a receipt after the passive date does not move one), a quarter later when
+# not confident, trainings by planned date, released lines in the quarter of
+# their recognition date, every total the exact sum of its parts rounded once.
+f="$top/tests/run/forecast"
+sow init "$DB"
+sqlite3 "$DB" < "$f/book.sql"
+cp "$f/book.sow" .
+sow run --db "$DB" --period 2026-11 --format csv book.sow | tr -d '\r' > out.csv; echo "run: exit $?"
+# every line, amounts as exact decimals without trailing zeros
+sqlite3 "$DB" "SELECT project_id, fiscal_quarter, basis, amount, currency FROM forecast" |
+	awk -F'|' -v OFS='|' '{ if ($4 ~ /\./) { sub(/0+$/, "", $4); sub(/\.$/, "", $4) } print }' | LC_ALL=C sort > got.txt
+LC_ALL=C sort "$f/lines.txt" | diff - got.txt > diff.txt && echo "forecast lines: $(wc -l < got.txt), the same" || head -20 diff.txt
+# the run's totals by quarter and currency
+awk -F, -v OFS=, '/^fiscal_quarter,currency,actual_amount,forecast_amount,amount,/ { on = 1; next } on && /^[^F]/ { on = 0 }
+	on { print $1, $2, $5 }' out.csv | diff "$f/quarters.txt" - > diff.txt &&
+	echo "quarter totals: $(wc -l < "$f/quarters.txt"), the same" || head -20 diff.txt
+# the REPL's totals per project
+cut -d' ' -f1 "$f/projects.txt" | uniq > projects.txt
+sed 's/^/.forecast /' projects.txt | sow repl --db "$DB" --as-of 2026-11-30 --format csv book.sow | tr -d '\r' |
+	awk -F, 'NR == FNR { p[++n] = $0; next } /^fiscal_quarter,currency,/ { k++; next } { print p[k] " " $1 "," $2 "," $5 }' projects.txt - |
+	diff "$f/projects.txt" - > diff.txt && echo "project totals: $(wc -l < "$f/projects.txt"), the same" || head -20 diff.txt
+sqlite3 "$DB" "SELECT subject FROM findings WHERE code = 'stale_forecast' ORDER BY 1" | diff "$f/stale.txt" - > diff.txt &&
+	echo "stale forecast warnings: $(wc -l < "$f/stale.txt"), the same" || head -20 diff.txt
+rm -f book.sow out.csv got.txt diff.txt projects.txt
