@@ -9,6 +9,7 @@ CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 DEFS     = -D_DEFAULT_SOURCE -DSOW_VERSION='"$(VERSION)"' -DSOW_RULES_DIR='"$(PREFIX)/share/sow/rules"'
 LIBS     = -lsqlite3 -ledit
+LIBS    += -lxlsxwriter
 LIBS    += -ljansson
 VERSION  = 0.1.0
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -57,6 +58,7 @@ FORCE:
 
 # Build dependencies: install them when root, else say exactly what to run.
 DEPS = flex bison libsqlite3-dev libedit-dev sqlite3
+DEPS += libxlsxwriter-dev unzip
 DEPS += libjansson-dev
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

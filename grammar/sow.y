@@ -469,6 +469,7 @@ opt_group
 opt_select
 	: %empty                      { $$ = NULL; }
 	| SELECT sel_list             { $$ = $2; }
+	| SELECT '*'                  { $$ = NULL; /* every column, as with no select */ }
 	;
 
 sel_list

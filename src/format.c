@@ -23,8 +23,8 @@ struct FTable {
 
 bool format_parse(const char *name, Format *f)
 {
-	static const char *const names[] = { "table", "csv", "json", "markdown" };
-	for (int i = 0; i < 4; i++)
+	static const char *const names[] = { "table", "csv", "json", "markdown", "expanded" };
+	for (int i = 0; i < 5; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*f = (Format)i;
 			return true;
@@ -172,6 +172,30 @@ void format_end(FTable *t)
 		break;
 	case FMT_JSON:
 		break;
+	case FMT_EXPANDED: {
+		/* psql's expanded display: a header per record, then its fields */
+		int hw = 0, vw = 0;
+		for (int i = 0; i < n; i++)
+			if (width(t->headers[i]) > hw)
+				hw = width(t->headers[i]);
+		for (size_t k = 0; k < t->nrows * (size_t)n; k++)
+			if (width(t->cells[k]) > vw)
+				vw = width(t->cells[k]);
+		if (t->title)
+			fprintf(out, "%s\n", t->title);
+		for (size_t r = 0; r < t->nrows; r++) {
+			int len = fprintf(out, "-[ RECORD %zu ]", r + 1);
+			for (int k = len; k < hw + 3 + vw; k++)
+				fputc(k == hw + 1 ? '+' : '-', out);
+			fputc('\n', out);
+			for (int i = 0; i < n; i++) {
+				const char *c = t->cells[r * (size_t)n + (size_t)i];
+				fprintf(out, "%s%*s |%s%s\n", t->headers[i], hw - width(t->headers[i]), "", *c ? " " : "", c);
+			}
+		}
+		fprintf(out, "(%zu row%s)\n", t->nrows, t->nrows == 1 ? "" : "s");
+		break;
+	}
 	case FMT_TABLE:
 	case FMT_MARKDOWN: {
 		int *w = calloc((size_t)n, sizeof *w);
@@ -280,6 +304,12 @@ static void money_plain(const Value *x, char *buf)
 void format_value(const Value *v, Format f, FILE *out)
 {
 	char buf[4096];
+	if (v->k == V_ROW) {
+		/* one row: its fields, one per line in the table view */
+		Value one = { .k = V_LIST, .items = v, .nitems = 1 };
+		format_value(&one, f == FMT_TABLE ? FMT_EXPANDED : f, out);
+		return;
+	}
 	if (v->k != V_LIST || (v->nitems > 0 && v->items[0].k != V_ROW)) {
 		fprintf(out, "%s\n", value_fmt(v, buf, sizeof buf));
 		return;

@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN } Format;
+/* expanded: one "column | value" line per field, a header per record (psql's \x). */
+typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN, FMT_EXPANDED } Format;
 
 bool format_parse(const char *name, Format *f);
 

@@ -19,7 +19,7 @@
 #include "invoice.h"
 #include "money.h"
 #include "period.h"
-#include "report.h"
+#include "export.h"
 #include "schema.h"
 #include "store.h"
 #include "xref.h"
@@ -609,23 +609,15 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 				sqlite3_finalize(st);
 			}
 		}
-		/* The report goes to a temporary file now, and into place only once
-		 * the run is committed: a failed run leaves no report behind. */
-		char tmpname[4096] = "";
-		if (ok && o->report) {
-			snprintf(tmpname, sizeof tmpname, "%s.tmp", o->report);
-			FILE *f = fopen(tmpname, "w");
-			bool wrote = f && report_html(db, &R, o->as_of, o->dry_run, f);
-			if (f && fclose(f) != 0)
-				wrote = false;
-			if (!wrote) {
-				fprintf(stderr, "sow: error: cannot write %s\n", o->report);
-				remove(tmpname);
-				ledger_end(&R);
-				eval_free(&E);
-				rc = 3;
-				goto rollback;
-			}
+		/* The pack and the CSVs go to temporary files now, and into place
+		 * only once the run is committed: a failed run leaves none behind. */
+		Exports x = { 0 };
+		if (ok && !export_write(db, &R, o, &x, err, sizeof err)) {
+			fprintf(stderr, "sow: error: %s\n", err);
+			ledger_end(&R);
+			eval_free(&E);
+			rc = 3;
+			goto rollback;
 		}
 		long long errors = 0, warnings = 0;
 		if (ok) {
@@ -647,15 +639,12 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			summary(&R, o, out);
 			exec(db, "ROLLBACK", &why);
 		} else if (!exec(db, "COMMIT", &why)) {
-			if (*tmpname)
-				remove(tmpname);
+			export_discard(&x);
 			goto dberror;
 		}
-		bool lost_report = *tmpname && rename(tmpname, o->report) != 0;
-		if (lost_report) {
-			fprintf(stderr, "sow: error: cannot write %s\n", o->report);
-			remove(tmpname);
-		}
+		bool lost_report = !export_commit(&x, err, sizeof err);
+		if (lost_report)
+			fprintf(stderr, "sow: error: %s\n", err);
 		if (!o->dry_run) {
 			if (*skipped)
 				fprintf(stderr, "sow: note: --skip-gap: skipped %s (no run); their rows are released in %s\n", skipped,

@@ -21,7 +21,8 @@ typedef struct RunOptions {
 	long long max_steps;
 	long long max_memory_mb;   /* 0: no limit */
 	bool progress;             /* stderr is a terminal */
-	const char *report;        /* --report FILE.html, or NULL */
+	const char *report;        /* --report FILE.html or FILE.xlsx, or NULL */
+	const char *output_dir;    /* --output DIR: one CSV per output table, or NULL */
 	bool skip_gap;             /* run although the month before has no run */
 } RunOptions;
 

@@ -168,7 +168,7 @@ static int cmd_eval(int argc, char **argv)
 		case 'x': explain = true; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
-				return usage_error("eval", "--format is table, csv, json or markdown, not '%s'", optarg);
+				return usage_error("eval", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
 			break;
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &as_of))
@@ -386,7 +386,7 @@ static int cmd_run(int argc, char **argv)
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
-		{ "skip-gap", no_argument, NULL, 'G' }, { 0, 0, 0, 0 } };
+		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
@@ -406,6 +406,7 @@ static int cmd_run(int argc, char **argv)
 		case 'n': o.dry_run = true; break;
 		case 'G': o.skip_gap = true; break;
 		case 'r': o.report = optarg; break;
+		case 'o': o.output_dir = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
 			if (strcmp(optarg, "error") == 0)
@@ -417,7 +418,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			if (!format_parse(optarg, &o.format))
-				return usage_error("run", "--format is table, csv, json or markdown, not '%s'", optarg);
+				return usage_error("run", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
 			break;
 		case 's':
 		case 'm': {
@@ -707,7 +708,7 @@ static const Command commands[] = {
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
 	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n"
-	  "  --format F         table, csv, json or markdown (for query results)\n"
+	  "  --format F         table, csv, json, markdown or expanded (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
@@ -725,17 +726,19 @@ static const Command commands[] = {
 	  "  --as-of DATE --dry-run  preview any day; writes nothing\n"
 	  "  --apply-transitions   also update projects.status and status_history\n"
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
-	  "  --format table|csv|json|markdown   the summary's format\n"
+	  "  --format table|csv|json|markdown|expanded   the summary's format\n"
 	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
+	  "  --report FILE.xlsx    ... or as a workbook: a Summary sheet, a sheet per output table\n"
+	  "  --output DIR          also write one CSV per output table of the run into DIR\n"
 	  "  --skip-gap            run although the month before has no run (says which months)\n"
 	  "On a terminal, a run that takes more than a second shows its progress on stderr.\n" },
 	{ "repl", repl_main, "repl [--db DB] [--as-of DATE] [PATH...]",
 	  "Interactive session: expressions, queries, why, assume; history and Tab completion.",
 	  "  --db DB          open DB read-only\n"
 	  "  --as-of DATE     the session date (default: today); .asof changes it\n"
-	  "  --format F       table, csv, json or markdown\n"
+	  "  --format F       table, csv, json, markdown or expanded\n"
 	  "  --batch          no prompt or line editing even on a terminal\n"
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"

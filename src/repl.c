@@ -38,6 +38,9 @@ typedef struct Repl {
 	bool continuing;       /* the next line continues a statement */
 	char **ids;            /* project ids, for completion (read once) */
 	int nids;
+	FILE *out;             /* .output/.once FILE: where results go (NULL: stdout) */
+	bool once;             /* .once: back to stdout after the next statement */
+	Format unexpanded;     /* the format .expanded off returns to */
 } Repl;
 
 static volatile int interrupted; /* set by SIGINT; the evaluator checks it */
@@ -64,8 +67,11 @@ static const DotCmd dots[] = {
 	{ ".load", "PATH", "load more rule files (a file or a folder)", ".load examples/sows" },
 	{ ".reload", "", "read the rule files again", ".reload" },
 	{ ".asof", "[DATE]", "show or set the session date (as_of)", ".asof 2026-12-31" },
-	{ ".format", "table|csv|json|markdown", "how results are printed", ".format json" },
-	{ ".forecast", "[PROJECT|QUARTER]", "the forecast by fiscal quarter as of the session date (of one project, or one quarter)", ".forecast P-1042" },
+	{ ".format", "FORMAT", "how results are printed: table, csv, json, markdown or expanded", ".format json" },
+	{ ".expanded", "[on|off]", "one line per field, a header per record (psql's \\x)", ".expanded on" },
+	{ ".output", "[FILE]", "send results to FILE (truncated), or back to the terminal", ".output pack.csv" },
+	{ ".once", "FILE", "send the next statement's results to FILE", ".once milestones.csv" },
+		{ ".forecast", "[PROJECT|QUARTER]", "the forecast by fiscal quarter as of the session date (of one project, or one quarter)", ".forecast P-1042" },
 	{ ".balances", "[PROJECT]", "recognized, billed, unbilled and deferred revenue to date", ".balances P-1003" },
 	{ ".why", "[full|short]", "how to ask where a value comes from; full: also each row's derivation tree", ".why full" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
@@ -138,6 +144,30 @@ static void list_rules(Repl *R)
 			}
 }
 
+static FILE *results(const Repl *R) { return R->out ? R->out : stdout; }
+/* A line starting so is a command (.help; psql's \x), not a statement. */
+static bool is_command(char c) { return c == '.' || c == '\\'; }
+
+/* .output FILE / .once FILE: results go to FILE from now (or for one
+ * statement); .output alone goes back to stdout. */
+static bool redirect(Repl *R, const char *arg, bool once)
+{
+	if (R->out)
+		fclose(R->out);
+	R->out = NULL;
+	R->once = false;
+	if (!*arg)
+		return !once || (fprintf(stderr, "sow: error: .once needs a file name\n"), false);
+	FILE *f = fopen(arg, "w");
+	if (!f) {
+		fprintf(stderr, "sow: error: cannot write %s: %s\n", arg, strerror(errno));
+		return false;
+	}
+	R->out = f;
+	R->once = once;
+	return true;
+}
+
 static bool dot(Repl *R, char *line, bool *quit)
 {
 	char *save = NULL;
@@ -192,13 +222,25 @@ static bool dot(Repl *R, char *line, bool *quit)
 		}
 	} else if (strcmp(cmd, ".format") == 0) {
 		if (!format_parse(arg, &S->format)) {
-			fprintf(stderr, "sow: error: .format is table, csv, json or markdown\n");
+			fprintf(stderr, "sow: error: .format is table, csv, json, markdown or expanded\n");
 			return false;
 		}
 	} else if (strcmp(cmd, ".forecast") == 0) {
-		return session_forecast(S, *arg ? arg : NULL, stdout);
+		return session_forecast(S, *arg ? arg : NULL, results(R));
+	} else if (strcmp(cmd, ".expanded") == 0 || strcmp(cmd, "\\x") == 0) {
+		bool on = strcmp(arg, "on") == 0 || (!*arg && S->format != FMT_EXPANDED);
+		if (*arg && !on && strcmp(arg, "off") != 0) {
+			fprintf(stderr, "sow: error: .expanded on, .expanded off, or .expanded alone to switch\n");
+			return false;
+		}
+		if (on && S->format != FMT_EXPANDED)
+			R->unexpanded = S->format;
+		S->format = on ? FMT_EXPANDED : S->format == FMT_EXPANDED ? R->unexpanded : S->format;
+		printf("Expanded display is %s.\n", on ? "on" : "off");
+	} else if (strcmp(cmd, ".output") == 0 || strcmp(cmd, ".once") == 0) {
+		return redirect(R, arg, cmd[1] == 'o' && cmd[2] == 'n');
 	} else if (strcmp(cmd, ".balances") == 0) {
-		return session_balances(S, *arg ? arg : NULL, stdout);
+		return session_balances(S, *arg ? arg : NULL, results(R));
 	} else if (strcmp(cmd, ".why") == 0 && (strcmp(arg, "full") == 0 || strcmp(arg, "short") == 0)) {
 		S->why_full = strcmp(arg, "full") == 0;
 	} else if (strcmp(cmd, ".why") == 0 && *arg) {
@@ -287,7 +329,13 @@ static bool statement(Repl *R, char *buf, bool *quit)
 	interrupted = 0;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	bool ok = *p == '.' ? dot(R, p, quit) : session_run(&R->S, p, stdout);
+	bool redirecting = R->once && !(strncmp(p, ".once", 5) == 0 && isspace((unsigned char)p[5]));
+	bool ok = *p == '.' || (p[0] == '\\' && p[1] == 'x' && !p[2]) ? dot(R, p, quit) : session_run(&R->S, p, results(R));
+	if (redirecting && R->once) {
+		fclose(R->out);
+		R->out = NULL;
+		R->once = false;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (R->timer)
 		printf("Run Time: %.3fs\n", (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -345,7 +393,7 @@ static int run_stream(Repl *R, FILE *in)
 		}
 		memcpy(buf + len, line, (size_t)got + 1);
 		len += (size_t)got;
-		bool dotcmd = buf[strspn(buf, " \t")] == '.';
+		bool dotcmd = is_command(buf[strspn(buf, " \t")]);
 		if (!dotcmd && !complete(R, buf, blank))
 			continue;
 		if (!statement(R, buf, &quit)) {
@@ -596,7 +644,7 @@ static int interactive(Repl *R)
 		}
 		memcpy(buf + len, line, (size_t)count + 1);
 		len += (size_t)count;
-		bool dotcmd = buf[strspn(buf, " \t")] == '.';
+		bool dotcmd = is_command(buf[strspn(buf, " \t")]);
 		if (!dotcmd && !complete(R, buf, blank)) {
 			R->continuing = true;
 			continue;
@@ -647,7 +695,7 @@ int repl_main(int argc, char **argv)
 		case 'k': R.keep_going = true; break;
 		case 'f':
 			if (!format_parse(optarg, &format)) {
-				fprintf(stderr, "sow repl: --format is table, csv, json or markdown\n");
+				fprintf(stderr, "sow repl: --format is table, csv, json, markdown or expanded\n");
 				return 2;
 			}
 			break;
@@ -676,6 +724,10 @@ int repl_main(int argc, char **argv)
 	R.S.interrupted = &interrupted;
 	R.tty = !batch && isatty(0) && isatty(1);
 	rc = R.tty ? interactive(&R) : run_stream(&R, stdin);
+	if (R.out && fclose(R.out) != 0 && !rc) {
+		fprintf(stderr, "sow: error: cannot write the .output file: %s\n", strerror(errno));
+		rc = 3;
+	}
 	session_close(&R.S);
 	for (int i = 0; i < R.S.npaths; i++)
 		free(R.S.paths[i]);

@@ -23,6 +23,13 @@ static void esc(FILE *out, const char *s)
 		}
 }
 
+/* A section's anchor: its sheet name, lower case, blanks as dashes. */
+static void anchor(FILE *out, const char *name)
+{
+	for (; *name; name++)
+		fputc(*name == ' ' ? '-' : *name >= 'A' && *name <= 'Z' ? *name - 'A' + 'a' : *name, out);
+}
+
 /* "-1234567.5" as "-1,234,567.5": separators in the whole part only. */
 static void grouped(FILE *out, const char *s)
 {
@@ -56,7 +63,9 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		return false;
 	int n = summary_ncols(r);
 	if (heading) {
-		fputs("<h2>", out);
+		fputs("<h2 id=\"", out);
+		anchor(out, s->sheet);
+		fputs("\">", out);
 		esc(out, s->title);
 		fputs("</h2>\n", out);
 	}
@@ -73,7 +82,7 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		fputs("<tr>", out);
 		for (int i = 0; i < n; i++) {
 			char k = s->cols[i];
-			fputs(k == 'm' || k == 'n' ? "<td class=n>" : "<td>", out);
+			fputs(k == 'm' || k == 'n' ? "<td class=n>" : k == 'd' || k == 'c' ? "<td class=d>" : "<td>", out);
 			if (k == 'm') {
 				int cc = summary_currency_col(s, i);
 				money_cell(out, cells[i], cc >= 0 ? cells[cc] : NULL);
@@ -165,7 +174,8 @@ static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		fputs("</text>", out);
 		if (split)
 			fprintf(out, "<rect class=actual x=\"%d\" y=\"%d\" width=\"%lld\" height=\"18\"/>", left, y + 4, a);
-		fprintf(out, "<rect class=forecast x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"18\"/>", left + a, y + 4, f);
+		fprintf(out, "<rect class=%s x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"18\"/>", split ? "forecast" : "total", left + a,
+			y + 4, f);
 		fprintf(out, "<text x=\"%lld\" y=\"%d\">", left + a + f + 6, y + 18);
 		money_cell(out, dec_fmt(sum, total), b->cur);
 		fputs("</text></g>\n", out);
@@ -176,8 +186,11 @@ static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 			     "forecast</text></g>\n",
 			left, n * row + 10, left + 16, n * row + 21, left + 150, n * row + 10, left + 166, n * row + 21);
 	fputs("</svg>\n", out);
+	fprintf(out, "<p class=note>%s</p>\n", split ? "Each currency is drawn to its own scale: amounts in different currencies are not comparable."
+						      : "All lines at the as-of rate, in the reporting currency.");
 	return true;
 }
+
 
 bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *out)
 {
@@ -186,14 +199,25 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 		     "<title>Month-end %s</title>\n<style>\n"
 		     "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:75em}\n"
 		     "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:3px 10px;text-align:left}\n"
-		     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}h2{margin-top:1.5em}.none{color:#888}\n"
+		     "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.d{white-space:nowrap}\n"
+		     "h2{margin-top:1.5em}.none,.note{color:#666}nav a{margin-right:1em}\n"
 		     "section.errors h2{color:#a40000}section.errors{border-left:4px solid #a40000;padding-left:1em}\n"
 		     "section.warnings{border-left:4px solid #c68a00;padding-left:1em}\n"
-		     "svg text{font:12px system-ui,sans-serif}svg rect.actual{fill:#2f5f98}svg rect.forecast{fill:#9bbbe0}\n"
+		     "svg text{font:12px system-ui,sans-serif}svg rect.actual{fill:#2f5f98}svg rect.forecast{fill:#9bbbe0}svg rect.total{fill:#5a8f5a}\n"
 		     "</style></head><body>\n", R->period);
 	fprintf(out, "<h1>Month-end %s</h1>\n<p>As of %s, run %lld%s. Every amount is exact; each total is its lines "
 		     "summed, then rounded once to the currency's minor unit.</p>\n",
 		R->period, date_fmt(as_of, day), R->run_id, dry_run ? " (a dry run: nothing was written)" : "");
+	fputs("<nav>", out);
+	for (int i = 0; i < summary_nsections; i++)
+		if (summary_sections[i].where & SUM_PACK) {
+			fputs("<a href=\"#", out);
+			anchor(out, summary_sections[i].sheet);
+			fputs("\">", out);
+			esc(out, summary_sections[i].sheet);
+			fputs("</a> ", out);
+		}
+	fputs("</nav>\n", out);
 	bool ok = true;
 	for (int i = 0; ok && i < summary_nsections; i++) {
 		const SummarySection *s = &summary_sections[i];
@@ -203,7 +227,9 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 		if (errors || warnings)
 			fprintf(out, "<section class=%s>\n", errors ? "errors" : "warnings");
 		if (s->chart) {
-			fputs("<h2>", out);
+			fputs("<h2 id=\"", out);
+			anchor(out, s->sheet);
+			fputs("\">", out);
 			esc(out, s->title);
 			fputs("</h2>\n", out);
 			ok = chart(out, db, s, R->run_id);

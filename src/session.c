@@ -522,6 +522,42 @@ static void split_key(const char *key, char *q, char *cur)
 	sscanf(key, "%15s %7s", q, cur);
 }
 
+/* Each quarter's whole forecast in the reporting currency: every line at
+ * the as-of rate (reporting_lines), summed exactly, rounded once. */
+static bool forecast_reporting(Session *S, const char *quarter, FILE *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(S->db, "SELECT fiscal_quarter, reporting_currency, reporting_amount FROM reporting_lines "
+				      "WHERE run_id = ?1 AND kind = 'forecast' AND (?2 IS NULL OR fiscal_quarter = ?2) ORDER BY 1, 2",
+				      -1, &st, NULL) != SQLITE_OK) {
+		fprintf(stderr, "sow: error: %s\n", sqlite3_errmsg(S->db));
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, S->R.run_id);
+	if (quarter)
+		sqlite3_bind_text(st, 2, quarter, -1, SQLITE_STATIC);
+	static const char *const headers[] = { "fiscal_quarter", "reporting_total" };
+	static const bool right[] = { false, true };
+	if (S->format == FMT_TABLE || S->format == FMT_MARKDOWN)
+		fputs("\nAll currencies, in the reporting currency (each line at the as-of rate):\n", out);
+	FTable *ft = format_begin(NULL, 2, headers, right, S->format, out);
+	Totals T;
+	totals_open(&T, st, 2, 1);
+	while (totals_next(&T)) {
+		char b[DEC_BUFSZ + 8] = "";
+		Dec r;
+		if (totals_rounded(&T, 0, T.key[1], &r)) {
+			char d[DEC_BUFSZ];
+			snprintf(b, sizeof b, "%s %.7s", dec_fmt(r, d), T.key[1]);
+		}
+		const char *cells[] = { T.key[0], *b ? b : "(a rate is missing)" };
+		format_row(ft, cells);
+	}
+	format_end(ft);
+	sqlite3_finalize(st);
+	return !T.err;
+}
+
 static bool row_exists(Session *S, const char *table, const char *id);
 
 /* .forecast: by quarter and currency, the actual (released) and forecast
@@ -608,7 +644,7 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 	}
 	format_end(ft);
 	sqlite3_finalize(st);
-	return ok;
+	return ok && (project || forecast_reporting(S, quarter, out));
 }
 
 /* Work in progress (SPEC 8.6) of the session's view: the balances rows its

@@ -66,16 +66,17 @@ const SummarySection summary_sections[] = {
 	  "FROM transitions t LEFT JOIN projects p ON p.id = t.project_id WHERE t.run_id = ?1 ORDER BY t.project_id, t.on_date",
 	  0, NULL, "ttttdt", SUM_ALL, 0 },
 	{ "Findings by severity", "Findings by severity",
-	  "SELECT severity, count(*) AS lines FROM findings WHERE run_id = ?1 GROUP BY severity ORDER BY " SEVERITY_ORDER,
+	  "SELECT severity, count(*) AS findings FROM findings WHERE run_id = ?1 GROUP BY severity ORDER BY " SEVERITY_ORDER,
 	  0, NULL, "tn", SUM_PACK, 0 },
 	{ "Errors", "Errors",
-	  "SELECT code, project_id, subject, message FROM findings WHERE run_id = ?1 AND severity = 'error' "
-	  "ORDER BY code, project_id, subject",
-	  0, NULL, "tttt", SUM_ALL, 0 },
-	{ "Warnings and notes", "Warnings",
-	  "SELECT severity, code, project_id, subject, message FROM findings WHERE run_id = ?1 AND severity <> 'error' "
-	  "ORDER BY " SEVERITY_ORDER ", code, project_id, subject",
+	  "SELECT f.code, f.project_id, p.customer, f.subject, f.message FROM findings f LEFT JOIN projects p ON p.id = f.project_id "
+	  "WHERE f.run_id = ?1 AND f.severity = 'error' ORDER BY f.code, f.project_id, f.subject",
 	  0, NULL, "ttttt", SUM_ALL, 0 },
+	{ "Warnings and notes", "Warnings",
+	  "SELECT f.severity, f.code, f.project_id, p.customer, f.subject, f.message FROM findings f "
+	  "LEFT JOIN projects p ON p.id = f.project_id WHERE f.run_id = ?1 AND f.severity <> 'error' "
+	  "ORDER BY CASE f.severity WHEN 'warning' THEN 0 ELSE 1 END, f.code, f.project_id, f.subject",
+	  0, NULL, "tttttt", SUM_ALL, 0 },
 };
 const int summary_nsections = (int)(sizeof summary_sections / sizeof *summary_sections);
 

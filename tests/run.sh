@@ -278,7 +278,7 @@ run_runs() {
 		work="build/runtests/$name"
 		rm -rf "$work"
 		mkdir -p "$work"
-		cp tests/run/common.sow tests/run/fixture.sql "$work/"
+		cp tests/run/common.sow tests/run/fixture.sql tests/run/broken.sow "$work/"
 		(cd "$work" && sow() { "$sow" "$@"; } && SOW_BIN=$sow && DB=t.db && . "$top/$t") >"$tmp/out" 2>&1
 		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then bad "$t: sanitizer report" "$tmp/out"; continue; fi
 		same "$t" "tests/run/$name.out" "$tmp/out"
