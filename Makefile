@@ -88,8 +88,9 @@ build/measure: tests/bench/measure.c | build/obj
 	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $<
 
 SF ?= 1
+BOOK ?= mixed
 bench: deps sow build/measure
-	@sh tests/bench/bench.sh $(SF)
+	@sh tests/bench/bench.sh $(SF) $(BOOK)
 
 demo: deps sow
 	@sh examples/demo.sh

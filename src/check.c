@@ -1517,38 +1517,49 @@ static void ck_item(Ck *C, Node *it)
 
 typedef struct { Decl **rules; int n; } RuleSet;
 
-static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void *arg, int depth)
+/* Each function or query body is walked once per program_reads: a body
+ * called twice (or a recursion the checker reports) is not walked again,
+ * so the walk is linear in the program, not exponential in its calls. */
+static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void *arg, PtrMap *seen)
 {
-	for (; e && depth < 200; e = e->next) {
+	for (; e; e = e->next) {
 		if (e->kind == N_FOR || e->kind == N_FROMITEM) {
 			Node *src = e->a;
 			if (src && (src->kind == N_NAME || src->kind == N_CALL)) {
 				Decl *d = program_lookup(P, NULL, src->s);
-				if (d && d->kind == D_QUERY)
-					reads_at(P, d->node->b, fn, arg, depth + 1);
-				else
+				if (d && d->kind == D_QUERY) {
+					if (!ptrmap_get(seen, d)) {
+						ptrmap_put(seen, d, d);
+						reads_at(P, d->node->b, fn, arg, seen);
+					}
+				} else {
 					fn(src->s, arg);
+				}
 			}
 		}
 		if (e->kind == N_INDEX && e->a && e->a->kind == N_NAME)
 			fn(e->a->s, arg);
 		if (e->kind == N_CALL) {
 			Decl *d = program_lookup(P, NULL, e->s);
-			if (d && d->kind == D_FN)
-				reads_at(P, d->node->b, fn, arg, depth + 1);
+			if (d && d->kind == D_FN && !ptrmap_get(seen, d)) {
+				ptrmap_put(seen, d, d);
+				reads_at(P, d->node->b, fn, arg, seen);
+			}
 		}
-		reads_at(P, e->a, fn, arg, depth + 1);
-		reads_at(P, e->b, fn, arg, depth + 1);
-		reads_at(P, e->c, fn, arg, depth + 1);
-		reads_at(P, e->d, fn, arg, depth + 1);
-		reads_at(P, e->e, fn, arg, depth + 1);
-		reads_at(P, e->f, fn, arg, depth + 1);
+		reads_at(P, e->a, fn, arg, seen);
+		reads_at(P, e->b, fn, arg, seen);
+		reads_at(P, e->c, fn, arg, seen);
+		reads_at(P, e->d, fn, arg, seen);
+		reads_at(P, e->e, fn, arg, seen);
+		reads_at(P, e->f, fn, arg, seen);
 	}
 }
 
 void program_reads(Program *P, Node *e, void (*fn)(const char *, void *), void *arg)
 {
-	reads_at(P, e, fn, arg, 0);
+	PtrMap seen = { 0 };
+	reads_at(P, e, fn, arg, &seen);
+	ptrmap_free(&seen);
 }
 
 typedef struct {

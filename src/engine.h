@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "eval.h"
+#include "schema.h"
 
 /* An in-memory relation: SOW terms, a declared relation, a query result. */
 typedef struct Rel {
@@ -24,10 +25,35 @@ typedef struct Rel {
 
 typedef bool (*RowFn)(Eval *E, const Row *row, void *arg);
 
+/* --profile: what each rule cost and how its sources were read. */
+typedef struct RuleProfile {
+	const char *rule;     /* "rules/std/revenue.sow:15 release_time" */
+	long long ms, read, emitted;
+	char plan[320];       /* in source terms: what was hashed, what went to SQL */
+} RuleProfile;
+
+typedef struct Profile {
+	RuleProfile *r;
+	int n, cap;
+} Profile;
+
+/* The profile as a table (the slowest rules first, about a dozen lines). */
+void profile_print(const Profile *p, FILE *out);
+void profile_free(Profile *p);
+/* The WHERE that a scan kept under key pushed into SQL, or NULL. */
+const char *source_where(Eval *E, const void *key);
+
 /* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`,
  * pushing filters found in `filters` (the clauses after it) into SQL.
  * fn runs for each row; false from fn or an error stops the scan. */
 bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+/* The same, with the prepared scan kept under `key` rather than the clause
+ * (a join reads a clause's table in a plan of its own). */
+bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+/* Does e depend only on names bound before a scan of var starts? */
+bool source_fixed(const Eval *E, const Node *e, const char *var);
+/* About how many rows table t holds (its largest rowid); -1 unknown. */
+long long source_rows_estimate(Eval *E, const TableDef *t);
 /* table["id"]: the row with that id, or unset. */
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out);
 /* A new row at the end of r (values allocated, to be filled in). */

@@ -29,7 +29,7 @@ void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of)
 	E->A = A;
 	E->db = db;
 	E->as_of = as_of;
-	E->max_steps = 1000000000;
+	E->max_steps = 10000000; /* per source row (rules.c for_row) */
 	E->tmp = arena_new();
 }
 
@@ -676,6 +676,28 @@ static Decl *lookup(const Eval *E, const char *name)
 	return program_lookup(E->P, E->mod, name);
 }
 
+/* A call's definition, resolved once per node where nothing can override
+ * it: the same module, no SOW file with definitions of its own in force,
+ * and no definition added since (the REPL adds them). */
+typedef struct Resolved {
+	const Module *mod;
+	size_t gen;           /* P->decls.len when resolved */
+	Decl *d;
+} Resolved;
+
+static Decl *lookup_call(Eval *E, Node *e)
+{
+	if (E->sow && E->sow->mod->local.len)
+		return lookup(E, e->s);
+	Resolved *r = e->aux;
+	if (r && r->mod == E->mod && r->gen == E->P->decls.len)
+		return r->d;
+	if (!r)
+		r = e->aux = arena_alloc(E->P->A, sizeof *r);
+	*r = (Resolved){ E->mod, E->P->decls.len, lookup(E, e->s) };
+	return r->d;
+}
+
 static bool lookup_var(Eval *E, const char *name, Value *out)
 {
 	for (EScope *s = E->scope; s; s = s->up)
@@ -710,26 +732,50 @@ static bool is_pure(Eval *E, Decl *d)
 	return !impure;
 }
 
+/* Append text to the key being built; false when it does not fit. */
+static bool key_add(char *key, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (*len + n + 1 > size)
+		return false;
+	memcpy(key + *len, s, n);
+	*len += n;
+	key[*len] = 0;
+	return true;
+}
+
 /* The memo key of a call: function, SOW in force, and each argument (rows by
- * table and id). False when an argument has no stable identity. */
+ * table and id). False when an argument has no stable identity. Built by
+ * hand, not with printf: it is made for every call of a pure function. */
 static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size_t size)
 {
-	size_t len = (size_t)snprintf(key, size, "%s\x1f%s", d->name, E->sow ? E->sow->sow->s : "");
-	for (int i = 0; i < n && len < size; i++) {
+	size_t len = 0;
+	const char *sow = E->sow ? E->sow->sow->s : "";
+	if (!key_add(key, size, &len, d->name, strlen(d->name)) || !key_add(key, size, &len, "\x1f", 1) ||
+	    !key_add(key, size, &len, sow, strlen(sow)))
+		return false;
+	for (int i = 0; i < n; i++) {
 		char buf[512];
+		const char *t = buf;
+		char kind[4] = { '\x1f', (char)('A' + (int)args[i].k), ':', 0 };
 		if (args[i].k == V_ROW) {
 			const Row *r = args[i].row;
 			if (!r || !*r->id || strcmp(r->table, "query") == 0)
 				return false;
-			snprintf(buf, sizeof buf, "%s:%s", r->table, r->id);
-		} else if (args[i].k == V_LIST) {
-			return false;
-		} else {
-			value_fmt(&args[i], buf, sizeof buf);
+			if (!key_add(key, size, &len, kind, 3) || !key_add(key, size, &len, r->table, strlen(r->table)) ||
+			    !key_add(key, size, &len, ":", 1) || !key_add(key, size, &len, r->id, strlen(r->id)))
+				return false;
+			continue;
 		}
-		len += (size_t)snprintf(key + len, size - len, "\x1f%d:%s", (int)args[i].k, buf);
+		if (args[i].k == V_LIST)
+			return false;
+		if (args[i].k == V_TEXT || args[i].k == V_SYM)
+			t = args[i].s;
+		else
+			value_fmt(&args[i], buf, sizeof buf);
+		if (!key_add(key, size, &len, kind, 3) || !key_add(key, size, &len, t, strlen(t)))
+			return false;
 	}
-	return len < size;
+	return true;
 }
 
 static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
@@ -753,9 +799,12 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	EScope *params = NULL;
 	Node *p = d->node->a;
 	Value args[16];
+	/* the parameters live while the body is evaluated: on the C stack, so a
+	 * row's scratch does not grow with the calls made for it */
+	EScope frame[16];
 	int nargs = 0;
 	for (Node *a = e->a; a && p; a = a->next, p = p->next) {
-		EScope *s = arena_alloc(E->tmp, sizeof *s);
+		EScope *s = nargs < 16 ? &frame[nargs] : arena_alloc(E->tmp, sizeof *s);
 		s->name = p->s;
 		if (!eval(E, a->a, &s->v)) {
 			E->depth--;
@@ -809,6 +858,41 @@ static long long resident_mb(void)
 	return rss * 4096 / (1024 * 1024);
 }
 
+/* A literal's value, parsed once into the program's arena (e->aux). */
+static bool parse_literal(Eval *E, Node *e)
+{
+	Value v = { .k = V_UNSET };
+	DecStatus st = DEC_OK;
+	switch (e->kind) {
+	case N_NUM: v.k = V_NUM; st = dec_parse(e->s, strlen(e->s), &v.d); break;
+	case N_PERCENT: v.k = V_PERCENT; st = dec_parse(e->s, strlen(e->s), &v.d); break;
+	case N_MONEY:
+		v.k = V_MONEY;
+		memcpy(v.cur, e->s2, 3);
+		st = dec_parse(e->s, strlen(e->s), &v.d);
+		break;
+	case N_QTY:
+		v = (Value){ .k = e->op == U_HOURS ? V_HOURS : V_DUR, .unit = (Unit)e->op };
+		st = dec_parse(e->s, strlen(e->s), &v.d);
+		break;
+	case N_DATE:
+		v.k = V_DATE;
+		if (!date_parse(e->s, strlen(e->s), &v.date))
+			return eval_fail(E, e, "not a date");
+		break;
+	default:
+		if (!parse_period(e->s, &v))
+			return eval_fail(E, e, "not a period");
+		break;
+	}
+	if (st)
+		return dec_fail(E, e, st);
+	Value *keep = arena_alloc(E->P->A, sizeof *keep);
+	*keep = v;
+	e->aux = keep;
+	return true;
+}
+
 static bool eval(Eval *E, Node *e, Value *out)
 {
 	if (E->interrupted && *E->interrupted)
@@ -817,35 +901,14 @@ static bool eval(Eval *E, Node *e, Value *out)
 		return eval_fail(E, e, "memory limit reached (%lld MB); see --max-memory", E->max_memory_mb);
 	if (++E->steps > E->max_steps)
 		return eval_fail(E, e, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
-	DecStatus st;
 	switch (e->kind) {
-	case N_NUM:
-		*out = (Value){ .k = V_NUM };
-		if ((st = dec_parse(e->s, strlen(e->s), &out->d)))
-			return dec_fail(E, e, st);
-		return true;
-	case N_PERCENT:
-		*out = (Value){ .k = V_PERCENT };
-		if ((st = dec_parse(e->s, strlen(e->s), &out->d)))
-			return dec_fail(E, e, st);
-		return true;
-	case N_MONEY:
-		*out = (Value){ .k = V_MONEY };
-		memcpy(out->cur, e->s2, 3);
-		if ((st = dec_parse(e->s, strlen(e->s), &out->d)))
-			return dec_fail(E, e, st);
-		return true;
-	case N_QTY:
-		*out = (Value){ .k = e->op == U_HOURS ? V_HOURS : V_DUR, .unit = (Unit)e->op };
-		if ((st = dec_parse(e->s, strlen(e->s), &out->d)))
-			return dec_fail(E, e, st);
+	case N_NUM: case N_PERCENT: case N_MONEY: case N_QTY: case N_DATE: case N_PERIOD:
+		/* parsed on first use and kept on the node: no parsing on a hot path */
+		if (!e->aux && !parse_literal(E, e))
+			return false;
+		*out = *(const Value *)e->aux;
 		return true;
 	case N_STR: *out = (Value){ .k = V_TEXT, .s = e->s }; return true;
-	case N_DATE:
-		*out = (Value){ .k = V_DATE };
-		return date_parse(e->s, strlen(e->s), &out->date) || eval_fail(E, e, "not a date");
-	case N_PERIOD:
-		return parse_period(e->s, out) || eval_fail(E, e, "not a period");
 	case N_BOOL: *out = vbool(e->op); return true;
 	case N_UNSET: *out = (Value){ .k = V_UNSET }; return true;
 	case N_NAME: {
@@ -969,7 +1032,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		return true;
 	}
 	case N_CALL: {
-		Decl *d = lookup(E, e->s);
+		Decl *d = lookup_call(E, e);
 		if (d && E->cov)
 			coverage_hit(E->cov, d->node);
 		if (d && d->kind == D_ROUNDING && E->sow) {

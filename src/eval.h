@@ -37,6 +37,7 @@ typedef struct Eval {
 	Arena *tmp;            /* per-row scratch, reset after each outermost row */
 	Map rels;              /* relation name -> Rel* (engine.h) */
 	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
+	PtrMap joins;          /* rule's first for -> JoinPlan, or none (plan.c) */
 	Map warned;            /* "table.column" -> 1: REAL-value warning given */
 	struct RunCtx *run;    /* the run being made (ledger.c), or NULL */
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */
@@ -52,7 +53,9 @@ typedef struct Eval {
 	int trace_hits;
 	volatile int *interrupted; /* set by a signal handler (REPL Ctrl-C), or NULL */
 	bool progress;         /* report progress on stderr (a terminal, long run) */
-	long long rows_seen;   /* rows read by rules so far (for progress) */
+	long long rows_seen;   /* rows read by rules so far (progress, profile) */
+	long long rows_emitted;/* rows emitted by rules so far (profile) */
+	struct Profile *profile; /* --profile: filled per rule, or NULL */
 	long long started_ms, shown_ms; /* when the run started, progress last shown */
 	long long max_memory_mb; /* resident memory limit; 0: none */
 	Map memo;              /* "fn\x1fargs" -> Value*: results of pure functions */

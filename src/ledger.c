@@ -170,16 +170,18 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 	if (!R)
 		return eval_fail(E, at, "rules write %s only during sow run or sow test", t->name);
 	int ti = table_index(t);
-	int cur = schema_column(t, "currency"), amt = schema_column(t, "amount");
-	for (int c = 0; c < t->ncols; c++) {
-		const char *name = t->cols[c].name;
-		if (strcmp(name, "run_id") == 0)
-			vals[c] = (Value){ .k = V_NUM, .d = dec_from_int(R->run_id) };
-		else if (strcmp(name, "rule") == 0)
-			vals[c] = (Value){ .k = V_TEXT, .s = E->rule };
-		else if (strcmp(name, "period") == 0 && vals[c].k == V_UNSET)
-			vals[c] = (Value){ .k = V_TEXT, .s = R->period };
-	}
+	struct EmitCols *k = &R->cols[ti];
+	if (!k->known) /* looked up once per table and run, not per row */
+		*k = (struct EmitCols){ true, schema_column(t, "run_id"), schema_column(t, "rule"), schema_column(t, "period"),
+					schema_column(t, "currency"), schema_column(t, "amount"),
+					schema_column(t, "recognized_on") };
+	int cur = k->currency, amt = k->amount;
+	if (k->run_id >= 0)
+		vals[k->run_id] = (Value){ .k = V_NUM, .d = dec_from_int(R->run_id) };
+	if (k->rule >= 0)
+		vals[k->rule] = (Value){ .k = V_TEXT, .s = E->rule };
+	if (k->period >= 0 && vals[k->period].k == V_UNSET)
+		vals[k->period] = (Value){ .k = V_TEXT, .s = R->period };
 	if (amt >= 0 && cur >= 0) {
 		Value *a = &vals[amt], *c = &vals[cur];
 		if (a->k == V_MONEY && c->k == V_UNSET)
@@ -191,9 +193,9 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 		if (a->k == V_UNSET)
 			return eval_fail(E, at, "%s: the amount is unset", t->name);
 	}
-	if (strcmp(t->name, "revenue") == 0) {
+	if (k->recognized_on >= 0 && strcmp(t->name, "revenue") == 0) {
 		/* Release only what is recognized by the period's last day. */
-		const Value *on = &vals[schema_column(t, "recognized_on")];
+		const Value *on = &vals[k->recognized_on];
 		if (on->k != V_DATE)
 			return eval_fail(E, at, "revenue needs recognized_on, a date");
 		if (on->date > R->period_end) {
@@ -574,12 +576,19 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			E.max_steps = o->max_steps;
 		E.max_memory_mb = o->max_memory_mb;
 		E.progress = o->progress;
+		Profile prof = { 0 };
+		if (o->profile)
+			E.profile = &prof;
 		RunCtx R;
 		if (!ledger_begin(&E, &R, db, period, o->as_of, &why)) {
 			eval_free(&E);
 			goto dberror;
 		}
 		bool ok = rules_run_all(&E);
+		if (o->profile) {
+			profile_print(&prof, stderr);
+			profile_free(&prof);
+		}
 		if (ok && !totals(&R, &why)) {
 			ledger_end(&R);
 			eval_free(&E);

@@ -23,6 +23,7 @@ typedef struct RunOptions {
 	bool progress;             /* stderr is a terminal */
 	const char *report;        /* --report FILE.html or FILE.xlsx, or NULL */
 	const char *output_dir;    /* --output DIR: one CSV per output table, or NULL */
+	bool profile;              /* --profile: per rule time, rows and plan on stderr */
 	bool skip_gap;             /* run although the month before has no run */
 } RunOptions;
 
@@ -38,6 +39,10 @@ typedef struct RunCtx {
 	long long emitted[LEDGER_TABLES];     /* rows written per table */
 	long long earlier[LEDGER_TABLES];     /* rows skipped: released or billed in an earlier period */
 	SequenceStats seq;         /* numbers drawn, kept and voided at commit */
+	struct EmitCols {          /* per table, its columns ledger_emit fills or checks */
+		bool known;
+		int run_id, rule, period, currency, amount, recognized_on;
+	} cols[LEDGER_TABLES];
 } RunCtx;
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */

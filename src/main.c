@@ -152,18 +152,20 @@ static int cmd_eval(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' }, { 0, 0, 0, 0 } };
+		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' },
+		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
 	long long max_steps = 0;
-	bool explain = false;
+	bool explain = false, profile = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:e:a:s:f:x", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:e:a:s:f:xP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
 		case 'e': text = optarg; break;
 		case 'x': explain = true; break;
+		case 'P': profile = true; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
 				return usage_error("eval", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
@@ -191,6 +193,7 @@ static int cmd_eval(int argc, char **argv)
 		S.format = format;
 		S.max_steps = max_steps;
 		S.explain = explain;
+		S.profile = profile;
 		if (!session_run(&S, text, stdout))
 			rc = EXIT_RULES;
 	}
@@ -384,13 +387,15 @@ static int cmd_run(int argc, char **argv)
 		{ "apply-transitions", no_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
-		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' }, { 0, 0, 0, 0 } };
+		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' },
+		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:GP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
+		case 'P': o.profile = true; break;
 		case 'p':
 			if (!parse_period(optarg, &o.as_of))
 				return usage_error("run", "--period wants a month YYYY-MM, not '%s'", optarg);
@@ -646,9 +651,10 @@ static const Command commands[] = {
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
-	  "  --max-steps N      stop a runaway evaluation after N steps (default 1000000000)\n"
+	  "  --max-steps N      stop a runaway evaluation after N steps for one row (default 10000000)\n"
 	  "  --format F         table, csv, json, markdown or expanded (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
+	  "  --profile          print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
 	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
@@ -666,8 +672,9 @@ static const Command commands[] = {
 	  "  --apply-transitions   also update projects.status and status_history\n"
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
 	  "  --format table|csv|json|markdown|expanded   the summary's format\n"
-	  "  --max-steps N         stop a runaway rule after N evaluation steps\n"
+	  "  --max-steps N         stop a runaway rule after N evaluation steps for one row\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
+	  "  --profile             print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
 	  "  --report FILE.xlsx    ... or as a workbook: a Summary sheet, a sheet per output table\n"
 	  "  --output DIR          also write one CSV per output table of the run into DIR\n"

@@ -18,6 +18,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "ops.h"
+#include "plan.h"
 #include "schema.h"
 
 /* ---- keeping values ----------------------------------------------------- */
@@ -62,7 +63,9 @@ static bool run_machines(Eval *E);
 static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 {
 	*saved = E->sow;
-	if (strcmp(row->table, "sows") == 0) {
+	if (row->sow)
+		E->sow = row->sow; /* set when the SOW terms were built */
+	else if (row->table[0] == 's' && strcmp(row->table, "sows") == 0) {
 		E->sow = map_get(&E->test_sows, row->id);
 		if (!E->sow)
 			E->sow = map_get(&E->P->sows, row->id);
@@ -81,7 +84,7 @@ static long long clock_ms(void)
  * second, at most five times a second. */
 static void progress(Eval *E)
 {
-	if (!E->progress || (++E->rows_seen & 0xfff) != 0)
+	if ((++E->rows_seen & 0xfff) != 0 || !E->progress)
 		return;
 	long long now = clock_ms();
 	if (now - E->started_ms < 1000 || now - E->shown_ms < 200)
@@ -90,22 +93,48 @@ static void progress(Eval *E)
 	fprintf(stderr, "\r  %s: %lld rows read\033[K", E->rule ? E->rule : "", E->rows_seen);
 }
 
+/* A row bound to a variable while the clauses after its `for` run. */
+typedef struct Frame {
+	EScope s;
+	const SowRef *sow;    /* the SOW in force before */
+	ArenaMark mark;
+	long long steps;      /* the enclosing row's step count */
+} Frame;
+
+static void row_enter(Eval *E, Frame *f, const char *var, const Row *row)
+{
+	f->s = (EScope){ var, { .k = V_ROW, .row = row }, E->scope };
+	f->mark = arena_mark(E->tmp);
+	bind_sow(E, row, &f->sow);
+	E->scope = &f->s;
+	/* The step limit bounds the work done for one row (a runaway is a
+	 * call tree exploding inside one row's evaluation, not a table that
+	 * grew): each row starts with the whole budget. */
+	f->steps = E->steps;
+	E->steps = 0;
+}
+
+/* ok: whether the row's clauses succeeded (else name the row as context,
+ * innermost first). */
+static bool row_leave(Eval *E, Frame *f, bool ok)
+{
+	const Row *row = f->s.v.row;
+	if (!ok)
+		fprintf(E->D->out, "  on %s %s\n", row->table, row->id);
+	E->steps = f->steps;
+	E->scope = f->s.up;
+	E->sow = f->sow;
+	arena_release(E->tmp, f->mark); /* nothing made for this row is needed any more */
+	return ok;
+}
+
 static bool for_row(Eval *E, const Row *row, void *arg)
 {
 	ForCtx *f = arg;
+	Frame fr;
 	progress(E);
-	EScope s = { f->var, { .k = V_ROW, .row = row }, E->scope };
-	const SowRef *saved_sow;
-	ArenaMark mark = arena_mark(E->tmp);
-	bind_sow(E, row, &saved_sow);
-	E->scope = &s;
-	bool ok = run_clauses(E, f->rule, f->rest, f->depth + 1);
-	if (!ok)
-		fprintf(E->D->out, "  on %s %s\n", row->table, row->id); /* context, innermost first */
-	E->scope = s.up;
-	E->sow = saved_sow;
-	arena_release(E->tmp, mark); /* nothing made for this row is needed any more */
-	return ok;
+	row_enter(E, &fr, f->var, row);
+	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1));
 }
 
 /* A readable name of what a rule is looking at, for messages. */
@@ -120,26 +149,144 @@ static void subject(const Eval *E, char *buf, size_t n)
 
 static bool emit(Eval *E, Node *c);
 
+/* A where or when clause: does it hold for the rows bound? */
+static bool filter(Eval *E, Node *c, bool *holds)
+{
+	Value v;
+	*holds = false;
+	if (!eval_expr(E, E->mod, c->a, &v))
+		return false;
+	if (v.k != V_BOOL)
+		return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
+				 vkind_name(v.k));
+	*holds = v.b;
+	if (v.b && E->cov)
+		coverage_hit(E->cov, c);
+	return true;
+}
+
+/* ---- joins (plan.h) ------------------------------------------------------ */
+
+/* A copy of the n items of old in a new array of cap items (arena-made
+ * arrays grow by copying; the old one goes with the arena). */
+static void *grown(Arena *A, const void *old, size_t n, size_t cap, size_t size)
+{
+	void *p = arena_alloc(A, cap * size);
+	if (n)
+		memcpy(p, old, n * size);
+	return p;
+}
+
+typedef struct {
+	Decl *rule;
+	const JoinPlan *j;
+	Arena *A;             /* the kept outer rows and their keys */
+	const Row **rows;     /* outer rows that passed their filters, in order */
+	const char **keys;    /* ... their join keys (NULL: not text) */
+	size_t n, cap;
+	bool mixed;           /* a key that is not text: index probes decide */
+	Map heads;            /* key -> first outer row + 1 */
+	size_t *next;         /* next outer row + 1 with the same key */
+} JoinCtx;
+
+/* One outer row: its filters, then keep it with its key. */
+static bool join_collect(Eval *E, const Row *row, void *arg)
+{
+	JoinCtx *J = arg;
+	Frame fr;
+	progress(E);
+	row_enter(E, &fr, J->j->outer->s, row);
+	bool ok = true, keep = true;
+	for (Node *c = J->j->outer->next; ok && keep && c != J->j->inner; c = c->next)
+		ok = filter(E, c, &keep);
+	Value key = { .k = V_UNSET };
+	if (ok && keep)
+		ok = eval_expr(E, E->mod, J->j->key, &key);
+	if (ok && keep) {
+		if (J->n == J->cap) {
+			J->cap = J->cap ? J->cap * 2 : 256;
+			J->rows = grown(J->A, J->rows, J->n, J->cap, sizeof *J->rows);
+			J->keys = grown(J->A, J->keys, J->n, J->cap, sizeof *J->keys);
+		}
+		J->rows[J->n] = value_keep(J->A, (Value){ .k = V_ROW, .row = row }).row;
+		if (key.k == V_TEXT || key.k == V_SYM)
+			J->keys[J->n] = arena_strndup(J->A, key.s, strlen(key.s));
+		else
+			J->mixed = true;
+		J->n++;
+	}
+	return row_leave(E, &fr, ok);
+}
+
+/* One row of the big table: every outer row with its key, in their order. */
+static bool join_probe(Eval *E, const Row *row, void *arg)
+{
+	JoinCtx *J = arg;
+	progress(E);
+	const Value *v = &row->vals[J->j->col];
+	if (v->k != V_TEXT)
+		return true; /* NULL equals nothing, as in the index probe */
+	for (size_t i = (size_t)map_get(&J->heads, v->s); i; i = J->next[i - 1]) {
+		Frame outer, inner;
+		row_enter(E, &outer, J->j->outer->s, J->rows[i - 1]);
+		row_enter(E, &inner, J->j->inner->s, row);
+		bool ok = row_leave(E, &inner, run_clauses(E, J->rule, J->j->inner->next, 2));
+		if (!row_leave(E, &outer, ok))
+			return false;
+	}
+	return true;
+}
+
+static bool run_join(Eval *E, Decl *rule, const JoinPlan *j)
+{
+	JoinCtx J = { .rule = rule, .j = j, .A = arena_new() };
+	bool ok = source_scan(E, j->outer, j->outer->s, j->outer->next, join_collect, &J);
+	((JoinPlan *)j)->nkeys = J.n;
+	((JoinPlan *)j)->hashed = J.n && !J.mixed && plan_hash_worth(E, j, J.n);
+	if (ok && J.n && !j->hashed) {
+		/* few keys (or keys that are not text): one index probe each */
+		for (size_t i = 0; ok && i < J.n; i++) {
+			Frame fr;
+			row_enter(E, &fr, j->outer->s, J.rows[i]);
+			ok = row_leave(E, &fr, run_clauses(E, rule, j->inner, 1));
+		}
+	} else if (ok && J.n) {
+		J.next = calloc(J.n, sizeof *J.next);
+		if (!J.next)
+			abort();
+		/* chained in reverse, so a probe meets outer rows in their order */
+		for (size_t i = J.n; i-- > 0;) {
+			J.next[i] = (size_t)map_get(&J.heads, J.keys[i]);
+			map_put(&J.heads, J.keys[i], (void *)(i + 1));
+		}
+		ok = source_scan_as(E, j, j->inner, j->inner->s, j->inner->next, join_probe, &J);
+		free(J.next);
+	}
+	map_free(&J.heads);
+	arena_free(J.A);
+	return ok;
+}
+
 static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 {
 	for (; c; c = c->next) {
 		switch (c->kind) {
 		case N_FOR: {
+			/* why lists the lines in the nested loops' order (per SOW,
+			 * then by the index): speed does not matter there */
+			const JoinPlan *j = depth == 0 && !E->trace_table ? plan_join(E, c) : NULL;
+			if (j)
+				return run_join(E, rule, j);
 			ForCtx f = { rule, c->next, c->s, depth };
 			return source_scan(E, c, c->s, c->next, for_row, &f);
 		}
 		case N_WHERE:
 		case N_WHEN: {
-			Value v;
-			if (!eval_expr(E, E->mod, c->a, &v))
+			bool holds;
+			if (!filter(E, c, &holds))
 				return false;
-			if (v.k != V_BOOL)
-				return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
-						 vkind_name(v.k));
-			if (!v.b)
+			if (!holds)
 				return true;
-			if (E->cov)
-				coverage_hit(E->cov, c);
 			break;
 		}
 		case N_LETC: {
@@ -194,27 +341,53 @@ static void key_of(const Rel *r, const Value *vals, char *buf, size_t n)
 	}
 }
 
+/* An emit's fields as output positions: field node per column of the
+ * target, worked out once per emit clause (kept in its aux). */
+typedef struct EmitPlan {
+	const Shape *sh;
+	const TableDef *table;   /* an output table, or NULL: a relation */
+	int n;
+	Node *field[32];         /* per column: the field giving it, or NULL */
+} EmitPlan;
+
+static const EmitPlan *emit_plan(Eval *E, Node *c)
+{
+	if (c->aux)
+		return c->aux;
+	EmitPlan *p = arena_alloc(E->P->A, sizeof *p);
+	p->sh = map_get(&E->P->shapes, c->s);
+	p->table = schema_table(c->s);
+	p->n = p->sh->ncols < 32 ? p->sh->ncols : 32;
+	for (int i = 0; i < p->n; i++)
+		for (Node *f = c->a->a; f; f = f->next)
+			if (strcmp(f->s, p->sh->cols[i]) == 0)
+				p->field[i] = f; /* the last one wins, as before */
+	c->aux = p;
+	return p;
+}
+
 static bool emit(Eval *E, Node *c)
 {
-	const Shape *sh = map_get(&E->P->shapes, c->s);
+	const EmitPlan *p = emit_plan(E, c);
+	E->rows_emitted++;
+	const Shape *sh = p->sh;
 	Value vals[32];
-	int n = sh->ncols < 32 ? sh->ncols : 32;
+	int n = p->n;
 	for (int i = 0; i < n; i++) {
 		vals[i] = (Value){ .k = V_UNSET };
-		for (Node *f = c->a->a; f; f = f->next)
-			if (strcmp(f->s, sh->cols[i]) == 0) {
-				if (!eval_expr(E, E->mod, f->a, &vals[i]))
-					return false;
-				if (!compatible(&sh->types[i], &vals[i]))
-					return eval_fail(E, f->a, "%s.%s is %s, got %s", c->s, f->s, vkind_name(sh->types[i].k),
-							 vkind_name(vals[i].k));
-			}
+		Node *f = p->field[i];
+		if (!f)
+			continue;
+		if (!eval_expr(E, E->mod, f->a, &vals[i]))
+			return false;
+		if (!compatible(&sh->types[i], &vals[i]))
+			return eval_fail(E, f->a, "%s.%s is %s, got %s", c->s, f->s, vkind_name(sh->types[i].k),
+					 vkind_name(vals[i].k));
 	}
 	if (E->trace_table)
 		return why_emit(E, c, vals, sh);
-	const TableDef *t = schema_table(c->s);
-	if (t)
-		return ledger_emit(E, c, t, vals);
+	if (p->table)
+		return ledger_emit(E, c, p->table, vals);
 	Rel *r = engine_rel(E, c->s);
 	char key[1024], what[512];
 	subject(E, what, sizeof what);
@@ -322,9 +495,22 @@ bool rules_run_all(Eval *E)
 		E->rule = arena_strndup(E->P->A, name, strlen(name));
 		E->mod = r->mod;
 		E->sow = NULL;
+		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
 		ok = run_clauses(E, r, r->node->a, 0);
 		if (!ok)
 			diag_at(E->D, r->mod->src, r->node->loc, DIAG_NOTE, "while evaluating rule %s", r->name);
+		if (E->profile) {
+			Profile *p = E->profile;
+			if (p->n == p->cap) {
+				p->cap = p->cap ? p->cap * 2 : 64;
+				p->r = realloc(p->r, (size_t)p->cap * sizeof *p->r);
+				if (!p->r)
+					abort();
+			}
+			RuleProfile *rp = &p->r[p->n++];
+			*rp = (RuleProfile){ E->rule, clock_ms() - t0, E->rows_seen - read, E->rows_emitted - emitted, "" };
+			plan_describe(E, r, rp->plan, sizeof rp->plan);
+		}
 		arena_reset(E->tmp);
 	}
 	free(o.rules);
@@ -481,7 +667,9 @@ typedef struct Acc {
 } Acc;
 
 typedef struct Group {
-	EScope *scope;        /* a copy of the first row's bindings */
+	EScope *scope;        /* a copy of the first row's bindings, or NULL: */
+	Value *early;         /* ... the select items without aggregates, evaluated
+	                       * on the group's first row (QCtx.early) */
 	Acc *acc;             /* one per aggregate call */
 	struct Group *next;
 } Group;
@@ -493,6 +681,9 @@ typedef struct {
 	Value **keys;         /* order-by keys per result row */
 	size_t nkeys;
 	bool grouped;
+	bool early;           /* every select item is free of aggregates or is one
+	                       * aggregate call, and nothing is ordered: a group
+	                       * keeps values, not a copy of its first row */
 	int naggs;
 	Node **aggs;          /* aggregate calls, by ordinal */
 	Map groups;           /* group key -> Group* */
@@ -504,8 +695,21 @@ static bool is_aggregate(const Node *e)
 {
 	if (e->kind != N_CALL)
 		return false;
-	int id = builtin_find(e->s);
+	int id = e->op > 0 ? e->op - 1 : builtin_find(e->s); /* op: set by the checker */
 	return id >= 0 && (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next));
+}
+
+/* Does e contain an aggregate call (outside nested queries)? */
+static bool has_aggregate(const Node *e)
+{
+	if (!e || e->kind == N_SELECTQ)
+		return false;
+	if (is_aggregate(e))
+		return true;
+	for (const Node *a = (e->kind == N_CALL || e->kind == N_LIST) ? e->a : NULL; a; a = a->next)
+		if (has_aggregate(a->kind == N_ARG ? a->a : a))
+			return true;
+	return e->kind != N_CALL && e->kind != N_LIST && (has_aggregate(e->a) || has_aggregate(e->b) || has_aggregate(e->c));
 }
 
 static void find_aggs(QCtx *Q, Node *e)
@@ -535,7 +739,7 @@ static bool accumulate(Eval *E, QCtx *Q, Group *g)
 	for (int i = 0; i < Q->naggs; i++) {
 		Node *call = Q->aggs[i];
 		Acc *a = &g->acc[i];
-		int id = builtin_find(call->s);
+		int id = call->op > 0 ? call->op - 1 : builtin_find(call->s);
 		if (id == B_COUNT && !call->a) {
 			a->count++;
 			continue;
@@ -584,7 +788,7 @@ bool rules_aggregate_value(Eval *E, const Node *e, Value *out)
 	if (!E->group || e->idx <= 0)
 		return eval_fail(E, e, "%s() sums up a group: use it in the select of a query", e->s);
 	const Acc *a = &E->group->acc[e->idx - 1];
-	int id = builtin_find(e->s);
+	int id = e->op > 0 ? e->op - 1 : builtin_find(e->s); /* op: set by the checker */
 	if (id == B_COUNT)
 		*out = (Value){ .k = V_NUM, .d = dec_from_int(a->count) };
 	else if (id == B_ANY || id == B_ALL)
@@ -610,16 +814,9 @@ static bool produce(Eval *E, QCtx *Q)
 {
 	Rel *r = Q->out;
 	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		Row *nr = arena_alloc(Q->A, cap * sizeof *nr);
-		Value **nk = arena_alloc(Q->A, cap * sizeof *nk);
-		if (r->n) {
-			memcpy(nr, r->rows, r->n * sizeof *nr);
-			memcpy(nk, Q->keys, r->n * sizeof *nk);
-		}
-		r->rows = nr;
-		Q->keys = nk;
-		r->cap = cap;
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->rows = grown(Q->A, r->rows, r->n, r->cap, sizeof *r->rows);
+		Q->keys = grown(Q->A, Q->keys, r->n, r->cap, sizeof *Q->keys);
 	}
 	Row *row = &r->rows[r->n];
 	row->shape = Q->shape;
@@ -631,6 +828,10 @@ static bool produce(Eval *E, QCtx *Q)
 		int i = 0;
 		for (Node *it = Q->q->d; it; it = it->next, i++) {
 			Value v;
+			if (E->group && E->group->early && !is_aggregate(it->a)) {
+				row->vals[i] = E->group->early[i];
+				continue;
+			}
 			if (!eval_expr(E, E->mod, it->a, &v))
 				return false;
 			row->vals[i] = value_keep(Q->A, v);
@@ -692,7 +893,23 @@ static bool group_row(Eval *E, QCtx *Q)
 	Group *g = map_get(&Q->groups, key);
 	if (!g) {
 		g = arena_alloc(Q->A, sizeof *g);
-		g->scope = copy_scope(Q->A, E->scope);
+		if (Q->early) {
+			int n = 0;
+			for (Node *it = Q->q->d; it; it = it->next)
+				n++;
+			g->early = arena_alloc(Q->A, (size_t)(n ? n : 1) * sizeof *g->early);
+			int i = 0;
+			for (Node *it = Q->q->d; it; it = it->next, i++) {
+				Value v;
+				if (is_aggregate(it->a))
+					continue;
+				if (!eval_expr(E, E->mod, it->a, &v))
+					return false;
+				g->early[i] = value_keep(Q->A, v);
+			}
+		} else {
+			g->scope = copy_scope(Q->A, E->scope);
+		}
 		g->acc = arena_alloc(Q->A, (size_t)(Q->naggs ? Q->naggs : 1) * sizeof *g->acc);
 		map_put(&Q->groups, arena_strndup(Q->A, key, len), g);
 		if (Q->last)
@@ -731,7 +948,10 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 			cols[i] = (EScope){ row->shape->cols[i], row->vals[i], E->scope };
 			E->scope = &cols[i];
 		}
+	long long steps = E->steps; /* a budget per row, as in for_row */
+	E->steps = 0;
 	bool ok = from_items(E, f->Q, f->item->next);
+	E->steps = steps;
 	E->scope = s.up;
 	return ok;
 }
@@ -808,6 +1028,10 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 	for (Node *it = q->d; it; it = it->next)
 		find_aggs(&Q, it->a);
 	Q.grouped = q->c || Q.naggs;
+	Q.early = Q.grouped && !q->e && q->d;
+	for (Node *it = q->d; it && Q.early; it = it->next)
+		if (!is_aggregate(it->a) && has_aggregate(it->a))
+			Q.early = false;
 	Group *saved_group = E->group;
 	E->group = NULL;
 	bool ok = from_items(E, &Q, q->a);
@@ -820,9 +1044,12 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 		}
 		EScope *saved = E->scope;
 		for (Group *g = Q.first; g && ok; g = g->next) {
-			E->scope = g->scope;
+			long long steps = E->steps; /* a budget per group, as per row */
+			E->steps = 0;
+			E->scope = g->early ? saved : g->scope;
 			E->group = g;
 			ok = produce(E, &Q);
+			E->steps = steps;
 		}
 		E->scope = saved;
 	}

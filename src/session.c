@@ -177,7 +177,16 @@ static bool refresh(Session *S)
 		return true;
 	}
 	const char *err = NULL;
-	if (!apply_assumptions(S) || !ledger_scratch(&S->E, &S->R, S->db, S->as_of, &err)) {
+	Profile prof = { 0 };
+	if (S->profile)
+		S->E.profile = &prof;
+	bool ok = apply_assumptions(S) && ledger_scratch(&S->E, &S->R, S->db, S->as_of, &err);
+	if (S->profile) {
+		profile_print(&prof, stderr);
+		profile_free(&prof);
+		S->E.profile = NULL;
+	}
+	if (!ok) {
 		if (err && strcmp(err, "a rule failed (see above)") != 0)
 			fprintf(stderr, "sow: error: %s\n", err);
 		ledger_end(&S->R);

@@ -44,6 +44,7 @@ typedef struct Session {
 	long long max_steps;
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
+	bool profile;          /* sow eval --profile: the rules' profile on stderr */
 	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
 } Session;
 

@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "money.h"
+#include "plan.h"
 #include "schema.h"
 
 #define MAX_PARAMS 16
@@ -181,6 +182,13 @@ static void build_sow_rels(Eval *E)
 				t->vals[3] = date_of(a->s2);
 			}
 		}
+	/* the SOW each row is (a test's own SOW first, as bind_sow did) */
+	for (size_t i = 0; i < rels[0]->n; i++) {
+		Row *r = &rels[0]->rows[i];
+		r->sow = map_get(&E->test_sows, r->id);
+		if (!r->sow)
+			r->sow = map_get(&E->P->sows, r->id);
+	}
 }
 
 Rel *engine_rel(Eval *E, const char *name)
@@ -219,6 +227,7 @@ void engine_free(Eval *E)
 			free(p);
 		}
 	ptrmap_free(&E->plans);
+	plan_free(E);
 	for (size_t i = 0; i < E->rels.cap; i++)
 		if (E->rels.keys[i])
 			map_free(&((Rel *)E->rels.vals[i])->keys);
@@ -363,7 +372,7 @@ static bool in_scope(const Eval *E, const char *name)
 }
 
 /* Does e depend only on what is known before the scan starts? */
-static bool fixed(const Eval *E, const Node *e, const char *var)
+bool source_fixed(const Eval *E, const Node *e, const char *var)
 {
 	if (!e)
 		return true;
@@ -381,14 +390,14 @@ static bool fixed(const Eval *E, const Node *e, const char *var)
 		return false;
 	case N_CALL:
 		for (const Node *a = e->a; a; a = a->next)
-			if (!fixed(E, a->a, var))
+			if (!source_fixed(E, a->a, var))
 				return false;
 		return true;
 	case N_MEMBER:
-		return fixed(E, e->a, var);
+		return source_fixed(E, e->a, var);
 	default:
-		return fixed(E, e->a, var) && fixed(E, e->b, var) && fixed(E, e->c, var) &&
-		       (e->kind != N_LIST || !e->a || fixed(E, e->a->next, var));
+		return source_fixed(E, e->a, var) && source_fixed(E, e->b, var) && source_fixed(E, e->c, var) &&
+		       (e->kind != N_LIST || !e->a || source_fixed(E, e->a->next, var));
 	}
 }
 
@@ -434,15 +443,15 @@ static void push(Eval *E, Plan *p, const Node *e, const char *var, char *sql, si
 		other = e->a;
 		op = flipped[e->op - OP_EQ];
 	}
-	if (c < 0 || !fixed(E, other, var))
+	if (c < 0 || !source_fixed(E, other, var))
 		return;
 	*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" %s ?", where, p->table->cols[c].name, op);
 	p->params[p->nparams++] = (Node *)other;
 }
 
-static Plan *plan_for(Eval *E, Node *clause, const char *var, Node *filters, const TableDef *t)
+static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, Node *filters, const TableDef *t)
 {
-	Plan *p = ptrmap_get(&E->plans, clause);
+	Plan *p = ptrmap_get(&E->plans, key);
 	if (p)
 		return p;
 	p = calloc(1, sizeof *p);
@@ -463,8 +472,9 @@ static Plan *plan_for(Eval *E, Node *clause, const char *var, Node *filters, con
 		sqlite3_finalize(p->pushed);
 		p->pushed = NULL;
 	}
-	/* The plan is keyed by the clause node, which lives as long as E. */
-	ptrmap_put(&E->plans, clause, p);
+	/* The plan is keyed by the clause node (or the join that reads it),
+	 * which lives as long as E. */
+	ptrmap_put(&E->plans, key, p);
 	return p;
 }
 
@@ -503,12 +513,12 @@ static bool bind_params(Eval *E, Plan *p, bool *ok)
 	return true;
 }
 
-static bool scan_table(Eval *E, Node *clause, const char *var, Node *filters, const TableDef *t, const Shape *shape,
-		       RowFn fn, void *arg)
+static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, Node *filters, const TableDef *t,
+		       const Shape *shape, RowFn fn, void *arg)
 {
 	if (!E->db)
 		return eval_fail(E, clause, "reading %s needs a database (--db DB)", t->name);
-	Plan *p = plan_for(E, clause, var, filters, t);
+	Plan *p = plan_for(E, key, clause, var, filters, t);
 	sqlite3_stmt *st = NULL;
 	bool ok = true;
 	if (p->pushed && bind_params(E, p, &ok))
@@ -573,7 +583,7 @@ static int rel_eq(const Eval *E, const Node *e, const char *var, const Shape *sh
 		return -1;
 	for (int side = 0; side < 2; side++) {
 		const Node *m = side ? e->b : e->a, *o = side ? e->a : e->b;
-		if (m->kind != N_MEMBER || m->a->kind != N_NAME || strcmp(m->a->s, var) != 0 || !fixed(E, o, var))
+		if (m->kind != N_MEMBER || m->a->kind != N_NAME || strcmp(m->a->s, var) != 0 || !source_fixed(E, o, var))
 			continue;
 		for (int c = 0; c < sh->ncols; c++)
 			if (strcmp(sh->cols[c], m->s) == 0 &&
@@ -652,6 +662,11 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *filt
 
 bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg)
 {
+	return source_scan_as(E, clause, clause, var, filters, fn, arg);
+}
+
+bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *filters, RowFn fn, void *arg)
+{
 	Node *src = clause->a;
 	const Shape *shape = clause->aux;
 	if (src->kind == N_SELECTQ) {
@@ -684,11 +699,34 @@ bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn
 	}
 	const TableDef *t = schema_table(src->s);
 	if (t)
-		return scan_table(E, clause, var, filters, t, shape, fn, arg);
+		return scan_table(E, key, clause, var, filters, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);
 	if (!r)
 		return eval_fail(E, src, "unknown relation '%s'", src->s);
 	return scan_rel_filtered(E, clause, var, filters, r, fn, arg);
+}
+
+const char *source_where(Eval *E, const void *key)
+{
+	const Plan *p = ptrmap_get(&E->plans, key);
+	const char *sql = p && p->pushed ? sqlite3_sql(p->pushed) : NULL;
+	const char *w = sql ? strstr(sql, " WHERE ") : NULL;
+	return w ? w + 6 : NULL;
+}
+
+long long source_rows_estimate(Eval *E, const TableDef *t)
+{
+	/* max(rowid) is one step down the b-tree, not a count of the rows */
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT max(rowid) FROM \"%s\"", t->name);
+	sqlite3_stmt *st;
+	long long n = -1;
+	if (E->db && sqlite3_prepare_v2(E->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
 }
 
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out)

@@ -42,6 +42,8 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 	}
 	int flags = mode == STORE_READ ? SQLITE_OPEN_READONLY
 		  : mode == STORE_WRITE ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* sow is single threaded: no mutex around every SQLite call */
+	flags |= SQLITE_OPEN_NOMUTEX;
 	sqlite3 *db = NULL;
 	int rc = sqlite3_open_v2(path, &db, flags, NULL);
 	if (rc != SQLITE_OK) {
@@ -75,6 +77,17 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 		sqlite3_close(db);
 		return NULL;
 	}
+	/* A batch reads one big table in order and writes hundreds of
+	 * thousands of result rows into indexed tables (and, for a dry run,
+	 * into TEMP copies). 16 MB of page cache (default 2 MB) holds the upper
+	 * levels of the result indexes. Measured once, T&M book at SF1 on the
+	 * shared machine: full run 328 s -> 219 s wall, CPU 131 s -> 148 s,
+	 * system time (page reads) unchanged at 32 s: the result indexes
+	 * outgrow any cache that fits the memory target, so this is a modest
+	 * setting, not a cure. No mmap and temp_store stays FILE: mapped pages
+	 * and in-memory temp tables count as resident memory and grow with
+	 * the database and the results. */
+	sqlite3_exec(db, "PRAGMA cache_size = -16384; PRAGMA temp_store = FILE", NULL, NULL, NULL);
 	/* Rules may not write: the read-only handle enforces it for queries. */
 	return db;
 }

@@ -54,6 +54,7 @@ typedef struct Row {
 	Value *vals;        /* one per column of shape */
 	const char *table;  /* source, for messages ("time_entries") */
 	const char *id;     /* its id or rowid as text, for messages */
+	const struct SowRef *sow; /* a row of `sows`: the SOW it is, else NULL */
 } Row;
 
 const char *vkind_name(VKind k);

@@ -1,12 +1,20 @@
 #!/bin/sh
-# gen.sh SF DIR: a benchmark business at scale SF (1 = 5,000 projects,
-# 2,000,000 time entries, 20,000 milestones, 5,000 trainings) in DIR/bench.db
-# (a fresh sow init database) and one SOW file per project in DIR/sows.
+# gen.sh SF DIR [BOOK]: a benchmark business at scale SF (1 = 5,000 projects,
+# 2,000,000 time entries) in DIR/bench.db (a fresh sow init database), one
+# SOW file per project in DIR/sows, and DIR/floor.sql, the month's T&M
+# release of this book written by hand as one INSERT ... SELECT.
 # Hours are text with 2-3 decimals; 90% of entries approved, 90% billable;
-# roles PSE, PM, TA; calendars US and NL; all six billing terms.
+# roles PSE, PM, TA (one rate each); calendars US and NL.
+#   BOOK=mixed (default): all six billing terms, 20,000 milestones and 5,000
+#     trainings; entry dates cycle with the id (the original bench).
+#   BOOK=tm: every SOW time and materials, no milestones or trainings; entry
+#     ids run in chronological order, interleaved across projects, as a PSA
+#     export assigns them while time is logged.
 set -eu
 SF=$1
 DIR=$2
+BOOK=${3:-mixed}
+case $BOOK in mixed | tm) ;; *) echo "gen.sh: BOOK is mixed or tm, not $BOOK" >&2; exit 2 ;; esac
 SOW=${SOW:-./sow}
 projects=$(awk -v sf="$SF" 'BEGIN { n = int(5000 * sf); print n < 1 ? 1 : n }')
 entries=$(awk -v sf="$SF" 'BEGIN { printf "%d", 2000000 * sf }')
@@ -22,6 +30,7 @@ INSERT INTO projects (id, name, customer, kind, status, country, booked_on, sow_
 SELECT printf('P-%05d', i), 'Project ' || i, 'Customer ' || (i % 997), CASE WHEN i % 7 = 0 THEN 'training' ELSE 'consulting' END,
        'Active', CASE WHEN i % 2 = 0 THEN 'US' ELSE 'NL' END, '2026-08-01', '2026-08-03', CASE WHEN i % 2 = 0 THEN 'US' ELSE 'NL' END
 FROM n;
+$(if [ "$BOOK" = mixed ]; then cat <<MIXED
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $projects * 4)
 INSERT INTO milestones (id, project_id, name, planned_sign_off_on, confident, sign_off_sent_on, sign_off_received_on)
 SELECT printf('P-%05d-M%d', (i - 1) / 4 + 1, (i - 1) % 4 + 1), printf('P-%05d', (i - 1) / 4 + 1), 'Milestone',
@@ -44,6 +53,19 @@ SELECT i, printf('P-%05d', (i * 7919) % $projects + 1), 'person' || (i % 400),
        CASE WHEN i % 10 <> 0 THEN date('2026-08-04', '+' || (i % 120) || ' days') END,
        i % 10 <> 3
 FROM n;
+MIXED
+else cat <<TM
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $entries)
+INSERT INTO time_entries (id, project_id, person, role, worked_on, hours, approved_on, billable)
+SELECT i, printf('P-%05d', (i * 7919) % $projects + 1), 'person' || (i % 400),
+       CASE i % 3 WHEN 0 THEN 'PSE' WHEN 1 THEN 'PM' ELSE 'TA' END,
+       date('2026-08-01', '+' || ((i - 1) * 120 / $entries) || ' days'),
+       printf('%.2f', 0.25 + (i % 31) * 0.25 + (i % 4) * 0.01) || CASE WHEN i % 5 = 0 THEN '5' ELSE '' END,
+       CASE WHEN i % 10 <> 0 THEN date('2026-08-01', '+' || ((i - 1) * 120 / $entries + 3) || ' days') END,
+       i % 10 <> 3
+FROM n;
+TM
+fi)
 INSERT INTO holidays VALUES ('US', '2026-09-07', 'Labor Day'), ('US', '2026-11-26', 'Thanksgiving'),
   ('US', '2026-12-25', 'Christmas'), ('NL', '2026-12-25', 'Kerst'), ('NL', '2026-12-26', 'Tweede Kerstdag');
 -- the floor's rate table: the same rate cards as the SOW files
@@ -53,19 +75,25 @@ INSERT INTO bench_rates SELECT printf('P-%05d', i), r.role, r.rate FROM n,
   (SELECT 'PSE' AS role, 250.0 AS rate UNION ALL SELECT 'PM', 200.0 UNION ALL SELECT 'TA', 150.0) r;
 COMMIT;
 SQL
-awk -v n="$projects" -v dir="$DIR/sows" 'BEGIN {
+awk -v n="$projects" -v dir="$DIR/sows" -v book="$BOOK" 'BEGIN {
 	split("time_and_materials milestone on_sow_execution on_order_form half_and_half on_completion", terms, " ")
 	for (i = 1; i <= n; i++) {
 		f = sprintf("%s/P-%05d.sow", dir, i)
-		term = terms[(i - 1) % 6 + 1]
+		term = book == "tm" ? terms[1] : terms[(i - 1) % 6 + 1]
 		printf "import \"std\"\n\nsow \"SOW-%05d\" for project \"P-%05d\" {\n", i, i > f
 		printf "  customer   \"Customer %d\"\n  currency   USD\n  billing    %s\n", i % 997, term > f
 		printf "  rate       \"PSE\" 250.00 per hour\n  rate       \"PM\"  200.00 per hour\n  rate       \"TA\"  150.00 per hour\n" > f
 		if (term != "time_and_materials")
 			for (m = 1; m <= 4; m++)
 				printf "  milestone  \"P-%05d-M%d\" \"Milestone %d\" %d.50\n", i, m, m, 1000 * m > f
-		printf "  training   \"P-%05d-T1\" \"GitLab Basics\" 4500.00\n}\n", i > f
+		if (book == "mixed")
+			printf "  training   \"P-%05d-T1\" \"GitLab Basics\" 4500.00\n", i > f
+		printf "}\n" > f
 		close(f)
 	}
 }'
-echo "generated SF=$SF: $projects projects, $entries time entries in $DIR"
+# the floor: in the mixed book every sixth project is time and materials
+tm=''
+[ "$BOOK" = mixed ] && tm="AND (CAST(substr(t.project_id, 3) AS INTEGER) - 1) % 6 = 0"
+sed "s/-- TM_FILTER/$tm/" "$(dirname "$0")/floor.sql" >"$DIR/floor.sql"
+echo "generated $BOOK book SF=$SF: $projects projects, $entries time entries in $DIR"

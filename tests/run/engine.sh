@@ -1,0 +1,90 @@
+# The planner reads a joined table one of two ways: an index probe per SOW
+# (a few SOWs against a large table) or one scan of the table probing a
+# hash of the SOWs. Either way the results are the same, to the cent, as
+# the release computed independently in SQL (integer arithmetic on the
+# hours' text: hundredths rounded half up to quarters, times the rate).
+sow init "$DB"
+sqlite3 "$DB" "INSERT INTO projects (id, name, customer, kind, status, country, calendar)
+	VALUES ('P-A', 'A', 'A', 'consulting', 'Active', 'US', 'US'), ('P-B', 'B', 'B', 'consulting', 'Active', 'US', 'US'),
+	       ('P-C', 'C', 'C', 'consulting', 'Active', 'US', 'US');
+	INSERT INTO holidays VALUES ('US', '2026-11-26', 'Thanksgiving');
+	WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+	INSERT INTO time_entries (id, project_id, person, role, worked_on, hours, approved_on, billable)
+	SELECT i, CASE i % 3 WHEN 0 THEN 'P-A' WHEN 1 THEN 'P-B' ELSE 'P-C' END, 'p' || (i % 7),
+	       CASE i % 5 WHEN 0 THEN 'PM' ELSE 'PSE' END, date('2026-09-01', '+' || (i % 80) || ' days'),
+	       printf('%.2f', (i % 37) * 0.25 + (i % 4) * 0.01), date('2026-09-03', '+' || (i % 80) || ' days'), i % 10 <> 3
+	FROM n"
+for p in A B C; do
+	cat > $p.sow <<SOW
+import "std"
+sow "S-$p" for project "P-$p" {
+  customer "$p"
+  currency USD
+  billing  time_and_materials
+  rate     "PSE" 250.00 per hour
+  rate     "PM"  187.50 per hour
+}
+SOW
+done
+lines() { sqlite3 "$1" "SELECT source_id, amount, recognized_on, basis FROM revenue WHERE project_id = 'P-A' ORDER BY CAST(source_id AS INTEGER)"; }
+cp "$DB" one.db
+cp "$DB" three.db
+sow run --db one.db --period 2026-11 A.sow >/dev/null; echo "one SOW (index probes): exit $?"
+sow run --db three.db --period 2026-11 A.sow B.sow C.sow >/dev/null; echo "three SOWs (one scan): exit $?"
+lines one.db > one.txt
+lines three.db > three.txt
+cmp -s one.txt three.txt && echo "P-A's $(wc -l < one.txt) lines are the same either way"
+sqlite3 three.db "SELECT project_id, amount FROM revenue_totals ORDER BY project_id"
+echo "independently:"
+sqlite3 three.db "SELECT project_id, printf('%.2f', sum(((CAST(round(hours * 100) AS INTEGER) * 4 + 50) / 100)
+		* CASE role WHEN 'PM' THEN 18750 ELSE 25000 END) / 400.0)
+	FROM time_entries WHERE billable = 1 AND approved_on <= '2026-11-30' GROUP BY project_id ORDER BY project_id"
+
+# The step limit bounds the work for one row, not for a rule: a rule over
+# 3,000 rows runs within a limit far below its total work ...
+cp "$DB" steps.db
+sow run --db steps.db --period 2026-11 --max-steps 500 A.sow B.sow C.sow >/dev/null; echo "--max-steps 500: exit $?"
+# ... and a runaway is stopped with the defaults: the language has no
+# recursion (the checker refuses it), so a runaway is a call tree that
+# doubles at each level (lists are not remembered, so nothing is cached).
+{
+	echo 'import "std"'
+	echo 'fn f0(l) = size(l)'
+	i=1
+	while [ $i -le 26 ]; do
+		echo "fn f$i(l) = f$((i - 1))(l) + f$((i - 1))(l)"
+		i=$((i + 1))
+	done
+	echo 'rule runaway'
+	echo '  for p in projects'
+	echo '  emit findings { project_id: p.id, severity: "error", code: "boom", message: text(f26([1])), subject: p.id }'
+} > runaway.sow
+cp "$DB" runaway.db
+sow run --db runaway.db --period 2026-11 runaway.sow A.sow 2>&1 >/dev/null
+echo "runaway: exit $?"
+echo "runs recorded: $(sqlite3 runaway.db 'SELECT count(*) FROM runs')"
+# A recursion that calls itself twice is refused at once (finding what a
+# rule reads walks each function once, not once per call).
+cat > twice.sow <<'SOW'
+import "std"
+fn boom(n) = if n <= 0 then 0 else boom(n - 1) + boom(n - 1)
+rule twice
+  for p in projects
+  emit findings { project_id: p.id, severity: "error", code: "boom", message: text(boom(60)), subject: p.id }
+SOW
+sow check twice.sow 2>&1 | tail -1
+rm -f one.db three.db steps.db runaway.db one.txt three.txt
+
+# --profile: one line per rule (the slowest first, a dozen at most, then the
+# rest summed), with the rows it read and emitted and its plan in source
+# terms. Timings vary, so only the structure is compared.
+cp "$DB" prof.db
+sow run --db prof.db --period 2026-11 --profile A.sow B.sow C.sow 2>prof.txt >/dev/null; echo "profile: exit $?"
+sed -n 1p prof.txt | sed 's/[0-9]* ms$/N ms/'
+sed -n 2p prof.txt | tr -s ' '
+echo "lines: $(wc -l < prof.txt)"
+for r in release_time missing_rate; do
+	grep " $r " prof.txt | sed 's|[^ ]*rules/std/|rules/std/|' |
+		awk '{ printf "%s %s read=%s emitted=%s\n   ", $4, $5, $2, $3; $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print $0 }'
+done
+rm -f prof.db prof.txt
