@@ -982,7 +982,7 @@ static Type ck_query(Ck *C, Node *q, const Shape **out)
 	} else if (only && nfrom == 1) {
 		s = (Shape *)only;
 	} else {
-		ERR(C, q->loc, "a query over several sources needs a select");
+		ERR(C, q->loc, "a query over several sources needs a select that names its columns (select * takes every column of one source)");
 	}
 	/* order by and limit see the selected names as well as the sources */
 	if (s)

@@ -410,7 +410,14 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'n': o.dry_run = true; break;
 		case 'G': o.skip_gap = true; break;
-		case 'r': o.report = optarg; break;
+		case 'r': {
+			size_t n = strlen(optarg);
+			if (!((n > 5 && strcasecmp(optarg + n - 5, ".html") == 0) || (n > 5 && strcasecmp(optarg + n - 5, ".xlsx") == 0) ||
+			      (n > 4 && strcasecmp(optarg + n - 4, ".htm") == 0)))
+				return usage_error("run", "--report writes FILE.html or FILE.xlsx, not '%s'", optarg);
+			o.report = optarg;
+			break;
+		}
 		case 'o': o.output_dir = optarg; break;
 		case 't': o.apply_transitions = true; break;
 		case 'F':
