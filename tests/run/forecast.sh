@@ -19,6 +19,10 @@ LC_ALL=C sort "$f/lines.txt" | diff - got.txt > diff.txt && echo "forecast lines
 awk -F, -v OFS=, '/^fiscal_quarter,currency,actual_amount,forecast_amount,amount,/ { on = 1; next } on && /^[^F]/ { on = 0 }
 	on { print $1, $2, $5 }' out.csv | diff "$f/quarters.txt" - > diff.txt &&
 	echo "quarter totals: $(wc -l < "$f/quarters.txt"), the same" || head -20 diff.txt
+# actual (released lines recognized in the quarter) and forecast parts, each rounded once
+awk -F, -v OFS=, '/^fiscal_quarter,currency,actual_amount,forecast_amount,amount,/ { on = 1; next } on && /^[^F]/ { on = 0 }
+	on { print $1, $2, $3, $4 }' out.csv | diff "$f/split.txt" - > diff.txt &&
+	echo "actual and forecast parts: $(wc -l < "$f/split.txt"), the same" || head -20 diff.txt
 # the REPL's totals per project
 cut -d' ' -f1 "$f/projects.txt" | uniq > projects.txt
 sed 's/^/.forecast /' projects.txt | sow repl --db "$DB" --as-of 2026-11-30 --format csv book.sow | tr -d '\r' |

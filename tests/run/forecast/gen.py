@@ -9,7 +9,8 @@ Independent of sow: passive dates come from numpy.busday_offset, amounts
 from Python's decimal. Writes book.sql, book.sow, lines.txt (every forecast
 line: project, quarter, basis, amount, currency), quarters.txt (each quarter
 and currency: the exact sum of its parts, rounded once to the minor unit, half
-away from zero), projects.txt (the same per project) and stale.txt (the milestones of 6.8's stale warning)."""
+away from zero), split.txt (its actual and forecast parts, SPEC 8.3), projects.txt
+(the totals per project) and stale.txt (the milestones of 6.8's stale warning)."""
 import random
 from datetime import date, timedelta
 from decimal import Decimal, ROUND_HALF_UP
@@ -150,8 +151,10 @@ for pid, qt, basis, amount, cur in lines:
     else:
         out.append((pid, qt, basis, amount, cur))
 out += [(pid, qt, "released", a, cur) for (pid, qt, cur), a in merged.items()]
-totals, by_project = {}, {}
+totals, by_project, actual = {}, {}, {}
 for pid, qt, basis, amount, cur in out:
+    if basis == "released":
+        actual[(qt, cur)] = actual.get((qt, cur), Decimal(0)) + amount
     totals[(qt, cur)] = totals.get((qt, cur), Decimal(0)) + amount
     by_project[(pid, qt, cur)] = by_project.get((pid, qt, cur), Decimal(0)) + amount
 with open("book.sql", "w") as f:
@@ -164,6 +167,12 @@ with open("lines.txt", "w") as f:
 with open("quarters.txt", "w") as f:
     for (qt, cur), a in sorted(totals.items()):
         f.write("%s,%s,%s\n" % (qt, cur, a.quantize(Decimal(1).scaleb(-MINOR[cur]), ROUND_HALF_UP)))
+with open("split.txt", "w") as f:
+    # SPEC 8.3: actual = released lines recognized in the quarter, forecast = the rest
+    for (qt, cur), a in sorted(totals.items()):
+        unit = Decimal(1).scaleb(-MINOR[cur])
+        act = actual.get((qt, cur), Decimal(0))
+        f.write("%s,%s,%s,%s\n" % (qt, cur, act.quantize(unit, ROUND_HALF_UP), (a - act).quantize(unit, ROUND_HALF_UP)))
 with open("projects.txt", "w") as f:
     for (pid, qt, cur), a in sorted(by_project.items()):
         f.write("%s %s,%s,%s\n" % (pid, qt, cur, a.quantize(Decimal(1).scaleb(-MINOR[cur]), ROUND_HALF_UP)))
