@@ -71,7 +71,7 @@ deps:
 sanitize: build/sow-san
 
 test: deps
-	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive
+	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive build/lspdrive
 	@rm -f build/demo.db
 	@sh tests/run.sh ./sow build/sow-san
 
@@ -80,6 +80,9 @@ build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/obj
 
 build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/san
 	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+
+build/lspdrive: tests/lsp/lspdrive.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $<
 
 build/ptydrive: tests/repl/ptydrive.c | build/obj
 	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $< -lutil
@@ -100,6 +103,10 @@ install: sow
 	install -m 755 sow $(DESTDIR)$(PREFIX)/bin/sow
 	cp -R rules/std $(DESTDIR)$(PREFIX)/share/sow/rules/
 	install -m 644 src/sow.1 $(DESTDIR)$(PREFIX)/share/man/man1/sow.1
+	cp -R grammar/editors $(DESTDIR)$(PREFIX)/share/sow/
+	install -d $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect
+	install -m 644 grammar/editors/vim/syntax/sow.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax/sow.vim
+	install -m 644 grammar/editors/vim/ftdetect/sow.vim $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect/sow.vim
 
 clean:
 	rm -rf build sow

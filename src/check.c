@@ -47,6 +47,16 @@ static const char *const month_names[] = { "january", "february", "march", "apri
 static const char *const type_names[] = { "text", "date", "number", "decimal", "int", "money", "hours",
 	"percent", "bool", "period", "symbol" };
 static const char *const round_modes[] = { "half_up", "half_even", "up", "down" };
+const char *check_billing_term(int i)
+{
+	return i >= 0 && i < (int)(sizeof billing_terms / sizeof *billing_terms) ? billing_terms[i] : NULL;
+}
+
+const char *check_round_mode(int i)
+{
+	return i >= 0 && i < (int)(sizeof round_modes / sizeof *round_modes) ? round_modes[i] : NULL;
+}
+
 /* Columns `sow run` fills itself when a rule emits into an output table. */
 static const char *const auto_columns[] = { "run_id", "rule", "period", "currency" };
 

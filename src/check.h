@@ -29,6 +29,10 @@ struct Shape {
 	int source;           /* 0 database table, 1 relation, 2 SOW terms, 3 query */
 };
 
+/* The i-th billing term and rounding mode, or NULL past the last (completion). */
+const char *check_billing_term(int i);
+const char *check_round_mode(int i);
+
 /* Index of a column of a shape, or -1. */
 int shape_col(const Shape *s, const char *name);
 

@@ -61,31 +61,6 @@ typedef struct {
 
 static size_t hits(const Coverage *c, const void *node) { return (size_t)ptrmap_get(&c->hits, node); }
 
-/* The source text of loc on one line, shortened to fit (n >= 8). */
-static void snippet(const Src *src, Loc loc, char *buf, size_t n)
-{
-	size_t k = 0;
-	bool space = false, cut = false;
-	for (int i = loc.beg; i < loc.end && i < (int)src->len; i++) {
-		char ch = src->text[i];
-		if (ch == '\n' || ch == '\t' || ch == ' ' || ch == '\r') {
-			space = k > 0;
-			continue;
-		}
-		if (k + 2 + 4 > n) { /* a space, the character, "..." and the NUL */
-			cut = true;
-			break;
-		}
-		if (space)
-			buf[k++] = ' ';
-		space = false;
-		buf[k++] = ch;
-	}
-	if (cut)
-		memcpy(buf + k, "...", 3), k += 3;
-	buf[k] = 0;
-}
-
 static Item *add(Items *it, ItemKind kind, const Module *m, Loc loc, size_t h)
 {
 	if (it->n == it->cap) {
@@ -124,7 +99,7 @@ static void collect(const Program *P, const Coverage *c, Items *it)
 						continue;
 					Item *b = add(it, K_BRANCH, m, cl->loc, hits(c, cl));
 					char text[80];
-					snippet(m->src, cl->a->loc, text, sizeof text);
+					diag_snippet(m->src, cl->a->loc, text, sizeof text);
 					snprintf(b->what, sizeof b->what, "%s %s", cl->kind == N_WHERE ? "where" : "when", text);
 				}
 			} else if (d->kind == N_FN || d->kind == N_ROUNDING) {
@@ -148,6 +123,10 @@ static int tenths(size_t covered, size_t total) { return total ? (int)(covered *
 static void report_text(const Items *it, FILE *out, int pct, const size_t cov[K__N], const size_t tot[K__N],
 			size_t covered)
 {
+	if (!it->n) {
+		fprintf(out, "coverage: nothing to cover (no rule, function or guarded transition in the files under test)\n");
+		return;
+	}
 	fprintf(out, "coverage: %d.%d%% (%zu of %zu:", pct / 10, pct % 10, covered, it->n);
 	for (int k = 0; k < K__N; k++)
 		fprintf(out, "%s %s%s %zu/%zu", k ? "," : "", kind_names[k], k == K_BRANCH ? "es" : "s", cov[k], tot[k]);

@@ -4,6 +4,7 @@
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 
 void diag_init(Diag *d, FILE *out)
@@ -111,10 +112,25 @@ static void show_line(FILE *out, const Src *src, Loc loc)
 	fputc('\n', out);
 }
 
+/* The message as text, to the sink in place of out. */
+static void to_sink(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	d->sink(d->sink_arg, src, loc, lv, msg);
+}
+
 void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ...)
 {
 	if (!counts(d, lv))
 		return;
+	if (d->sink) {
+		va_list ap;
+		va_start(ap, fmt);
+		to_sink(d, src, loc, lv, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	int line, col;
 	diag_linecol(src, loc.beg, &line, &col);
 	fprintf(d->out, "%s:%d:%d: %s: ", src->path, line, col, level_name(lv));
@@ -130,6 +146,13 @@ void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...)
 {
 	if (!counts(d, lv))
 		return;
+	if (d->sink) {
+		va_list ap;
+		va_start(ap, fmt);
+		to_sink(d, NULL, (Loc){ 0, 0 }, lv, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	fprintf(d->out, "sow: %s: ", level_name(lv));
 	va_list ap;
 	va_start(ap, fmt);
@@ -175,4 +198,28 @@ const char *diag_suggest(const char *word, const char *const *cands, int n)
 		}
 	}
 	return best;
+}
+
+void diag_snippet(const Src *src, Loc loc, char *buf, size_t n)
+{
+	size_t k = 0;
+	bool space = false, cut = false;
+	for (int i = loc.beg; i < loc.end && i < (int)src->len; i++) {
+		char ch = src->text[i];
+		if (ch == '\n' || ch == '\t' || ch == ' ' || ch == '\r') {
+			space = k > 0;
+			continue;
+		}
+		if (k + 2 + 4 > n) { /* a space, the character, "..." and the NUL */
+			cut = true;
+			break;
+		}
+		if (space)
+			buf[k++] = ' ';
+		space = false;
+		buf[k++] = ch;
+	}
+	if (cut)
+		memcpy(buf + k, "...", 3), k += 3;
+	buf[k] = 0;
 }

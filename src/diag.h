@@ -12,8 +12,14 @@
 
 typedef enum { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
 
+/* A receiver of messages in place of text (the language server): src is
+ * NULL for a message with no location. */
+typedef void (*DiagSink)(void *arg, const struct Src *src, Loc loc, DiagLevel lv, const char *msg);
+
 typedef struct Diag {
 	FILE *out;        /* where messages go (stderr for commands) */
+	DiagSink sink;    /* when set, messages go here instead of out */
+	void *sink_arg;
 	int errors;       /* errors reported so far */
 	int warnings;     /* warnings reported so far */
 	int max_errors;   /* stop reporting (but keep counting) past this; 0 = no cap */
@@ -27,6 +33,9 @@ void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ..
 void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Line (1-based) and column (1-based, in characters) of a byte offset. */
 void diag_linecol(const Src *src, int off, int *line, int *col);
+/* The source text of loc on one line, blanks squeezed, cut with "..." to
+ * fit buf (n >= 8): messages and listings quote a clause with it. */
+void diag_snippet(const Src *src, Loc loc, char *buf, size_t n);
 /* Closest of the candidates to word (edit distance <= 2, or a prefix), or NULL. */
 const char *diag_suggest(const char *word, const char *const *cands, int n);
 

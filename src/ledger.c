@@ -348,7 +348,8 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 			continue; /* superseded runs' rows play no part in a view */
 		/* the ledger's history comes along (what was released and billed,
 		 * runs, totals); the rest is this view's own */
-		bool ledger = t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0;
+		bool ledger = t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0 ||
+			      sequence_kept(t->name);
 		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
 			 t->name, t->name, t->name, ledger ? "" : " WHERE 0");
 		if (!exec(db, sql, err))

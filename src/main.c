@@ -25,6 +25,8 @@
 #include "ledger.h"
 #include "repl.h"
 #include "session.h"
+#include "doc.h"
+#include "lsp.h"
 #include "overlap.h"
 #include "strict.h"
 #include "testrun.h"
@@ -635,6 +637,72 @@ static int cmd_test(int argc, char **argv)
 	return rc;
 }
 
+/* ---- sow doc ---------------------------------------------------------- */
+
+static int cmd_doc(int argc, char **argv)
+{
+	static const struct option opts[] = { { "rules", required_argument, NULL, 'r' }, { 0, 0, 0, 0 } };
+	char **paths = calloc((size_t)argc, sizeof *paths);
+	int npaths = 0, c;
+	if (!paths)
+		abort();
+	while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+		if (c == 'r') {
+			paths[npaths++] = optarg;
+		} else {
+			free(paths);
+			return usage_error("doc", "unknown option");
+		}
+	}
+	if (argc - optind > 1) {
+		free(paths);
+		return usage_error("doc", "name at most one function, relation, rule or table");
+	}
+	const char *name = optind < argc ? argv[optind] : NULL;
+	Arena *A = arena_new();
+	Diag D;
+	diag_init(&D, stderr);
+	Program P;
+	program_init(&P, A, &D, argv[0]);
+	int rc = load_all(&P, npaths, paths);
+	if (!npaths) {
+		/* the standard library, found as `import "std"` here would find it */
+		static const char text[] = "import \"std\"\n";
+		Src *src = src_from_string(A, "<doc>", text, sizeof text - 1);
+		Parser ps;
+		parse_source(&ps, A, src, &D, PARSE_FILE);
+		program_add_source(&P, src, ps.items, ps.comments);
+	}
+	if (!rc) {
+		check_program(&P);
+		if (D.errors) {
+			summary(&D);
+			rc = EXIT_RULES;
+		}
+	}
+	if (!rc) {
+		const char *sug = NULL;
+		if (!doc_print(&P, stdout, name, DOC_ALL, &sug) && name) {
+			fprintf(stderr, "sow doc: nothing is called '%s'%s%s%s\n", name, sug ? "; did you mean '" : "",
+				sug ? sug : "", sug ? "'?" : "");
+			rc = EXIT_RULES;
+		}
+	}
+	program_free(&P);
+	arena_free(A);
+	free(paths);
+	return rc;
+}
+
+/* ---- sow lsp ---------------------------------------------------------- */
+
+static int cmd_lsp(int argc, char **argv)
+{
+	if (argc > 1)
+		return usage_error("lsp", "takes no arguments; it speaks JSON-RPC on stdin and stdout");
+	return lsp_serve(stdin, stdout, argv[0]);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
@@ -715,6 +783,12 @@ static const Command commands[] = {
 	  "  --finalize NUMBER    draft -> final (refused while its VAT or FX rate is undetermined)\n"
 	  "  --sent NUMBER        final -> sent (sent to the customer)\n"
 	  "  --html NUMBER        the printable page on stdout: seller, customer, PO, lines, VAT, due date\n" },
+	{ "doc", cmd_doc, "doc [--rules PATH]... [NAME]",
+	  "Every function, rounding, constant, relation, rule and table, with its parameters and comment.",
+	  "  NAME          only the definitions, built-ins or tables called NAME\n"
+	  "  --rules PATH  document these rule files (default: the standard library)\n" },
+	{ "lsp", cmd_lsp, "lsp",
+	  "A Language Server on stdin and stdout: diagnostics, completion, hover, go to definition.", "" },
 	{ "fmt", cmd_fmt, "fmt [--check] PATH...", "Print rule files in canonical layout.",
 	  "  --check     print the names of files that are not formatted; exit 1 if any\n" },
 	{ "help", cmd_help, "help [COMMAND]", "Show help for sow or one command.", "" },

@@ -37,5 +37,7 @@ int parse_source(Parser *P, Arena *A, const Src *src, Diag *D, ParseMode mode);
  * with errno set. */
 Src *src_read(Arena *A, const char *path);
 Src *src_from_string(Arena *A, const char *name, const char *text, size_t len);
+/* The i-th reserved word, in order, or NULL past the last (completion). */
+const char *lex_keyword(size_t i);
 
 #endif

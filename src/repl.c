@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "builtin.h"
+#include "doc.h"
 #include "schema.h"
 #include "session.h"
 
@@ -62,6 +63,7 @@ static const DotCmd dots[] = {
 	{ ".tables", "", "list tables and relations", ".tables" },
 	{ ".schema", "[TABLE]", "columns and types of a table or relation", ".schema milestones" },
 	{ ".rules", "", "list rules, with the file and line of each", ".rules" },
+	{ ".fns", "[NAME]", "functions and built-ins, with parameters and comment", ".fns rate_for" },
 	{ ".load", "PATH", "load more rule files (a file or a folder)", ".load examples/sows" },
 	{ ".reload", "", "read the rule files again", ".reload" },
 	{ ".asof", "[DATE]", "show or set the session date (as_of)", ".asof 2026-12-31" },
@@ -187,6 +189,14 @@ static bool dot(Repl *R, char *line, bool *quit)
 		schema(R, arg);
 	else if (strcmp(cmd, ".rules") == 0)
 		list_rules(R);
+	else if (strcmp(cmd, ".fns") == 0) {
+		const char *sug = NULL;
+		if (!doc_print(&S->P, stdout, *arg ? arg : NULL, DOC_FNS, &sug) && *arg) {
+			fprintf(stderr, "sow: error: no function '%s'%s%s%s (.fns lists them)\n", arg,
+				sug ? "; did you mean '" : "", sug ? sug : "", sug ? "'?" : "");
+			return false;
+		}
+	}
 	else if (strcmp(cmd, ".load") == 0 && *arg) {
 		S->paths = realloc(S->paths, (size_t)(S->npaths + 1) * sizeof *S->paths);
 		if (!S->paths)

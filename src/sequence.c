@@ -42,6 +42,14 @@ const NumberedDef *sequence_numbered(const char *table)
 	return NULL;
 }
 
+bool sequence_kept(const char *table)
+{
+	for (size_t i = 0; i < sizeof numbered / sizeof *numbered; i++)
+		if (strcmp(numbered[i].table, table) == 0 || strcmp(numbered[i].detail, table) == 0)
+			return true;
+	return false;
+}
+
 static bool fail(sqlite3 *db, char *err)
 {
 	snprintf(err, SEQUENCE_ERRSZ, "%s", sqlite3_errmsg(db));

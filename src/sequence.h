@@ -25,6 +25,9 @@ typedef struct SequenceStats {
 
 /* The numbered table of that name, or NULL. */
 const NumberedDef *sequence_numbered(const char *table);
+/* A numbered table or its detail table: its rows outlive the run (drafts of
+ * earlier periods stay drafts until finalized), like the release ledger. */
+bool sequence_kept(const char *table);
 /* Draw the next number of sequence name in year: "2026-0001" into out. */
 bool sequence_next(sqlite3 *db, const char *name, int year, char *out, size_t n, char *err);
 /* Before a re-run of period replaces its results: remember its earlier runs. */

@@ -13,8 +13,9 @@
  *   - a multiplication or division of money or hours that reaches a money or
  *     hours column of an output without a named rounding (a `rounding`
  *     policy or round(..., mode: m)). The run's ledger tables (revenue,
- *     billing, forecast amounts) are summed exactly and each total rounded
- *     once by the run, so their lines may carry more places.
+ *     billing, forecast amounts, reporting_lines' amounts) are summed exactly
+ *     and each total rounded once by the run, so their lines may carry more
+ *     places.
  * Each is one located warning with a one-line reason. */
 #include "strict.h"
 
@@ -482,8 +483,11 @@ static void flows(St *S, const Module *m, const Node *e, const Flow *F, int dept
 	}
 }
 
+/* Lines `sow run` sums exactly and rounds once per total (SPEC 6.5, 8.3). */
 static bool ledger_summed(const char *table, const char *col)
 {
+	if (strcmp(table, "reporting_lines") == 0)
+		return strcmp(col, "amount") == 0 || strcmp(col, "reporting_amount") == 0;
 	return strcmp(col, "amount") == 0 &&
 	       (strcmp(table, "revenue") == 0 || strcmp(table, "billing") == 0 || strcmp(table, "forecast") == 0);
 }

@@ -86,6 +86,48 @@ run_strict() {
 	same "sow check --strict rules/std examples (warnings explained in README)" tests/strict/std-examples.out "$tmp/out"
 }
 
+# grammar/editors: every reserved word and built-in is in both editor files;
+# Vim (when installed) detects the file type and colours a sample as expected.
+run_editors() {
+	words=$(sed -n '/^static const struct { const char \*word; int tok; } keywords/,/^};/p' grammar/sow.l |
+		grep -o '"[a-z_]*"' | tr -d '"')
+	builtins=$(grep -o '^	\[B_[A-Z_]*\] = { "[a-z_]*"' src/builtin.c | grep -o '"[a-z_]*"' | tr -d '"')
+	[ -n "$words" ] && [ -n "$builtins" ] || { bad "editors: cannot read the keyword and built-in tables"; return; }
+	for f in grammar/editors/vscode/syntaxes/sow.tmLanguage.json grammar/editors/vim/syntax/sow.vim; do
+		missing=""
+		for w in $words $builtins; do grep -qw -- "$w" "$f" || missing="$missing $w"; done
+		if [ -z "$missing" ]; then ok; else bad "$f lacks:$missing"; fi
+	done
+	if command -v vim >/dev/null; then
+		SOW_TOP=$top VT_OUT=$tmp/syntax.out vim -Nu NONE -i NONE -es -S tests/editors/syntax.vim </dev/null >/dev/null 2>&1
+		same "vim syntax of tests/editors/sample.sow" tests/editors/syntax.expected "$tmp/syntax.out"
+	else
+		printf 'skip vim syntax test (no vim)\n'
+	fi
+}
+
+# sow lsp: a scripted JSON-RPC session (tests/lsp/session.jsonl, framed with
+# Content-Length by build/lspdrive) must answer exactly tests/lsp/session.out
+# and exit 0; a message that is not JSON gets a parse error, and input that
+# ends without shutdown and exit gives status 1.
+run_lsp() {
+	sow=$1
+	[ -x build/lspdrive ] || { bad "no build/lspdrive"; return; }
+	build/lspdrive frame tests/lsp/session.jsonl "$top" >"$tmp/lsp.in" || { bad "lspdrive frame"; return; }
+	"$sow" lsp <"$tmp/lsp.in" >"$tmp/lsp.raw" 2>"$tmp/lsp.err"
+	rc=$?
+	if crashed $rc "$tmp/lsp.err" || [ $rc -ne 0 ] || [ -s "$tmp/lsp.err" ]; then bad "$sow lsp session (exit $rc)" "$tmp/lsp.err"; return; fi
+	if build/lspdrive unframe "$top" <"$tmp/lsp.raw" >"$tmp/lsp.out"; then
+		same "$sow lsp: tests/lsp/session.jsonl" tests/lsp/session.out "$tmp/lsp.out"
+	else
+		bad "$sow lsp: malformed frames"
+	fi
+	printf 'Content-Length: 5\r\n\r\n{bad}Content-Length: 2\r\n\r\n[]' | "$sow" lsp >"$tmp/lsp.raw" 2>"$tmp/lsp.err"
+	rc=$?
+	{ build/lspdrive unframe "$top" <"$tmp/lsp.raw"; echo "exit $rc"; } >"$tmp/lsp.out"
+	if crashed $rc "$tmp/lsp.err"; then bad "$sow lsp bad input crashed" "$tmp/lsp.err"; else same "$sow lsp: bad input" tests/lsp/bad.out "$tmp/lsp.out"; fi
+}
+
 make_fixture() {
 	rm -f "$tmp/fixture.db"
 	"$1" init "$tmp/fixture.db" && sqlite3 "$tmp/fixture.db" < tests/eval/fixture.sql
@@ -291,14 +333,15 @@ run_sessions() {
 }
 
 # SUITES="runs repl" sh tests/run.sh ./sow runs only those suites (default: all):
-# unit bad check strict rule_tests runs repl sessions eval fmt cli.
+# unit bad check strict rule_tests runs repl sessions eval fmt cli editors lsp.
 want() { [ -z "${SUITES:-}" ] || case " $SUITES " in *" $1 "*) ;; *) return 1 ;; esac; }
 want unit && run_unit
+want editors && run_editors
 want bad && make_bad
 for sow in "$@"; do
 	[ -x "$sow" ] || { bad "no binary $sow"; continue; }
 	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
-	for suite in check strict rule_tests runs repl sessions eval fmt bad cli; do
+	for suite in check strict lsp rule_tests runs repl sessions eval fmt bad cli; do
 		want "$suite" && "run_$suite" "$sow"
 	done
 done

@@ -34,6 +34,9 @@ sow test --threshold 40 cov.sow >/dev/null; echo "exit $?"
 sow test --coverage --threshold 75.5 cov.sow >out.txt; echo "exit $?"; tail -1 out.txt
 echo "-- json on stdout, the test lines on stderr"
 sow test --coverage --format json cov.sow 2>/dev/null; echo "exit $?"
+echo "-- files with nothing to cover"
+printf 'const x = 1\n' > none.sow
+sow test --coverage none.sow; echo "exit $?"
 echo "-- usage"
 sow test --threshold 101 cov.sow; echo "exit $?"
 sow test --format json cov.sow; echo "exit $?"

@@ -80,7 +80,18 @@ sqlite3 "$DB" "SELECT * FROM sequences ORDER BY name, year"
 echo "-- numbers: every year gap-free from 1, none used twice"
 sqlite3 "$DB" "SELECT substr(number, 1, 4) AS y, count(*), count(DISTINCT number), max(CAST(substr(number, 6) AS INTEGER))
 	FROM invoice_drafts GROUP BY y"
+echo "-- two drafts with one provisional number: the run stops, nothing written"
+cat > twice.sow <<'SOW'
+import "std"
+rule same_key_twice
+  for s in sows
+  emit invoice_drafts { number: "K", project_id: s.project_id, customer: unset, invoice_on: 2027-01-31, due_on: unset,
+    currency: "EUR", net: 1.00 EUR, vat_rate: unset, vat: unset, gross: unset, vat_text: unset, po_reference: unset,
+    books_currency: "EUR", fx_rate: unset, books_gross: unset, status: "draft", credit_of: unset }
+SOW
+cp common.sow twice_common.sow
+refused run --db "$DB" --period 2027-01 twice_common.sow twice.sow
 echo "-- the printable page of a final invoice, and of a credit"
 sow invoice --db "$DB" --html 2026-0001 | sed -n '/<body>/,$p'
 sow invoice --db "$DB" --html 2026-0005 | grep -e '<h1>' -e Credits -e Total
-rm -f before.sql
+rm -f before.sql twice.sow twice_common.sow

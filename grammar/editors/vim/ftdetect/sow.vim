@@ -1,0 +1,2 @@
+" sow rule files
+autocmd BufRead,BufNewFile *.sow setfiletype sow
