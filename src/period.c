@@ -17,7 +17,9 @@
  * into period_events with $USER and the time. */
 #include "period.h"
 
+#include <pwd.h>
 #include <stdarg.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,7 +192,11 @@ static bool event(sqlite3 *db, const char *period, const char *action, const cha
 {
 	char at[32];
 	date_timestamp_utc(at, sizeof at);
+	/* $USER, else the account's name (cron and containers often leave it unset) */
 	const char *user = getenv("USER");
+	struct passwd *pw = user && *user ? NULL : getpwuid(getuid());
+	if (pw)
+		user = pw->pw_name;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO period_events (period, action, reason, \"by\", at) VALUES (?, ?, ?, ?, ?)", -1,
 			       &st, NULL) != SQLITE_OK)

@@ -231,13 +231,18 @@ bool session_incomplete(Session *S, const char *text)
 	const char *rest;
 	bool def = session_is_definition(text);
 	Src *src;
-	if (starts_with_word(text, "why", &rest) || starts_with_word(text, "assume", &rest))
+	if (starts_with_word(text, "why", &rest) || starts_with_word(text, "assume", &rest)) {
+		rest += strspn(rest, " \t");
+		if (strncmp(rest, "--full", 6) == 0)
+			rest += 6;
 		src = src_from_string(A, "<repl>", rest, strlen(rest));
-	else
+	} else {
 		src = src_from_string(A, "<repl>", text, strlen(text));
+	}
 	Parser ps;
 	parse_source(&ps, A, src, &quiet, def ? PARSE_FILE : PARSE_EVAL);
-	bool more = ps.eof_error;
+	/* `why` alone is finished (and wrong), not the start of more */
+	bool more = ps.eof_error && src->len > strspn(src->text, " \t\n");
 	(void)S;
 	if (null)
 		fclose(null);
@@ -463,6 +468,10 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 	if (strncmp(rest, "--full", 6) == 0 && (!rest[6] || isspace((unsigned char)rest[6]))) {
 		full = true;
 		rest += 6 + strspn(rest + 6, " \t");
+	}
+	if (!*rest) {
+		fprintf(stderr, "sow: error: why what? why EXPRESSION, or why TABLE { column: value, ... } (.why explains)\n");
+		return false;
 	}
 	size_t idlen;
 	if (bare_id(rest, &idlen)) {
