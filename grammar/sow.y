@@ -271,6 +271,11 @@ map_clause
 		{ $$ = mk(P, N_MAPSKIP, @$); $$->s = $2; $$->a = mk(P, N_NUM, @2); word(P, @1, $1, "skip", NULL); word(P, @3, $3, "lines", "line"); }
 	| IDENT WHEN STRING EQ STRING
 		{ $$ = mk(P, N_MAPSKIP, @$); $$->op = 1; $$->s = $3; $$->s2 = $5; $$->d = mk(P, N_STR, @3); word(P, @1, $1, "skip", NULL); }
+	| IDENT                       { $$ = mk(P, N_MAPSKIP, @$); $$->op = 2; word(P, @1, $1, "skip", NULL); }
+	| IF STRING EQ STRING '{' map_clauses '}'
+		{ $$ = mk(P, N_MAPIF, @$); $$->s = $2; $$->s2 = $4; $$->a = $6; $$->d = mk(P, N_STR, @2); }
+	| IF STRING NE STRING '{' map_clauses '}'
+		{ $$ = mk(P, N_MAPIF, @$); $$->op = 1; $$->s = $2; $$->s2 = $4; $$->a = $6; $$->d = mk(P, N_STR, @2); }
 	| error                       { $$ = NULL; }
 	;
 
@@ -308,12 +313,14 @@ map_keys
 	;
 
 /* What a value becomes: a string, a bare word (consulting, NL, true,
- * unset), a number or a currency code. */
+ * unset), a number, a currency code, a date or a month. */
 map_value
 	: STRING                      { $$ = mk(P, N_STR, @1); $$->s = $1; }
 	| anyname                     { $$ = mk(P, N_NAME, @1); $$->s = $1; }
 	| NUMBER                      { $$ = mk(P, N_NUM, @1); $$->s = $1; }
 	| CURRENCY                    { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	| DATE                        { $$ = mk(P, N_NAME, @1); $$->s = $1; }
+	| PERIOD                      { $$ = mk(P, N_NAME, @1); $$->s = $1; }
 	;
 
 fn

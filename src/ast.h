@@ -48,8 +48,8 @@ typedef enum {
 	N_NAME, N_BIN, N_NOT, N_NEG, N_ISSET, N_IN, N_CALL, N_ARG, N_MEMBER, N_INDEX,
 	N_IF, N_RECORD, N_FIELD, N_LIST,
 	/* import mappings: the block, a column from a header, a constant column,
-	 * a setting, a skip, one value-map entry */
-	N_MAPPING, N_MAPCOL, N_MAPCONST, N_MAPSET, N_MAPSKIP, N_MAPENTRY,
+	 * a setting, a skip, one value-map entry, an if block */
+	N_MAPPING, N_MAPCOL, N_MAPCONST, N_MAPSET, N_MAPSKIP, N_MAPENTRY, N_MAPIF,
 	N_ERROR, /* placeholder left by error recovery */
 	N__COUNT
 } NodeKind;

@@ -657,52 +657,79 @@ static void map_values(Fmt *F, const Node *c, int width)
 	free(one);
 }
 
-static void mapping_block(Fmt *F, const Node *it)
+static int map_colw(const Node *list)
+{
+	int w = 0;
+	for (const Node *c = list; c; c = c->next)
+		if ((c->kind == N_MAPCOL || c->kind == N_MAPCONST) && (int)strlen(c->s) > w)
+			w = (int)strlen(c->s);
+	return w;
+}
+
+static void map_clause(Fmt *F, const Node *c, int colw, const char *indent)
 {
 	FILE *out = F->out;
-	fputs("mapping ", out);
-	put_string(out, it->s);
-	fprintf(out, " for %s {", it->s2);
-	header_end(F, it);
-	int colw = 0;
-	for (const Node *c = it->a; c; c = c->next)
-		if ((c->kind == N_MAPCOL || c->kind == N_MAPCONST) && (int)strlen(c->s) > colw)
-			colw = (int)strlen(c->s);
-	for (const Node *c = it->a; c; c = c->next) {
-		leading(F, c->loc.beg, "  ");
-		switch (c->kind) {
-		case N_MAPCOL:
-			fprintf(out, "  %-*s from ", colw, c->s);
-			put_string(out, c->s2);
-			for (const Node *f = c->a; f; f = f->next) {
-				fputs(f == c->a ? " as date " : ", ", out);
-				put_string(out, f->s);
-			}
-			if (c->b)
-				map_values(F, c, colw + 8 + (int)strlen(c->s2));
-			break;
-		case N_MAPCONST:
-			fprintf(out, "  %-*s = ", colw, c->s);
-			map_value(out, c->a);
-			break;
-		case N_MAPSET:
-			fprintf(out, "  %s ", c->s);
-			put_string(out, c->s2);
-			break;
-		case N_MAPSKIP:
-			if (c->op) {
-				fputs("  skip when ", out);
-				put_string(out, c->s);
-				fputs(" == ", out);
-				put_string(out, c->s2);
-			} else {
-				fprintf(out, "  skip %s %s", c->s, strcmp(c->s, "1") == 0 ? "line" : "lines");
-			}
-			break;
-		default: break;
+	leading(F, c->loc.beg, indent);
+	fputs(indent, out);
+	switch (c->kind) {
+	case N_MAPCOL:
+		fprintf(out, "%-*s from ", colw, c->s);
+		put_string(out, c->s2);
+		for (const Node *f = c->a; f; f = f->next) {
+			fputs(f == c->a ? " as date " : ", ", out);
+			put_string(out, f->s);
 		}
-		trailing(F, c->loc.end);
+		if (c->b)
+			map_values(F, c, colw + 8 + (int)strlen(c->s2));
+		break;
+	case N_MAPCONST:
+		fprintf(out, "%-*s = ", colw, c->s);
+		map_value(out, c->a);
+		break;
+	case N_MAPSET:
+		fprintf(out, "%s ", c->s);
+		put_string(out, c->s2);
+		break;
+	case N_MAPSKIP:
+		if (c->op == 1) {
+			fputs("skip when ", out);
+			put_string(out, c->s);
+			fputs(" == ", out);
+			put_string(out, c->s2);
+		} else if (c->op == 2) {
+			fputs("skip", out);
+		} else {
+			fprintf(out, "skip %s %s", c->s, strcmp(c->s, "1") == 0 ? "line" : "lines");
+		}
+		break;
+	case N_MAPIF: {
+		fputs("if ", out);
+		put_string(out, c->s);
+		fputs(c->op ? " != " : " == ", out);
+		put_string(out, c->s2);
+		fputs(" {", out);
+		end_line(F, line_of(F->src, c->loc.beg), c->loc.beg, c->a ? c->a->loc.beg : c->loc.end);
+		int w = map_colw(c->a);
+		for (const Node *b = c->a; b; b = b->next)
+			map_clause(F, b, w, "    ");
+		leading(F, c->loc.end - 1, "    ");
+		fputs("  }", out);
+		break;
 	}
+	default: break;
+	}
+	trailing(F, c->loc.end);
+}
+
+static void mapping_block(Fmt *F, const Node *it)
+{
+	fputs("mapping ", F->out);
+	put_string(F->out, it->s);
+	fprintf(F->out, " for %s {", it->s2);
+	header_end(F, it);
+	int colw = map_colw(it->a);
+	for (const Node *c = it->a; c; c = c->next)
+		map_clause(F, c, colw, "  ");
 	block_end(F, it);
 }
 

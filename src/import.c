@@ -359,12 +359,13 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	int tcol[MAXC], src_field[MAXC], ntarget = 0;
 	const MapColumn *src_map[MAXC];
 	const char *headers[MAXC] = { 0 };  /* by table column: the header feeding it */
-	int skip_field[64];
+	int *skip_field = NULL, *rule_field = NULL; /* the field each skip and if reads */
+	int *rule_target = NULL;                     /* per assignment of each if: its target */
 	int keys[8], nkeys = 0, key_target[8];
 	sqlite3_stmt *ins = NULL, *find = NULL, *seen = NULL, *note = NULL;
 	char *scratch = NULL;
 	size_t scratch_cap = 0;
-	const char **vals = NULL;
+	const char **vals = NULL, **hnames = NULL;
 	Report R = { .path = path, .err = err };
 	bool began = false;
 	/* a UTF-8 byte order mark, then the lines a mapping skips */
@@ -396,7 +397,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			fprintf(err, "%s:%ld: error: the file is empty (a header row names the columns)\n", path, hline);
 		goto out;
 	}
-	if (hdr.n > MAXC) {
+	if (!map && hdr.n > MAXC) { /* (a mapping may ignore any number of them) */
 		fprintf(err, "%s:%ld: error: too many columns (at most %d)\n", path, hline, MAXC);
 		goto out;
 	}
@@ -427,7 +428,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			headers[idx] = t->cols[idx].name;
 		}
 	} else {
-		const char *names[MAXC];
+		hnames = calloc((size_t)hdr.n, sizeof *hnames);
+		if (!hnames)
+			abort();
+		const char **names = hnames;
 		for (int i = 0; i < hdr.n; i++)
 			names[i] = rec_field(&hdr, i);
 		/* a header the mapping reads, found exactly once */
@@ -457,8 +461,35 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			src_map[ntarget++] = mc;
 			headers[mc->col] = mc->header;
 		}
-		for (int k = 0; k < map->nskips && k < 64; k++)
+		int nsets = 0;
+		for (int r = 0; r < map->nrules; r++)
+			nsets += map->rules[r].nsets;
+		skip_field = calloc((size_t)map->nskips + 1, sizeof *skip_field);
+		rule_field = calloc((size_t)map->nrules + 1, sizeof *rule_field);
+		rule_target = calloc((size_t)nsets + 1, sizeof *rule_target);
+		if (!skip_field || !rule_field || !rule_target)
+			abort();
+		for (int k = 0; k < map->nskips; k++)
 			FIND_HEADER(map->skips[k].header, skip_field[k]);
+		for (int r = 0, si = 0; r < map->nrules; r++) {
+			FIND_HEADER(map->rules[r].header, rule_field[r]);
+			/* a column only an if block sets is unset in the other rows */
+			for (int k = 0; k < map->rules[r].nsets; k++, si++) {
+				int col = map->rules[r].sets[k].col, j = 0;
+				while (j < ntarget && tcol[j] != col)
+					j++;
+				if (j == ntarget) {
+					if (ntarget == MAXC) {
+						fprintf(err, "%s: error: the mapping sets too many columns\n", map->path);
+						goto out;
+					}
+					tcol[ntarget] = col;
+					src_field[ntarget] = -1;
+					src_map[ntarget++] = NULL;
+				}
+				rule_target[si] = j;
+			}
+		}
 #undef FIND_HEADER
 	}
 	/* rows are matched by key when the file gives every key column */
@@ -546,6 +577,8 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	for (int k = 0, kn = 0; k < nkeys; k++)
 		kn += snprintf(kname + kn, sizeof kname - (size_t)kn, "%s%s", k ? "/" : "", t->cols[keys[k]].name);
 	long long before = o->upsert ? count_rows(db, table) : 0;
+	char ovr[MAXC];           /* set by an if block in this record ... */
+	const char *ovr_val[MAXC]; /* ... to this */
 	vals = calloc((size_t)ntarget + 1, sizeof *vals);
 	size_t *voff = calloc((size_t)ntarget + 1, sizeof *voff);
 	if (!vals || !voff)
@@ -572,6 +605,21 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 		bool skip = false;
 		for (int k = 0; map && k < map->nskips && !skip; k++)
 			skip = strcmp(rec_field(&rec, skip_field[k]), map->skips[k].value) == 0;
+		/* the if blocks that hold, in order: later assignments win */
+		for (int j = 0; j < ntarget; j++)
+			ovr[j] = 0;
+		for (int ri = 0, si = 0; map && ri < map->nrules && !skip; ri++) {
+			const MapRule *mr = &map->rules[ri];
+			if ((strcmp(rec_field(&rec, rule_field[ri]), mr->value) == 0) == mr->negate) {
+				si += mr->nsets;
+				continue;
+			}
+			skip = mr->skip;
+			for (int k = 0; k < mr->nsets; k++, si++) {
+				ovr[rule_target[si]] = 1;
+				ovr_val[rule_target[si]] = mr->sets[k].value;
+			}
+		}
 		if (skip) {
 			cnt->skipped++;
 			continue;
@@ -586,7 +634,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 			ROOM(rawn + 64); /* a field's standard text: at most its own length, or a date */
 			const char *v = raw;
 			bool null = rawn == 0;
-			if (src_map[j]) {
+			if (ovr[j]) {
+				v = ovr_val[j];
+				null = !v;
+			} else if (src_map[j]) {
 				char why[320];
 				v = mapping_apply(map, src_map[j], raw, rawn, scratch + used, scratch_cap - used, &null, why, sizeof why);
 				if (!v && !null) {
@@ -742,6 +793,10 @@ out:
 	}
 	sqlite3_exec(db, "DROP TABLE IF EXISTS temp.sow_import_keys", NULL, NULL, NULL);
 	free(vals);
+	free(hnames);
+	free(skip_field);
+	free(rule_field);
+	free(rule_target);
 	free(scratch);
 	free(hdr.text);
 	free(hdr.off);

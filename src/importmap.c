@@ -212,11 +212,13 @@ bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *it, Diag 
 		return false;
 	}
 	M->table = t;
-	int ncols = 0, nskips = 0;
+	int ncols = 0, nskips = 0, nrules = 0;
 	for (const Node *c = it->a; c; c = c->next) {
 		ncols += c->kind == N_MAPCOL || c->kind == N_MAPCONST;
 		nskips += c->kind == N_MAPSKIP && c->op == 1;
+		nrules += c->kind == N_MAPIF;
 	}
+	M->rules = arena_alloc(A, (size_t)(nrules ? nrules : 1) * sizeof *M->rules);
 	M->cols = arena_alloc(A, (size_t)(ncols ? ncols : 1) * sizeof *M->cols);
 	M->skips = arena_alloc(A, (size_t)(nskips ? nskips : 1) * sizeof *M->skips);
 	const Node **first = arena_alloc(A, (size_t)t->ncols * sizeof *first);
@@ -281,8 +283,30 @@ bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *it, Diag 
 				    c->s, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
 			}
 			break;
+		case N_MAPIF: {
+			MapRule *r = &M->rules[M->nrules++];
+			*r = (MapRule){ c->s, c->s2, c->op == 1, false, NULL, 0 };
+			int n = 0;
+			for (const Node *b = c->a; b; b = b->next)
+				n++;
+			r->sets = arena_alloc(A, (size_t)(n ? n : 1) * sizeof *r->sets);
+			for (const Node *b = c->a; b; b = b->next) {
+				if (b->kind == N_MAPSKIP && b->op == 2) {
+					r->skip = true;
+				} else if (b->kind == N_MAPCONST) {
+					int col = column(src, D, t, b->s, b->c->loc);
+					if (col >= 0)
+						r->sets[r->nsets++] = (MapSet){ col, value_text(src, D, t, col, b->a) };
+				} else {
+					ERR(D, src, b->loc, "an if block holds assignments (COLUMN = value) and skip");
+				}
+			}
+			break;
+		}
 		case N_MAPSKIP:
-			if (c->op == 1) {
+			if (c->op == 2) {
+				ERR(D, src, c->loc, "skip alone belongs in an if block (or write skip when \"Header\" == \"value\")");
+			} else if (c->op == 1) {
 				M->skips[M->nskips++] = (MapSkip){ c->s, c->s2 };
 			} else {
 				char *end;
@@ -299,7 +323,7 @@ bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *it, Diag 
 	}
 	if (M->thousands && M->thousands == M->decimal)
 		ERR(D, src, thousands_at->d->loc, "the thousands separator and the decimal mark must differ");
-	if (M->ncols == 0 && D->errors == 0) /* not after a syntax error ate the clauses */
+	if (M->ncols == 0 && M->nrules == 0 && D->errors == 0) /* not after a syntax error ate the clauses */
 		ERR(D, src, it->loc, "mapping \"%s\" maps no column (write NAME from \"Header\")", it->s);
 	if (D->errors != before) {
 		mapping_free(M);

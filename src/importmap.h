@@ -39,6 +39,21 @@ typedef struct {
 	const char *header, *value;
 } MapSkip;
 
+/* if "Header" == "value" { column = value ... skip }: applied in order to
+ * each record; a later assignment wins. */
+typedef struct {
+	int col;
+	const char *value;        /* standard text; NULL: unset */
+} MapSet;
+
+typedef struct {
+	const char *header, *value;
+	bool negate;              /* != */
+	bool skip;
+	MapSet *sets;
+	int nsets;
+} MapRule;
+
 typedef struct Mapping {
 	const char *name;
 	const char *path;         /* the mapping file, for messages */
@@ -47,6 +62,8 @@ typedef struct Mapping {
 	int ncols;
 	MapSkip *skips;
 	int nskips;
+	MapRule *rules;
+	int nrules;
 	int skip_lines;           /* physical lines before the header */
 	char thousands;           /* 0: none */
 	char decimal;             /* '.' or ',' */

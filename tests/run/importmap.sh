@@ -139,4 +139,37 @@ sow import --upsert "$DB" projects crm.csv --map crm.map; echo "exit $?"
 sqlite3 "$DB" "SELECT id, name, customer, calendar, vat_number IS NULL FROM projects WHERE id IN ('P-1', 'P-8') ORDER BY id"
 printf 'mapping "m" for projects {\n  skip 5 lines\n  id from "Code"\n}\n' > far.map
 sow import "$DB" projects crm.csv --map far.map; echo "exit $?"
+
+echo "== if blocks: assignments by a field's value, and skip"
+cat > rules.map <<'EOF2'
+mapping "rules" for time_entries {
+  id          from "Nr"
+  project_id  from "Project"
+  hours       from "Hours"
+  billable    from "Billable" { "TRUE" -> 1, "FALSE" -> 0 }
+  if "Type" == "Internal" {
+    billable   = 0
+    project_id = "P-INT"
+  }
+  if "Status" != "Approved" {
+    approved_on = unset
+  }
+  if "Status" == "Approved" {
+    approved_on = 2026-11-30
+  }
+  if "Person" == "Total" {
+    skip
+  }
+}
+EOF2
+printf 'Nr,Project,Hours,Billable,Type,Status,Person\n51,P-1,1,TRUE,Client,Approved,ann\n52,P-1,2,TRUE,Internal,Draft,bob\n,,3,,,,Total\n' > rules.csv
+sow import "$DB" time_entries rules.csv --map rules.map; echo "exit $?"
+sqlite3 "$DB" "SELECT id, project_id, hours, approved_on, billable FROM time_entries WHERE id > 50 ORDER BY id"
+
+echo "== an export with 300 columns, two of them read"
+awk 'BEGIN { for (i = 0; i < 300; i++) printf "%s%s", i ? "," : "", i == 250 ? "Nr" : i == 7 ? "Hours" : "Col" i; print "";
+             for (i = 0; i < 300; i++) printf "%s%s", i ? "," : "", i == 250 ? "77" : i == 7 ? "1.5" : "x"; print "" }' > wide.csv
+printf 'mapping "w" for time_entries {\n  id from "Nr"\n  hours from "Hours"\n}\n' > wide.map
+sow import "$DB" time_entries wide.csv --map wide.map; echo "exit $?"
+sow import "$DB" time_entries wide.csv; echo "exit $?"
 rm -f *.csv *.map *.err before.db
