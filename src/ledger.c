@@ -569,6 +569,22 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		 * matched against the earlier run's rows at commit instead) */
 		if (!period_supersede(db, period, &why))
 			goto dberror;
+	} else {
+		/* a preview of an open period is a preview of its re-run: its
+		 * earlier results are replaced (inside this transaction, which
+		 * is rolled back), not counted as released before. A run that
+		 * would be refused is previewed against the record, and said so. */
+		char msg[1024];
+		int may = period_may_run(db, period, true, skipped, sizeof skipped, msg, sizeof msg);
+		*skipped = 0;
+		if (may == 3) {
+			fprintf(stderr, "sow: error: %s: %s\n", o->db_path, msg);
+			goto rollback;
+		}
+		if (may)
+			fprintf(stderr, "sow: note: %s; this preview counts its recorded rows as released\n", msg);
+		else if (!period_supersede(db, period, &why))
+			goto dberror;
 	}
 	{
 		Eval E;

@@ -64,6 +64,19 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* getopt was told (a leading ':') to say nothing: a missing value is
+ * ':', anything else '?', and the option as typed is argv[optind - 1]. */
+static int bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+	char shortopt[3] = { '-', (char)optopt, 0 };
+	if (optopt && strncmp(arg, "--", 2) != 0)
+		arg = shortopt;
+	if (c == ':')
+		return usage_error(cmd, "option '%s' needs a value", arg);
+	return usage_error(cmd, "unknown option '%s'", arg);
+}
+
 static void print_help(const Command *c)
 {
 	printf("usage: sow %s\n\n%s\n", c->usage, c->summary);
@@ -107,13 +120,13 @@ static int cmd_check(int argc, char **argv)
 	const char *db_path = NULL;
 	bool strict = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db_path = optarg;
 		else if (c == 's')
 			strict = true;
 		else
-			return usage_error("check", "unknown option");
+			return bad_option("check", c, argv);
 	}
 	if (optind >= argc)
 		return usage_error("check", "name at least one rule file or folder");
@@ -162,7 +175,7 @@ static int cmd_eval(int argc, char **argv)
 	long long max_steps = 0;
 	bool explain = false, profile = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:e:a:s:f:xP", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:e:a:s:f:xP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db_path = optarg; break;
 		case 'e': text = optarg; break;
@@ -184,7 +197,7 @@ static int cmd_eval(int argc, char **argv)
 				return usage_error("eval", "--max-steps wants a positive number");
 			break;
 		}
-		default: return usage_error("eval", "unknown option");
+		default: return bad_option("eval", c, argv);
 		}
 	}
 	if (!text)
@@ -263,11 +276,11 @@ static int cmd_fmt(int argc, char **argv)
 	static const struct option opts[] = { { "check", no_argument, NULL, 'c' }, { 0, 0, 0, 0 } };
 	bool check_only = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "c", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c", opts, NULL)) != -1) {
 		if (c == 'c')
 			check_only = true;
 		else
-			return usage_error("fmt", "unknown option");
+			return bad_option("fmt", c, argv);
 	}
 	if (optind >= argc)
 		return usage_error("fmt", "name at least one rule file or folder");
@@ -313,13 +326,13 @@ static int cmd_import(int argc, char **argv)
 	ImportOptions o = { 0 };
 	const char *map_path = NULL;
 	int c;
-	while ((c = getopt_long(argc, argv, "run", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":run", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': o.replace = true; break;
 		case 'u': o.upsert = true; break;
 		case 'n': o.dry_run = true; break;
 		case 'm': map_path = optarg; break;
-		default: return usage_error("import", "unknown option");
+		default: return bad_option("import", c, argv);
 		}
 	}
 	if (argc - optind != 3)
@@ -394,7 +407,7 @@ static int cmd_run(int argc, char **argv)
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:a:ntF:f:s:m:r:GP", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:p:a:ntF:f:s:m:r:GP", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
 		case 'P': o.profile = true; break;
@@ -441,7 +454,7 @@ static int cmd_run(int argc, char **argv)
 			*(c == 's' ? &o.max_steps : &o.max_memory_mb) = v;
 			break;
 		}
-		default: return usage_error("run", "unknown option");
+		default: return bad_option("run", c, argv);
 		}
 	}
 	if (!o.db_path)
@@ -485,7 +498,7 @@ static int period_command(int argc, char **argv, bool reopen)
 	const char *db = NULL, *period = NULL, *reason = NULL, *cmd = reopen ? "reopen" : "close";
 	Date end;
 	int c;
-	while ((c = getopt_long(argc, argv, "d:p:r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:p:r:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
 		else if (c == 'p')
@@ -493,7 +506,7 @@ static int period_command(int argc, char **argv, bool reopen)
 		else if (c == 'r')
 			reason = optarg;
 		else
-			return usage_error(cmd, "unknown option");
+			return bad_option(cmd, c, argv);
 	}
 	if (optind < argc)
 		return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
@@ -525,7 +538,7 @@ static int cmd_credit(int argc, char **argv)
 	const char *db = NULL, *reason = NULL, *amount = NULL;
 	Date today = date_today();
 	int c;
-	while ((c = getopt_long(argc, argv, "d:r:a:t:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:r:a:t:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
 		else if (c == 'r')
@@ -536,7 +549,7 @@ static int cmd_credit(int argc, char **argv)
 			if (!date_parse(optarg, strlen(optarg), &today))
 				return usage_error("credit", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
 		} else
-			return usage_error("credit", "unknown option");
+			return bad_option("credit", c, argv);
 	}
 	if (!db || !reason || argc - optind != 1)
 		return usage_error("credit", "give --db DB INVOICE --reason cancelled|mistake");
@@ -556,7 +569,7 @@ static int cmd_invoice(int argc, char **argv)
 					      { 0, 0, 0, 0 } };
 	const char *db = NULL, *number = NULL;
 	int action = 0, c;
-	while ((c = getopt_long(argc, argv, "d:f:s:h:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:s:h:", opts, NULL)) != -1) {
 		if (c == 'd') {
 			db = optarg;
 		} else if (c == 'f' || c == 's' || c == 'h') {
@@ -565,7 +578,7 @@ static int cmd_invoice(int argc, char **argv)
 			action = c;
 			number = optarg;
 		} else {
-			return usage_error("invoice", "unknown option");
+			return bad_option("invoice", c, argv);
 		}
 	}
 	if (!db || !action || optind != argc)
@@ -592,7 +605,7 @@ static int cmd_test(int argc, char **argv)
 					      { 0, 0, 0, 0 } };
 	bool coverage = false, json = false;
 	int threshold = -1, c;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'c')
 			coverage = true;
 		else if (c == 't' && coverage_parse_threshold(optarg, &threshold))
@@ -604,7 +617,7 @@ static int cmd_test(int argc, char **argv)
 		else if (c == 'f')
 			return usage_error("test", "--format wants text or json, not '%s'", optarg);
 		else
-			return usage_error("test", "unknown option");
+			return bad_option("test", c, argv);
 	}
 	if (optind >= argc)
 		return usage_error("test", "name the rule files or folders whose tests to run");
@@ -646,12 +659,12 @@ static int cmd_doc(int argc, char **argv)
 	int npaths = 0, c;
 	if (!paths)
 		abort();
-	while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":r:", opts, NULL)) != -1) {
 		if (c == 'r') {
 			paths[npaths++] = optarg;
 		} else {
 			free(paths);
-			return usage_error("doc", "unknown option");
+			return bad_option("doc", c, argv);
 		}
 	}
 	if (argc - optind > 1) {

@@ -3,7 +3,7 @@
  * sections of summary.c, the same rows the terminal summary and the HTML
  * pack show; then one sheet per output table of the run, every row. Amounts
  * are numbers formatted with their currency's decimals, so Finance can add
- * them up; a value a spreadsheet number (a binary double) cannot hold
+ * them up, and dates are dates; a value a spreadsheet number (a binary double) cannot hold
  * exactly is written as text instead, so no cent is ever changed silently.
  * The workbook is written row by row (constant memory). */
 #include "xlsx.h"
@@ -22,8 +22,23 @@
 
 typedef struct Book {
 	lxw_workbook *wb;
-	lxw_format *bold, *title, *money[4], *count;
+	lxw_format *bold, *title, *money[4], *count, *date;
 } Book;
+
+/* An ISO date as a spreadsheet date (a day number shown yyyy-mm-dd), so
+ * that it sorts and filters as a date; anything else stays text. */
+static void date_cell(const Book *b, lxw_worksheet *ws, int row, int col, const char *s)
+{
+	Date d;
+	int y, m, day;
+	if (!date_parse(s, strlen(s), &d)) {
+		worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, NULL);
+		return;
+	}
+	date_to_ymd(d, &y, &m, &day);
+	lxw_datetime dt = { .year = y, .month = m, .day = day };
+	worksheet_write_datetime(ws, (lxw_row_t)row, (lxw_col_t)col, &dt, b->date);
+}
 
 /* Write decimal text as a number when a spreadsheet shows it exactly: at
  * most 15 significant digits (what a double keeps through any reader; the
@@ -95,6 +110,8 @@ static bool summary_sheet(Book *b, sqlite3 *db, const RunCtx *R, Date as_of, boo
 					number_or_text(ws, row, c, cells[c], money_format(b, cc >= 0 ? cells[cc] : NULL));
 				} else if (k == 'n') {
 					number_or_text(ws, row, c, cells[c], b->count);
+				} else if (k == 'd' && *cells[c]) {
+					date_cell(b, ws, row, c, cells[c]);
 				} else if (*cells[c]) {
 					worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, cells[c], NULL);
 				}
@@ -169,6 +186,9 @@ static bool table_sheet(Book *b, sqlite3 *db, const TableDef *t, long long run_i
 			case COL_DECIMAL: case COL_HOURS: case COL_INT:
 				number_or_text(ws, row, c, v, NULL);
 				break;
+			case COL_DATE:
+				date_cell(b, ws, row, c, v);
+				break;
 			default:
 				worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)c, v, NULL);
 			}
@@ -203,6 +223,8 @@ bool xlsx_write(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, const ch
 	}
 	b.count = workbook_add_format(b.wb);
 	format_set_num_format(b.count, "#,##0");
+	b.date = workbook_add_format(b.wb);
+	format_set_num_format(b.date, "yyyy-mm-dd");
 	bool ok = summary_sheet(&b, db, R, as_of, dry_run, err, n);
 	for (int i = 0; ok && i < schema_ntables; i++)
 		if (export_is_run_table(&schema_tables[i]))

@@ -13,6 +13,8 @@ sheet() { echo "xl/worksheets/sheet$(unzip -p "$1" xl/workbook.xml | grep -o '<s
 # revenue_totals: the amount is a number (<v>), not text
 unzip -p pack.xlsx "$(sheet pack.xlsx revenue_totals)" | grep -o '<row r="2">.*</row>' | sed 's/<row r="3">.*//' | grep -o '<c r="[A-Z]*2"[^>]*><v>[^<]*</v>'
 unzip -p pack.xlsx "$(sheet pack.xlsx revenue_totals)" | grep -o '<c r="C1"[^/]*/t>'
+# a date is a date: billing's bill_on 2026-11-30 is day 46356, shown yyyy-mm-dd
+unzip -p pack.xlsx "$(sheet pack.xlsx billing)" | grep -o '<c r="G2"[^>]*><v>[^<]*</v>'
 # the Summary sheet names the month and the customers
 unzip -p pack.xlsx xl/worksheets/sheet1.xml | grep -o '<t>Month-end 2026-11</t>'
 unzip -p pack.xlsx xl/worksheets/sheet1.xml | grep -o '<t>ACME Corp</t>' | sort -u
