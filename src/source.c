@@ -150,14 +150,15 @@ static void build_sow_rels(Eval *E)
 				map_put(&E->test_sows, it->s, ref);
 			}
 			const char *cur = NULL, *cal = NULL, *customer = NULL, *billing = NULL;
-			Value days = { .k = V_NUM, .d = dec_from_int(5) }, auth = { .k = V_UNSET }, po = { .k = V_BOOL, .b = false };
+			/* no acceptance clause: unset, and rules/std supplies the default window */
+			Value days = { .k = V_UNSET }, auth = { .k = V_UNSET }, po = { .k = V_BOOL, .b = false };
 			for (Node *c = it->a; c; c = c->next)
 				switch (c->kind) {
 				case N_CURRENCY: cur = c->s; break;
 				case N_SOWCAL: cal = c->s; break;
 				case N_CUSTOMER: customer = c->s; break;
 				case N_BILLING: billing = c->s; break;
-				case N_ACCEPTANCE: dec_parse(c->s, strlen(c->s), &days.d); break;
+				case N_ACCEPTANCE: days.k = V_NUM; dec_parse(c->s, strlen(c->s), &days.d); break;
 				case N_AUTHORIZED: auth.k = V_HOURS; dec_parse(c->s, strlen(c->s), &auth.d); break;
 				case N_PO_REQUIRED: po.b = true; break;
 				default: break;
