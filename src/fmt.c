@@ -313,6 +313,9 @@ static void sow_clause(Fmt *F, const Node *c, int rolew, const char *indent)
 
 static void header_end(Fmt *F, const Node *it);
 
+/* The closing brace of a block indented by indent, with the comments before it. */
+static void block_end(Fmt *F, const Node *it, const char *indent);
+
 /* The clauses of a SOW block or of an amendment, one to a line under
  * indent + 2; an amendment is a block of its own, one level deeper. */
 static void sow_clauses(Fmt *F, const Node *list, const char *indent)
@@ -336,11 +339,7 @@ static void sow_clauses(Fmt *F, const Node *list, const char *indent)
 		fprintf(out, " effective %s {", c->s2);
 		header_end(F, c);
 		sow_clauses(F, c->a, deeper);
-		char inner[80];
-		snprintf(inner, sizeof inner, "%s  ", deeper);
-		leading(F, c->loc.end, inner);
-		fprintf(out, "%s}", deeper);
-		trailing(F, c->loc.end);
+		block_end(F, c, deeper);
 	}
 }
 
@@ -355,11 +354,7 @@ static void sow_block(Fmt *F, const Node *it, const char *indent)
 	fputs(" {", out);
 	header_end(F, it);
 	sow_clauses(F, it->a, indent);
-	char deeper[16];
-	snprintf(deeper, sizeof deeper, "%s  ", indent);
-	leading(F, it->loc.end, deeper);
-	fprintf(out, "%s}", indent);
-	trailing(F, it->loc.end);
+	block_end(F, it, indent);
 }
 
 static void clause_line(Fmt *F, const Node *c, const char *text)
@@ -582,7 +577,6 @@ static void params(FILE *out, const Node *p)
 
 /* ---- import mappings ---------------------------------------------------- */
 
-static void block_end(Fmt *F, const Node *it);
 
 static void map_value(FILE *out, const Node *v)
 {
@@ -730,13 +724,15 @@ static void mapping_block(Fmt *F, const Node *it)
 	int colw = map_colw(it->a);
 	for (const Node *c = it->a; c; c = c->next)
 		map_clause(F, c, colw, "  ");
-	block_end(F, it);
+	block_end(F, it, "");
 }
 
-static void block_end(Fmt *F, const Node *it)
+static void block_end(Fmt *F, const Node *it, const char *indent)
 {
-	leading(F, it->loc.end, "  ");
-	fputc('}', F->out);
+	char inner[80];
+	snprintf(inner, sizeof inner, "%s  ", indent);
+	leading(F, it->loc.end, inner);
+	fprintf(F->out, "%s}", indent);
 	trailing(F, it->loc.end);
 }
 
@@ -777,7 +773,7 @@ static void item(Fmt *F, const Node *it)
 			}
 			trailing(F, c->loc.end);
 		}
-		block_end(F, it);
+		block_end(F, it, "");
 		break;
 	case N_FISCAL:
 		fprintf(out, "fiscal year starts %s", it->s);
@@ -869,7 +865,7 @@ static void item(Fmt *F, const Node *it)
 			}
 			trailing(F, t->loc.end);
 		}
-		block_end(F, it);
+		block_end(F, it, "");
 		break;
 	case N_RULE:
 		fprintf(out, "rule %s", it->s);
@@ -908,7 +904,7 @@ static void item(Fmt *F, const Node *it)
 			}
 			trailing(F, c->loc.end);
 		}
-		block_end(F, it);
+		block_end(F, it, "");
 		break;
 	default:
 		break;
