@@ -199,13 +199,6 @@ static bool insert_credit(sqlite3 *db, const Draft *o, const char *number, const
 	return ok;
 }
 
-/* The money of a currency rounded once to its minor unit, half away from zero. */
-static bool to_minor(Dec x, const char *currency, Dec *out)
-{
-	int minor = money_minor_unit(currency);
-	return dec_round(x, (Dec){ 1, minor < 0 ? 2 : minor }, ROUND_HALF_UP, out) == DEC_OK;
-}
-
 bool invoice_credit(const char *path, const char *number, const char *reason, const char *amount, Date today, char *created,
 		    size_t n, InvoiceError *e)
 {
@@ -259,8 +252,8 @@ bool invoice_credit(const char *path, const char *number, const char *reason, co
 		Dec rate, fx, g;
 		cn = dec_neg(want);
 		ok = dec_of(col(&o, D_VAT_RATE), &rate) && dec_of(col(&o, D_FX_RATE), &fx) && dec_mul(cn, rate, &cv) == DEC_OK &&
-		     to_minor(cv, cur, &cv) && dec_add(cn, cv, &g) == DEC_OK && dec_mul(g, fx, &cb) == DEC_OK &&
-		     to_minor(cb, col(&o, D_BOOKS_CURRENCY), &cb);
+		     money_round_total(cv, cur, &cv) && dec_add(cn, cv, &g) == DEC_OK && dec_mul(g, fx, &cb) == DEC_OK &&
+		     money_round_total(cb, col(&o, D_BOOKS_CURRENCY), &cb);
 	}
 	if (!ok && !e->status)
 		err(e, E_DATA, "%s: invoice_drafts %s: the credit's amounts cannot be computed exactly", path, number);
