@@ -44,13 +44,19 @@ static bool exec(sqlite3 *db, const char *sql, const char **err)
 	return false;
 }
 
-/* FNV-1a over every loaded file's text: which rules produced a run. */
-static void digest(const Program *P, char *buf, size_t n)
+/* FNV-1a over every loaded file's path and text: which rules produced a
+ * run (the path too, since every row names its rule by file and line). */
+void ledger_digest(const Program *P, char *buf, size_t n)
 {
 	unsigned long long h = 1469598103934665603ULL;
-	for (int m = 0; m < P->nmods; m++)
-		for (size_t i = 0; i < P->mods[m]->src->len; i++)
-			h = (h ^ (unsigned char)P->mods[m]->src->text[i]) * 1099511628211ULL;
+	for (int m = 0; m < P->nmods; m++) {
+		const Src *src = P->mods[m]->src;
+		for (const char *p = src->path; p && *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0) * 1099511628211ULL;
+		for (size_t i = 0; i < src->len; i++)
+			h = (h ^ (unsigned char)src->text[i]) * 1099511628211ULL;
+	}
 	snprintf(buf, n, "%016llx", h);
 }
 
@@ -62,7 +68,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 	R->period_end = date_month_end(as_of);
 	char started[32], day[DATE_BUFSZ], dig[20];
 	date_timestamp_utc(started, sizeof started);
-	digest(E->P, dig, sizeof dig);
+	ledger_digest(E->P, dig, sizeof dig);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO runs (period, as_of, started_at, rules_digest, status) VALUES (?, ?, ?, ?, 'running')",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -338,6 +344,14 @@ static bool totals(RunCtx *R, const char **err)
 			  bind_reporting, err);
 }
 
+/* In a view as of a date (the REPL's), does output table t keep the rows
+ * of earlier runs? The ledger's history does (what was released and
+ * billed, runs, totals); the rest holds the view's own run only. */
+static bool carried(const TableDef *t)
+{
+	return t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0 || sequence_kept(t->name);
+}
+
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
 {
 	char period[DATE_MONTH_BUFSZ], sql[512];
@@ -346,12 +360,8 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 		const TableDef *t = &schema_tables[i];
 		if (!t->output || is_history(t))
 			continue; /* superseded runs' rows play no part in a view */
-		/* the ledger's history comes along (what was released and billed,
-		 * runs, totals); the rest is this view's own */
-		bool ledger = t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0 ||
-			      sequence_kept(t->name);
 		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
-			 t->name, t->name, t->name, ledger ? "" : " WHERE 0");
+			 t->name, t->name, t->name, carried(t) ? "" : " WHERE 0");
 		if (!exec(db, sql, err))
 			return false;
 	}
@@ -383,6 +393,41 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	if (!ok && !*err)
 		*err = "a rule failed (see above)";
 	return ok;
+}
+
+bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool drop, const char **err)
+{
+	for (int i = 0; i < schema_ntables; i++) {
+		const TableDef *t = &schema_tables[i];
+		if (!t->output || is_history(t))
+			continue;
+		bool runs = strcmp(t->name, "runs") == 0, by_run = schema_column(t, "run_id") >= 0;
+		if (!drop && !by_run && !runs && !carried(t)) {
+			*err = "an output table without run_id"; /* not expected: recompute */
+			return false;
+		}
+		/* the rows ledger_scratch would leave, with the run's own instead
+		 * of a new one's; rowid too, since scans read it */
+		const char *keep = "%s";
+		if (runs)
+			keep = "%s WHERE coalesce(period >= %Q, 0) = 0 OR id = %lld";
+		else if (by_run && carried(t))
+			keep = "%s WHERE run_id IS NULL OR run_id NOT IN (SELECT id FROM main.runs WHERE period >= %Q AND id <> %lld)";
+		else if (by_run)
+			keep = "%s WHERE run_id = %lld";
+		char *from = sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT rowid AS rowid, * FROM main.%s", t->name, t->name);
+		char *sql = drop ? sqlite3_mprintf("DROP VIEW IF EXISTS temp.%s", t->name)
+			  : by_run && !carried(t) ? sqlite3_mprintf(keep, from, run_id)
+			  : sqlite3_mprintf(keep, from, period, run_id);
+		sqlite3_free(from);
+		if (!sql)
+			abort();
+		bool ok = exec(db, sql, err);
+		sqlite3_free(sql);
+		if (!ok)
+			return false;
+	}
+	return true;
 }
 
 int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max)
@@ -548,6 +593,9 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 		sqlite3_close(db);
 		return 3;
 	}
+	/* before this transaction writes: its commit makes it one more */
+	unsigned long long counter;
+	bool counted = store_change_counter(db, &counter);
 	if (!sequence_prepare(db, period, seqerr)) {
 		why = seqerr;
 		goto dberror;
@@ -630,6 +678,13 @@ int ledger_run(Program *P, const RunOptions *o, FILE *out)
 			sqlite3_stmt *st;
 			if (sqlite3_prepare_v2(db, "UPDATE runs SET finished_at = ?, status = 'ok' WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
 				sqlite3_bind_text(st, 1, fin, -1, SQLITE_STATIC);
+				sqlite3_bind_int64(st, 2, R.run_id);
+				sqlite3_step(st);
+				sqlite3_finalize(st);
+			}
+			/* (a database made before the column was added has none) */
+			if (counted && sqlite3_prepare_v2(db, "UPDATE runs SET change_counter = ? WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+				sqlite3_bind_int64(st, 1, (sqlite3_int64)counter);
 				sqlite3_bind_int64(st, 2, R.run_id);
 				sqlite3_step(st);
 				sqlite3_finalize(st);

@@ -57,6 +57,12 @@ void ledger_end(RunCtx *R);
  * as_of. Works on a read-only connection; E must be fresh (eval_init) and
  * keeps the results (and the relations) for queries. */
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
+/* The same view read from run run_id of period (the database's latest,
+ * which the caller has found to be what a scratch run would make): TEMP
+ * VIEWs of its rows shadow the output tables. With drop, remove them. */
+bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool drop, const char **err);
+/* Which rules produced a run: a digest of the loaded files (runs.rules_digest). */
+void ledger_digest(const Program *P, char *buf, size_t n);
 
 /* Forecast of a run by fiscal quarter and currency (of one project, or all):
  * each sum exact, then rounded once to the cent. Returns how many totals, or

@@ -44,16 +44,30 @@ static bool build(Session *S)
 	}
 	check_program(&S->P);
 	S->loaded = ok && S->D.errors == 0;
+	/* before any statement adds a module of its own */
+	ledger_digest(&S->P, S->digest, sizeof S->digest);
 	return S->loaded;
 }
 
-static void unbuild(Session *S)
+/* Drop the view's results (the next statement that reads them makes them
+ * again). */
+static void forget(Session *S)
 {
 	if (S->fresh) {
 		ledger_end(&S->R);
 		eval_free(&S->E);
 		S->fresh = false;
 	}
+	if (S->stored_run) {
+		const char *err = NULL;
+		ledger_stored_views(S->db, S->stored_run, "", true, &err);
+		S->stored_run = 0;
+	}
+}
+
+static void unbuild(Session *S)
+{
+	forget(S);
 	if (S->A) {
 		program_free(&S->P);
 		arena_free(S->A);
@@ -64,6 +78,7 @@ static void unbuild(Session *S)
 int session_open(Session *S, const char *argv0, const char *db_path, char **paths, int npaths, Date as_of)
 {
 	memset(S, 0, sizeof *S);
+	S->reuse = true;
 	S->argv0 = argv0;
 	S->db_path = db_path;
 	S->as_of = as_of;
@@ -100,11 +115,7 @@ bool session_reload(Session *S)
 void session_set_asof(Session *S, Date d)
 {
 	S->as_of = d;
-	if (S->fresh) {
-		ledger_end(&S->R);
-		eval_free(&S->E);
-		S->fresh = false;
-	}
+	forget(S);
 }
 
 void session_clear_assumptions(Session *S)
@@ -165,10 +176,107 @@ static void light_eval(Session *S, Eval *E)
 		E->max_steps = S->max_steps;
 }
 
-/* Make sure E holds the rules' results as of the session date. */
-static bool refresh(Session *S)
+/* Rules to run? Without any, results are read from the database as they are. */
+static bool has_rules(const Session *S)
 {
+	for (size_t i = 0; i < S->P.decls.cap; i++) {
+		const Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			return true;
+	}
+	return false;
+}
+
+/* A read transaction, so that what is checked and what is read next are
+ * one state of the database (no writer commits in between); release()
+ * ends it after the statement. */
+static void hold(Session *S)
+{
+	if (S->db && sqlite3_get_autocommit(S->db))
+		sqlite3_exec(S->db, "BEGIN; SELECT count(*) FROM main.sqlite_master", NULL, NULL, NULL);
+}
+
+static void release(Session *S)
+{
+	if (S->db && !sqlite3_get_autocommit(S->db))
+		sqlite3_exec(S->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* The database's latest run, if its stored rows are what a scratch run
+ * would make now: as of the session date, by the same rules (the digest
+ * of the loaded files, paths and text), and nothing written to the
+ * database since it committed (the file's change counter is still the one
+ * its commit left; see store_change_counter). Else 0. Inside hold(). */
+static long long stored_run(Session *S, char *period, size_t n)
+{
+	sqlite3_stmt *st;
+	/* (a database made before runs.change_counter cannot say: recompute) */
+	if (sqlite3_prepare_v2(S->db, "SELECT id, period, as_of, rules_digest, status, change_counter FROM main.runs "
+				      "ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	long long id = 0;
+	unsigned long long now;
+	char day[DATE_BUFSZ];
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 5) == SQLITE_INTEGER) {
+		const char *p = (const char *)sqlite3_column_text(st, 1), *a = (const char *)sqlite3_column_text(st, 2);
+		const char *d = (const char *)sqlite3_column_text(st, 3), *status = (const char *)sqlite3_column_text(st, 4);
+		if (p && a && d && status && strcmp(status, "ok") == 0 && strcmp(a, date_fmt(S->as_of, day)) == 0 &&
+		    strcmp(d, S->digest) == 0 && store_change_counter(S->db, &now) &&
+		    now == (unsigned long long)sqlite3_column_int64(st, 5) + 1) {
+			id = sqlite3_column_int64(st, 0);
+			snprintf(period, n, "%s", p);
+		}
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Answer from the stored run instead of running the rules, if it is this
+ * view; the evaluator is a light one (declared relations are not stored,
+ * so what reads them is recomputed: see refresh). */
+static bool use_stored(Session *S)
+{
+	char period[DATE_MONTH_BUFSZ + 8], day[DATE_BUFSZ];
+	hold(S);
+	long long id = stored_run(S, period, sizeof period);
+	const char *err = NULL;
+	if (!id || !ledger_stored_views(S->db, id, period, false, &err)) {
+		if (id)
+			ledger_stored_views(S->db, id, period, true, &err);
+		release(S);
+		return false;
+	}
+	light_eval(S, &S->E);
+	memset(&S->R, 0, sizeof S->R);
+	S->R.db = S->db;
+	S->R.run_id = id;
+	S->stored_run = id;
+	S->fresh = true;
+	fprintf(stderr, "sow: note: answering from run %lld (period %s, as of %s), as stored: the same rules, and nothing "
+			"written since (.reuse off or --no-reuse recomputes)\n", id, period, date_fmt(S->as_of, day));
+	if (S->profile)
+		fprintf(stderr, "profile: no rule ran: the rows are run %lld's\n", id);
+	return true;
+}
+
+/* Make sure E holds the rules' results as of the session date. stored_ok:
+ * the statement reads only database tables, so a stored run may answer. */
+static bool refresh(Session *S, bool stored_ok)
+{
+	if (S->fresh && S->stored_run) {
+		char period[DATE_MONTH_BUFSZ + 8];
+		hold(S);
+		long long still = stored_run(S, period, sizeof period);
+		if (still == S->stored_run && stored_ok)
+			return true;
+		if (still != S->stored_run)
+			fprintf(stderr, "sow: note: the database changed after run %lld was read; the rules run again\n", S->stored_run);
+		forget(S);
+		release(S);
+	}
 	if (S->fresh)
+		return true;
+	if (stored_ok && S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S))
 		return true;
 	light_eval(S, &S->E);
 	if (!S->db) {
@@ -279,25 +387,24 @@ static Node *parse_expr(Session *S, const char *text, Module **mod)
 	return ps.expr;
 }
 
-/* Does e read something rules produce (so the rules must run first)? */
+/* What a statement reads. */
+typedef struct Reads {
+	const Program *P;
+	bool needs;            /* something rules produce: they must run first */
+	bool relations;        /* a declared relation, which no run stores */
+} Reads;
+
 static void note_read(const char *rel, void *arg)
 {
-	bool *needs = arg;
+	Reads *r = arg;
 	const TableDef *t = schema_table(rel);
 	if (!t || t->output)
-		*needs = true;
+		r->needs = true;
+	const Decl *d = t ? NULL : map_get(&r->P->decls, rel);
+	if (d && d->kind == D_RELATION)
+		r->relations = true;
 }
 
-/* Rules to run? Without any, results are read from the database as they are. */
-static bool has_rules(const Session *S)
-{
-	for (size_t i = 0; i < S->P.decls.cap; i++) {
-		const Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
-		if (d && d->kind == D_RULE)
-			return true;
-	}
-	return false;
-}
 
 
 static bool why_total(Session *S, Module *m, Node *record, const char *schema, FILE *out);
@@ -499,11 +606,11 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 		Type t;
 		if (check_expr(&S->P, m, x->a, &t) != 0)
 			return false;
-		bool needs = false;
-		program_reads(&S->P, x->a, note_read, &needs);
-		needs = needs && has_rules(S);
+		Reads rd = { &S->P, false, false };
+		program_reads(&S->P, x->a, note_read, &rd);
+		bool needs = rd.needs && has_rules(S);
 		if (needs || S->fresh) {
-			if (!refresh(S))
+			if (!refresh(S, false))
 				return false;
 			return why_expr(&S->E, m, x->a, out);
 		}
@@ -522,7 +629,7 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 		fprintf(stderr, "sow: error: why of rows needs a database (--db DB)\n");
 		return false;
 	}
-	if (!refresh(S))
+	if (!refresh(S, false))
 		return false;
 	return why_table(S, m, x, totals, full, out);
 }
@@ -530,7 +637,7 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 /* Forecast totals of the session's view, by quarter and currency. */
 static int forecast_totals(Session *S, const char *project, Total *t, int max)
 {
-	if (!refresh(S))
+	if (!refresh(S, true))
 		return -1;
 	return ledger_forecast_totals(S->db, S->R.run_id, project, t, max);
 }
@@ -581,7 +688,7 @@ static bool row_exists(Session *S, const char *table, const char *id);
 /* .forecast: by quarter and currency, the actual (released) and forecast
  * parts and the whole, each exact and rounded once, and the whole in the
  * reporting currency; for one project, its own lines. */
-bool session_forecast(Session *S, const char *project, FILE *out)
+static bool forecast(Session *S, const char *project, FILE *out)
 {
 	if (!S->db) {
 		fprintf(stderr, "sow: error: the forecast needs a database (--db DB)\n");
@@ -602,7 +709,7 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 		fprintf(stderr, "sow: error: no project %s in the projects table (.forecast PROJECT or .forecast FY2027-Q4)\n", project);
 		return false;
 	}
-	if (!refresh(S))
+	if (!refresh(S, true))
 		return false;
 	const char *sql = project
 		? "SELECT f.fiscal_quarter, f.currency, CASE WHEN f.basis = 'released' THEN f.amount ELSE '0' END, "
@@ -667,13 +774,13 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 
 /* Work in progress (SPEC 8.6) of the session's view: the balances rows its
  * run of the rules wrote, per project and currency, exact as written. */
-bool session_balances(Session *S, const char *project, FILE *out)
+static bool balances(Session *S, const char *project, FILE *out)
 {
 	if (!S->db) {
 		fprintf(stderr, "sow: error: balances need a database (--db DB)\n");
 		return false;
 	}
-	if (!refresh(S))
+	if (!refresh(S, true))
 		return false;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db,
@@ -900,7 +1007,7 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 	return forecast_change(S, before, nb, out);
 }
 
-bool session_run(Session *S, const char *text, FILE *out)
+static bool run_statement(Session *S, const char *text, FILE *out)
 {
 	const char *rest;
 	if (!S->loaded && !session_reload(S))
@@ -913,19 +1020,16 @@ bool session_run(Session *S, const char *text, FILE *out)
 		ok = run_assume(S, rest, out);
 	} else if (session_is_definition(text)) {
 		ok = run_definition(S, text);
-		if (ok && S->fresh) {
-			ledger_end(&S->R);
-			eval_free(&S->E);
-			S->fresh = false;
-		}
+		if (ok)
+			forget(S);
 	} else {
 		Module *m;
 		Node *e = parse_expr(S, text, &m);
 		ok = e != NULL;
 		if (ok) {
-			bool needs = false;
-			program_reads(&S->P, e, note_read, &needs);
-			needs = needs && has_rules(S);
+			Reads rd = { &S->P, false, false };
+			program_reads(&S->P, e, note_read, &rd);
+			bool needs = rd.needs && has_rules(S);
 			if (needs && !S->db) {
 				fprintf(stderr, "sow: error: this reads the database: give --db DB\n");
 				ok = false;
@@ -933,7 +1037,7 @@ bool session_run(Session *S, const char *text, FILE *out)
 			/* Only what reads rule results pays for running the rules. */
 			Eval light, *E = &S->E;
 			if (ok && needs) {
-				ok = refresh(S);
+				ok = refresh(S, !rd.relations && !S->explain);
 			} else if (ok && !S->fresh) {
 				light_eval(S, &light);
 				E = &light;
@@ -950,4 +1054,37 @@ bool session_run(Session *S, const char *text, FILE *out)
 		}
 	}
 	return ok && S->D.errors == errors;
+}
+
+bool session_run(Session *S, const char *text, FILE *out)
+{
+	bool ok = run_statement(S, text, out);
+	release(S);
+	return ok;
+}
+
+bool session_forecast(Session *S, const char *project, FILE *out)
+{
+	bool ok = forecast(S, project, out);
+	release(S);
+	return ok;
+}
+
+bool session_balances(Session *S, const char *project, FILE *out)
+{
+	bool ok = balances(S, project, out);
+	release(S);
+	return ok;
+}
+
+void session_reuse_status(Session *S, FILE *out)
+{
+	char day[DATE_BUFSZ];
+	if (S->fresh && S->stored_run)
+		fprintf(out, "reuse is on: answering from run %lld of the database, as stored (as of %s)\n", S->stored_run,
+			date_fmt(S->as_of, day));
+	else if (S->fresh && S->db)
+		fprintf(out, "reuse is %s: the rules ran in this session as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
+	else
+		fprintf(out, "reuse is %s: nothing computed yet as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
 }

@@ -5,7 +5,9 @@
  * any what-if assumptions. When a statement reads what rules produce
  * (revenue, forecast, findings, a declared relation), the session first runs
  * the rules as of its date into TEMP tables that shadow the real ones: the
- * database itself is never written. */
+ * database itself is never written. When the database's latest run is that
+ * view (the same date and rules, nothing written since), its stored rows are
+ * read instead, through TEMP views. */
 #ifndef SOW_SESSION_H
 #define SOW_SESSION_H
 
@@ -46,6 +48,9 @@ typedef struct Session {
 	bool explain;          /* sow eval --explain: print the why tree */
 	bool profile;          /* sow eval --profile: the rules' profile on stderr */
 	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
+	bool reuse;            /* read a stored run that is this view (.reuse, --no-reuse) */
+	char digest[20];       /* ledger_digest of the rules as loaded (runs.rules_digest) */
+	long long stored_run;  /* E's view is this run's stored rows (TEMP VIEWs), or 0 */
 } Session;
 
 /* Open: load and check paths, open db read-only. Returns an exit status. */
@@ -61,6 +66,8 @@ bool session_incomplete(Session *S, const char *text);
 /* Does text start with a definition keyword (rule, fn, const, query ...)? */
 bool session_is_definition(const char *text);
 void session_set_asof(Session *S, Date d);
+/* .reuse: where the session's results come from, in one line. */
+void session_reuse_status(Session *S, FILE *out);
 void session_clear_assumptions(Session *S);
 /* The forecast by fiscal quarter (and currency) as of the session date. */
 bool session_forecast(Session *S, const char *project, FILE *out);
