@@ -249,9 +249,8 @@ static bool use_stored(Session *S)
 		return false;
 	}
 	light_eval(S, &S->E);
-	memset(&S->R, 0, sizeof S->R);
-	S->R.db = S->db;
-	S->R.run_id = id;
+	ledger_view(&S->E, &S->R, S->db); /* its own: `run_id` is the stored run's */
+	S->R.run_id = S->R.sink.run_id = id;
 	S->stored_run = id;
 	S->fresh = true;
 	fprintf(stderr, "sow: note: answering from run %lld (period %s, as of %s), as stored: the same rules, and nothing "
