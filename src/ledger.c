@@ -386,6 +386,28 @@ static bool carried(const TableDef *t)
 	return t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0 || sequence_kept(t->name);
 }
 
+bool ledger_scratch_indexes(sqlite3 *db, const char **err)
+{
+	/* the same keys and indexes as the real tables: rules depend on them */
+	static const char *const setup =
+		"CREATE UNIQUE INDEX temp.revenue_once_t ON revenue(source, source_id);"
+		"CREATE UNIQUE INDEX temp.billing_once_t ON billing(project_id, source_id, reason);"
+		"CREATE INDEX temp.revenue_project_t ON revenue(project_id, period);"
+		"CREATE INDEX temp.revenue_run_t ON revenue(run_id);"
+		"CREATE INDEX temp.runs_period_t ON runs(period);"
+		"CREATE INDEX temp.revenue_totals_run_t ON revenue_totals(run_id);"
+		"CREATE INDEX temp.forecast_run_t ON forecast(run_id);";
+	return exec(db, setup, err);
+}
+
+bool ledger_scratch_totals(RunCtx *R, const char **err)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "DELETE FROM temp.revenue_totals WHERE run_id = %lld; DELETE FROM temp.forecast_totals WHERE run_id = %lld",
+		 R->run_id, R->run_id);
+	return exec(R->db, sql, err) && totals(R, err);
+}
+
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
 {
 	char period[DATE_MONTH_BUFSZ], sql[512];
@@ -400,16 +422,7 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 			return false;
 	}
 	/* as a re-run of this period would: its earlier results make way */
-	/* the same keys and indexes as the real tables: rules depend on them */
-	static const char *const setup =
-		"CREATE UNIQUE INDEX temp.revenue_once_t ON revenue(source, source_id);"
-		"CREATE UNIQUE INDEX temp.billing_once_t ON billing(project_id, source_id, reason);"
-		"CREATE INDEX temp.revenue_project_t ON revenue(project_id, period);"
-		"CREATE INDEX temp.revenue_run_t ON revenue(run_id);"
-		"CREATE INDEX temp.runs_period_t ON runs(period);"
-		"CREATE INDEX temp.revenue_totals_run_t ON revenue_totals(run_id);"
-		"CREATE INDEX temp.forecast_run_t ON forecast(run_id);";
-	if (!exec(db, setup, err))
+	if (!ledger_scratch_indexes(db, err))
 		return false;
 	for (int i = 0; i < schema_ntables; i++) {
 		if (!run_results(&schema_tables[i]))

@@ -66,6 +66,12 @@ void ledger_view(Eval *E, RunCtx *R, sqlite3 *db);
  * as_of. Works on a read-only connection; E must be fresh (eval_init) and
  * keeps the results (and the relations) for queries. */
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
+/* ledger_scratch's indexes on its TEMP tables (made again when a view's
+ * tables come back under their names: see session.c). */
+bool ledger_scratch_indexes(sqlite3 *db, const char **err);
+/* The scratch run's totals computed again from its rows (after some rules
+ * ran again). */
+bool ledger_scratch_totals(RunCtx *R, const char **err);
 /* The same view read from run run_id of period (the database's latest,
  * which the caller has found to be what a scratch run would make): TEMP
  * VIEWs of its rows shadow the output tables. With drop, remove them. */

@@ -275,10 +275,7 @@ static bool dot(Repl *R, char *line, bool *quit)
 		}
 	} else if (strcmp(cmd, ".reuse") == 0) {
 		if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
-			bool on = strcmp(arg, "on") == 0;
-			if (!on && S->stored_run)
-				session_set_asof(S, S->as_of); /* the next answer is recomputed */
-			S->reuse = on;
+			session_set_reuse(S, strcmp(arg, "on") == 0);
 		} else if (*arg) {
 			fprintf(stderr, "sow: error: .reuse on, .reuse off, or .reuse alone to see where answers come from\n");
 			return false;

@@ -8,6 +8,7 @@
 #include "session.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,76 @@ static bool build(Session *S)
 	return S->loaded;
 }
 
+/* ---- views: the rules' results as of a date, kept --------------------- */
+
+/* A view set aside by .asof: its TEMP tables renamed NAME__vSLOT (their
+ * indexes dropped, made again when it comes back), its evaluator (with the
+ * declared relations) and run context moved out of the session. */
+typedef struct Parked {
+	Date as_of;
+	Eval E;
+	RunCtx R;
+	int slot;
+} Parked;
+
+#define PARKED (int)(sizeof ((Session *)0)->parked / sizeof *((Session *)0)->parked)
+
+/* Move results: both hold pointers into themselves (the sink chain). */
+static void move_results(Eval *dE, RunCtx *dR, Eval *sE, RunCtx *sR)
+{
+	*dE = *sE;
+	*dR = *sR;
+	if (sE->sink == &sR->sink)
+		dE->sink = &dR->sink;
+	if (sR->sink.next == &sR->relations)
+		dR->sink.next = &dR->relations;
+}
+
+/* The TEMP tables a scratch run makes (ledger_scratch): one per output table. */
+static bool view_table(const TableDef *t)
+{
+	size_t n = strlen(t->name);
+	return t->output && !(n > 8 && strcmp(t->name + n - 8, "_history") == 0);
+}
+
+/* (sqlite3_mprintf's formats: %Q quotes a text) */
+static bool exec_fmt(sqlite3 *db, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (!sql)
+		abort();
+	bool ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_free(sql);
+	return ok;
+}
+
+static void free_parked(Session *S, Parked *p)
+{
+	for (int i = 0; i < schema_ntables; i++)
+		if (view_table(&schema_tables[i]))
+			exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s__v%d\"", schema_tables[i].name, p->slot);
+	ledger_end(&p->R);
+	eval_free(&p->E);
+	free(p);
+}
+
+static void drop_parked(Session *S)
+{
+	for (int i = 0; i < S->nparked; i++)
+		free_parked(S, S->parked[i]);
+	S->nparked = 0;
+}
+
+static void forget_stale(Session *S)
+{
+	free(S->stale);
+	S->stale = NULL;
+	S->stale_machines = S->stale_totals = false;
+}
+
 /* Drop the view's results (the next statement that reads them makes them
  * again). */
 static void forget(Session *S)
@@ -63,11 +134,99 @@ static void forget(Session *S)
 		ledger_stored_views(S->db, S->stored_run, "", true, &err);
 		S->stored_run = 0;
 	}
+	forget_stale(S);
+}
+
+static bool any_stale(const Session *S)
+{
+	for (int i = 0; S->stale && i < S->nrules; i++)
+		if (S->stale[i])
+			return true;
+	return S->stale_machines || S->stale_totals;
+}
+
+/* Set the current view aside (for .asof back to its date), or drop it:
+ * a stored run's views cost nothing to make again, and one that an assume
+ * left part stale is not kept. */
+static void park(Session *S)
+{
+	if (!S->fresh || S->stored_run || !S->reuse || !S->db || any_stale(S)) {
+		forget(S);
+		return;
+	}
+	if (S->nparked == PARKED) { /* the oldest makes way */
+		free_parked(S, S->parked[0]);
+		memmove(S->parked, S->parked + 1, (PARKED - 1) * sizeof *S->parked);
+		S->nparked--;
+	}
+	Parked *p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	p->as_of = S->results_asof;
+	p->slot = ++S->slots;
+	bool ok = true;
+	sqlite3_stmt *st;
+	/* an index name is the schema's, not the table's: they go */
+	if (sqlite3_prepare_v2(S->db, "SELECT name FROM temp.sqlite_master WHERE type = 'index' AND sql IS NOT NULL", -1, &st,
+			       NULL) == SQLITE_OK) {
+		char names[64][64];
+		int n = 0;
+		while (sqlite3_step(st) == SQLITE_ROW && n < 64)
+			snprintf(names[n++], sizeof names[0], "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		for (int i = 0; i < n; i++)
+			ok &= exec_fmt(S->db, "DROP INDEX temp.\"%s\"", names[i]);
+	}
+	for (int i = 0; ok && i < schema_ntables; i++)
+		if (view_table(&schema_tables[i]))
+			ok = exec_fmt(S->db, "ALTER TABLE temp.\"%s\" RENAME TO \"%s__v%d\"", schema_tables[i].name,
+				      schema_tables[i].name, p->slot);
+	move_results(&p->E, &p->R, &S->E, &S->R);
+	S->fresh = false;
+	forget_stale(S);
+	if (!ok) {
+		free_parked(S, p);
+		return;
+	}
+	S->parked[S->nparked++] = p;
+}
+
+/* The view of the session date, if one was set aside: back under its names. */
+static bool unpark(Session *S)
+{
+	int k = -1;
+	for (int i = 0; i < S->nparked && k < 0; i++)
+		if (S->parked[i]->as_of == S->as_of)
+			k = i;
+	if (k < 0)
+		return false;
+	Parked *p = S->parked[k];
+	memmove(S->parked + k, S->parked + k + 1, (size_t)(S->nparked - k - 1) * sizeof *S->parked);
+	S->nparked--;
+	bool ok = true;
+	for (int i = 0; ok && i < schema_ntables; i++)
+		if (view_table(&schema_tables[i]))
+			ok = exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s\"; ALTER TABLE temp.\"%s__v%d\" RENAME TO \"%s\"",
+				      schema_tables[i].name, schema_tables[i].name, p->slot, schema_tables[i].name);
+	const char *err = NULL;
+	if (!ok || !ledger_scratch_indexes(S->db, &err)) {
+		free_parked(S, p);
+		return false;
+	}
+	move_results(&S->E, &S->R, &p->E, &p->R);
+	free(p);
+	S->fresh = true;
+	S->results_asof = S->as_of;
+	return true;
 }
 
 static void unbuild(Session *S)
 {
 	forget(S);
+	drop_parked(S);
+	free(S->rules);
+	S->rules = NULL;
+	S->nrules = 0;
 	if (S->A) {
 		program_free(&S->P);
 		arena_free(S->A);
@@ -114,15 +273,24 @@ bool session_reload(Session *S)
 
 void session_set_asof(Session *S, Date d)
 {
+	if (S->fresh && d == S->results_asof && !S->stored_run)
+		return;
+	park(S);
 	S->as_of = d;
-	forget(S);
 }
+
+static void mark_stale(Session *S, char **tables, int n);
 
 void session_clear_assumptions(Session *S)
 {
+	char *tables[64];
+	int n = 0;
 	for (int i = 0; i < S->nassumes; i++) {
 		Assume *a = &S->assumes[i];
-		free(a->table);
+		if (n < 64)
+			tables[n++] = a->table;
+		else
+			free(a->table);
 		free(a->id);
 		free(a->column);
 		free(a->value);
@@ -131,11 +299,14 @@ void session_clear_assumptions(Session *S)
 	free(S->assumes);
 	S->assumes = NULL;
 	S->nassumes = 0;
-	session_set_asof(S, S->as_of);
-	if (S->db)
-		sqlite3_exec(S->db, "DROP TABLE IF EXISTS temp.projects; DROP TABLE IF EXISTS temp.milestones;"
-				    "DROP TABLE IF EXISTS temp.trainings; DROP TABLE IF EXISTS temp.time_entries;"
-				    "DROP TABLE IF EXISTS temp.allocations", NULL, NULL, NULL);
+	drop_parked(S); /* made with the assumptions */
+	for (int i = 0; S->db && i < n; i++)
+		exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s\"", tables[i]);
+	/* what read the assumed tables runs again; the rest stays */
+	if (n)
+		mark_stale(S, tables, n);
+	for (int i = 0; i < n; i++)
+		free(tables[i]);
 }
 
 /* Copy each assumed table into TEMP (shadowing it) and apply the changes. */
@@ -187,6 +358,279 @@ static bool has_rules(const Session *S)
 			return true;
 	}
 	return false;
+}
+
+/* ---- what an assume makes stale -------------------------------------- */
+
+/* Is any name e reads in names? */
+typedef struct Hit {
+	const Map *names;
+	bool hit;
+} Hit;
+
+static void note_hit(const char *rel, void *arg)
+{
+	Hit *h = arg;
+	h->hit = h->hit || map_get(h->names, rel);
+}
+
+static bool reads_any(Program *P, Node *e, const Map *names)
+{
+	Hit h = { names, false };
+	program_reads(P, e, note_hit, &h);
+	return h.hit;
+}
+
+static void note_name(const char *rel, void *arg)
+{
+	map_put(arg, rel, (void *)1);
+}
+
+/* The names a rule emits into (its emit clauses are its own clauses). */
+static bool emits_any(const Decl *r, const Map *names)
+{
+	for (Node *c = r->node->a; c; c = c->next)
+		if (c->kind == N_EMIT && map_get(names, c->s))
+			return true;
+	return false;
+}
+
+static void add_emits(const Decl *r, Map *names)
+{
+	for (Node *c = r->node->a; c; c = c->next)
+		if (c->kind == N_EMIT)
+			map_put(names, c->s, (void *)1);
+}
+
+static int by_rule_name(const void *a, const void *b)
+{
+	return strcmp((*(Decl *const *)a)->name, (*(Decl *const *)b)->name);
+}
+
+/* The program's rules, by name (once per build). */
+static void list_rules(Session *S)
+{
+	if (S->rules)
+		return;
+	for (size_t i = 0; i < S->P.decls.cap; i++) {
+		Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE) {
+			S->rules = realloc(S->rules, (size_t)(S->nrules + 1) * sizeof *S->rules);
+			if (!S->rules)
+				abort();
+			S->rules[S->nrules++] = d;
+		}
+	}
+	if (S->nrules)
+		qsort(S->rules, (size_t)S->nrules, sizeof *S->rules, by_rule_name);
+}
+
+/* Status machines read projects and status_history (machine.c), and what
+ * their guards read. */
+static bool machines_read_any(Session *S, const Map *names)
+{
+	if (map_get(names, "projects") || map_get(names, "status_history"))
+		return true;
+	for (int mi = 0; mi < S->P.nmods; mi++)
+		for (Node *it = S->P.mods[mi]->items; it; it = it->next)
+			if (it->kind == N_MACHINE && reads_any(&S->P, it, names))
+				return true;
+	return false;
+}
+
+static void add_machine_reads(Session *S, Map *names)
+{
+	map_put(names, "projects", (void *)1);
+	map_put(names, "status_history", (void *)1);
+	for (int mi = 0; mi < S->P.nmods; mi++)
+		for (Node *it = S->P.mods[mi]->items; it; it = it->next)
+			if (it->kind == N_MACHINE)
+				program_reads(&S->P, it, note_name, names);
+}
+
+/* The tables changed (an assumption added or dropped): every rule that
+ * reads them, or reads what such a rule emits, is stale, its rows in the
+ * view are deleted and it runs again when a statement reads what it
+ * emits (catch_up). A declared relation one of them emits is emptied and
+ * all its emitters run again. Without a current view (or with reuse off)
+ * the view is simply made again. */
+static void mark_stale(Session *S, char **tables, int n)
+{
+	if (!S->fresh || S->stored_run || !S->reuse || !S->db) {
+		forget(S);
+		return;
+	}
+	list_rules(S);
+	if (!S->stale && !(S->stale = calloc((size_t)(S->nrules ? S->nrules : 1), 1)))
+		abort();
+	unsigned char *newly = calloc((size_t)(S->nrules ? S->nrules : 1), 1);
+	if (!newly)
+		abort();
+	Map changed = { 0 }, emptied = { 0 };
+	for (int i = 0; i < n; i++)
+		map_put(&changed, tables[i], (void *)1);
+	bool machines = false;
+	for (bool more = true; more;) {
+		more = false;
+		for (int i = 0; i < S->nrules; i++) {
+			Decl *r = S->rules[i];
+			if (S->stale[i] || !(reads_any(&S->P, r->node->a, &changed) || emits_any(r, &emptied)))
+				continue;
+			S->stale[i] = newly[i] = 1;
+			add_emits(r, &changed);
+			/* a relation, or a table whose rows do not name their rule
+			 * (invoice_lines), is emptied: all its emitters run again */
+			for (Node *c = r->node->a; c; c = c->next)
+				if (c->kind == N_EMIT && (!schema_table(c->s) || schema_column(schema_table(c->s), "rule") < 0))
+					map_put(&emptied, c->s, (void *)1);
+			more = true;
+		}
+		if (!S->stale_machines && machines_read_any(S, &changed)) {
+			S->stale_machines = machines = true;
+			map_put(&changed, "transitions", (void *)1);
+			map_put(&changed, "findings", (void *)1);
+			more = true;
+		}
+	}
+	/* their rows go (every row names its rule); totals are summed again */
+	char name[512];
+	for (int i = 0; i < S->nrules; i++) {
+		if (!newly[i])
+			continue;
+		rules_name(S->rules[i], name, sizeof name);
+		for (Node *c = S->rules[i]->node->a; c; c = c->next) {
+			const TableDef *t = c->kind == N_EMIT ? schema_table(c->s) : NULL;
+			if (t && t->output && schema_column(t, "rule") >= 0)
+				exec_fmt(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld AND rule = %Q", t->name, S->R.run_id, name);
+		}
+		S->stale_totals = true;
+	}
+	for (int mi = 0; machines && mi < S->P.nmods; mi++)
+		for (Node *it = S->P.mods[mi]->items; it; it = it->next) {
+			Decl *d = it->kind == N_MACHINE ? map_get(&S->P.decls, it->s) : NULL;
+			if (!d || d->node != it)
+				continue;
+			machines_name(d, name, sizeof name);
+			exec_fmt(S->db, "DELETE FROM temp.transitions WHERE run_id = %lld AND rule = %Q;"
+					"DELETE FROM temp.findings WHERE run_id = %lld AND rule = %Q", S->R.run_id, name, S->R.run_id, name);
+		}
+	for (size_t i = 0; i < emptied.cap; i++) {
+		const TableDef *t = emptied.keys[i] ? schema_table(emptied.keys[i]) : NULL;
+		if (t && t->output)
+			exec_fmt(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld", t->name, S->R.run_id);
+		Rel *r = emptied.keys[i] && !t ? map_get(&S->E.rels, emptied.keys[i]) : NULL;
+		if (r) {
+			r->n = 0;
+			map_free(&r->keys);
+		}
+	}
+	/* what the evaluator keeps of the tables (hashed sides, prepared
+	 * scans, results of functions) may hold the old rows: it goes, the
+	 * relations stay */
+	Map rels = S->E.rels;
+	memset(&S->E.rels, 0, sizeof S->E.rels);
+	engine_free(&S->E);
+	S->E.rels = rels;
+	arena_free(S->E.memo_arena);
+	S->E.memo_arena = NULL;
+	map_free(&S->E.memo);
+	S->E.memo_size = 0;
+	map_free(&changed);
+	map_free(&emptied);
+	free(newly);
+}
+
+/* The rules to run again before a statement that reads need (NULL:
+ * anything): the stale ones that emit what it reads, and those that emit
+ * what these read. */
+typedef struct Want {
+	Session *S;
+	unsigned char *want;
+	bool machines;
+} Want;
+
+static bool wanted(const Decl *r, void *arg)
+{
+	Want *w = arg;
+	if (!r)
+		return w->machines;
+	for (int i = 0; i < w->S->nrules; i++)
+		if (w->S->rules[i] == r)
+			return w->want[i];
+	return false;
+}
+
+static bool reads_totals(const Map *need)
+{
+	return !need || map_get(need, "revenue_totals") || map_get(need, "forecast_totals") ||
+	       map_get(need, "revenue_by_project") || map_get(need, "forecast_by_quarter");
+}
+
+static bool catch_up(Session *S, const Map *need_in)
+{
+	if (!any_stale(S))
+		return true;
+	Map need = { 0 };
+	bool all = !need_in;
+	for (size_t i = 0; need_in && i < need_in->cap; i++)
+		if (need_in->keys[i])
+			map_put(&need, need_in->keys[i], (void *)1);
+	bool totals = S->stale_totals && reads_totals(need_in);
+	if (totals) { /* what ledger totals sum */
+		map_put(&need, "revenue", (void *)1);
+		map_put(&need, "forecast", (void *)1);
+		map_put(&need, "reporting_lines", (void *)1);
+	}
+	Want w = { S, calloc((size_t)(S->nrules ? S->nrules : 1), 1), false };
+	if (!w.want)
+		abort();
+	for (bool more = true; more;) {
+		more = false;
+		for (int i = 0; i < S->nrules; i++)
+			if (S->stale[i] && !w.want[i] && (all || emits_any(S->rules[i], &need))) {
+				w.want[i] = 1;
+				program_reads(&S->P, S->rules[i]->node->a, note_name, &need);
+				more = true;
+			}
+		if (S->stale_machines && !w.machines && (all || map_get(&need, "transitions") || map_get(&need, "findings"))) {
+			w.machines = true;
+			add_machine_reads(S, &need);
+			more = true;
+		}
+	}
+	map_free(&need);
+	Profile prof = { 0 };
+	if (S->profile)
+		S->E.profile = &prof;
+	long long read = S->E.rows_seen;
+	bool ok = rules_run_some(&S->E, wanted, &w);
+	if (S->profile) {
+		profile_print(&prof, stderr);
+		profile_free(&prof);
+		S->E.profile = NULL;
+	}
+	S->reran = 0;
+	for (int i = 0; i < S->nrules; i++)
+		if (w.want[i]) {
+			S->stale[i] = 0;
+			S->reran++;
+		}
+	S->stale_machines = S->stale_machines && !w.machines;
+	S->reread = S->E.rows_seen - read;
+	S->left = 0;
+	for (int i = 0; i < S->nrules; i++)
+		S->left += S->stale[i];
+	free(w.want);
+	const char *err = NULL;
+	if (ok && totals) {
+		ok = ledger_scratch_totals(&S->R, &err);
+		S->stale_totals = !ok;
+		if (!ok && err)
+			fprintf(stderr, "sow: error: %s\n", err);
+	}
+	if (!ok) /* half caught up is no view */
+		forget(S);
+	return ok;
 }
 
 /* A read transaction, so that what is checked and what is read next are
@@ -260,9 +704,12 @@ static bool use_stored(Session *S)
 	return true;
 }
 
-/* Make sure E holds the rules' results as of the session date. stored_ok:
- * the statement reads only database tables, so a stored run may answer. */
-static bool refresh(Session *S, bool stored_ok)
+/* Make sure E holds the rules' results as of the session date, for a
+ * statement that reads need (NULL: anything). stored_ok: it reads only
+ * database tables, so a stored run may answer. In order: the stored run
+ * still answering, this view (caught up after an assume), a view of this
+ * date set aside, the stored run, and else the rules run. */
+static bool refresh(Session *S, bool stored_ok, const Map *need)
 {
 	if (S->fresh && S->stored_run) {
 		char period[DATE_MONTH_BUFSZ + 8];
@@ -276,10 +723,15 @@ static bool refresh(Session *S, bool stored_ok)
 		release(S);
 	}
 	if (S->fresh)
+		return catch_up(S, need);
+	if (S->reuse && S->db && unpark(S))
 		return true;
-	if (stored_ok && S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S))
+	if (stored_ok && S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S)) {
+		S->results_asof = S->as_of;
 		return true;
+	}
 	light_eval(S, &S->E);
+	S->results_asof = S->as_of;
 	if (!S->db) {
 		S->fresh = true;
 		memset(&S->R, 0, sizeof S->R);
@@ -393,6 +845,7 @@ typedef struct Reads {
 	const Program *P;
 	bool needs;            /* something rules produce: they must run first */
 	bool relations;        /* a declared relation, which no run stores */
+	Map names;             /* every name read */
 } Reads;
 
 static void note_read(const char *rel, void *arg)
@@ -404,6 +857,7 @@ static void note_read(const char *rel, void *arg)
 	const Decl *d = t ? NULL : map_get(&r->P->decls, rel);
 	if (d && d->kind == D_RELATION)
 		r->relations = true;
+	map_put(&r->names, rel, (void *)1);
 }
 
 
@@ -607,11 +1061,12 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 		Type t;
 		if (check_expr(&S->P, m, x->a, &t) != 0)
 			return false;
-		Reads rd = { &S->P, false, false };
+		Reads rd = { &S->P, false, false, { 0 } };
 		program_reads(&S->P, x->a, note_read, &rd);
+		map_free(&rd.names);
 		bool needs = rd.needs && has_rules(S);
 		if (needs || S->fresh) {
-			if (!refresh(S, false))
+			if (!refresh(S, false, NULL))
 				return false;
 			return why_expr(&S->E, m, x->a, out);
 		}
@@ -630,15 +1085,33 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 		fprintf(stderr, "sow: error: why of rows needs a database (--db DB)\n");
 		return false;
 	}
-	if (!refresh(S, false))
+	if (!refresh(S, false, NULL))
 		return false;
 	return why_table(S, m, x, totals, full, out);
 }
 
 /* Forecast totals of the session's view, by quarter and currency. */
+/* What the forecast by quarter reads (the totals sum the forecast; their
+ * reporting amounts come from reporting_lines). */
+static void forecast_need(Map *m)
+{
+	map_put(m, "forecast_totals", (void *)1);
+	map_put(m, "forecast", (void *)1);
+	map_put(m, "reporting_lines", (void *)1);
+}
+
+static bool refresh_for(Session *S, void (*need)(Map *))
+{
+	Map m = { 0 };
+	need(&m);
+	bool ok = refresh(S, true, &m);
+	map_free(&m);
+	return ok;
+}
+
 static int forecast_totals(Session *S, const char *project, Total *t, int max)
 {
-	if (!refresh(S, true))
+	if (!refresh_for(S, forecast_need))
 		return -1;
 	return ledger_forecast_totals(S->db, S->R.run_id, project, t, max);
 }
@@ -710,7 +1183,7 @@ static bool forecast(Session *S, const char *project, FILE *out)
 		fprintf(stderr, "sow: error: no project %s in the projects table (.forecast PROJECT or .forecast FY2027-Q4)\n", project);
 		return false;
 	}
-	if (!refresh(S, true))
+	if (!refresh_for(S, forecast_need))
 		return false;
 	const char *sql = project
 		? "SELECT f.fiscal_quarter, f.currency, CASE WHEN f.basis = 'released' THEN f.amount ELSE '0' END, "
@@ -773,6 +1246,11 @@ static bool forecast(Session *S, const char *project, FILE *out)
 	return ok && (project || forecast_reporting(S, quarter, out));
 }
 
+static void balances_need(Map *m)
+{
+	map_put(m, "balances", (void *)1);
+}
+
 /* Work in progress (SPEC 8.6) of the session's view: the balances rows its
  * run of the rules wrote, per project and currency, exact as written. */
 static bool balances(Session *S, const char *project, FILE *out)
@@ -781,7 +1259,7 @@ static bool balances(Session *S, const char *project, FILE *out)
 		fprintf(stderr, "sow: error: balances need a database (--db DB)\n");
 		return false;
 	}
-	if (!refresh(S, true))
+	if (!refresh_for(S, balances_need))
 		return false;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db,
@@ -1001,7 +1479,14 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 	if (!S->assumes)
 		abort();
 	S->assumes[S->nassumes++] = a;
-	session_set_asof(S, S->as_of);
+	/* this view: what reads the table runs again, when it is read; views
+	 * of other dates were made without the assumption */
+	drop_parked(S);
+	if (S->fresh && !S->stored_run && S->reuse && S->db && apply_assumptions(S)) {
+		char *changed[] = { a.table };
+		mark_stale(S, changed, 1);
+	} else
+		forget(S);
 	if (nb < 0)
 		return true;
 	fprintf(out, "forecast by fiscal quarter, before and after assuming %s:\n", a.source);
@@ -1028,9 +1513,14 @@ static bool run_statement(Session *S, const char *text, FILE *out)
 		Node *e = parse_expr(S, text, &m);
 		ok = e != NULL;
 		if (ok) {
-			Reads rd = { &S->P, false, false };
+			Reads rd = { &S->P, false, false, { 0 } };
 			program_reads(&S->P, e, note_read, &rd);
-			bool needs = rd.needs && has_rules(S);
+			bool needs = rd.needs && has_rules(S), known = true;
+			/* a name neither a table, a SOW term nor a declaration: anything */
+			for (size_t i = 0; i < rd.names.cap; i++)
+				if (rd.names.keys[i] && !schema_table(rd.names.keys[i]) && strncmp(rd.names.keys[i], "sow", 3) != 0 &&
+				    !map_get(&S->P.decls, rd.names.keys[i]))
+					known = false;
 			if (needs && !S->db) {
 				fprintf(stderr, "sow: error: this reads the database: give --db DB\n");
 				ok = false;
@@ -1038,7 +1528,7 @@ static bool run_statement(Session *S, const char *text, FILE *out)
 			/* Only what reads rule results pays for running the rules. */
 			Eval light, *E = &S->E;
 			if (ok && needs) {
-				ok = refresh(S, !rd.relations && !S->explain);
+				ok = refresh(S, !rd.relations && !S->explain, known ? &rd.names : NULL);
 			} else if (ok && !S->fresh) {
 				light_eval(S, &light);
 				E = &light;
@@ -1052,6 +1542,7 @@ static bool run_statement(Session *S, const char *text, FILE *out)
 				eval_free(&light);
 			else if (S->fresh)
 				arena_reset(S->E.tmp);
+			map_free(&rd.names);
 		}
 	}
 	return ok && S->D.errors == errors;
@@ -1078,6 +1569,16 @@ bool session_balances(Session *S, const char *project, FILE *out)
 	return ok;
 }
 
+void session_set_reuse(Session *S, bool on)
+{
+	if (!on) {
+		drop_parked(S);
+		if (S->stored_run || any_stale(S))
+			forget(S);
+	}
+	S->reuse = on;
+}
+
 void session_reuse_status(Session *S, FILE *out)
 {
 	char day[DATE_BUFSZ];
@@ -1088,4 +1589,9 @@ void session_reuse_status(Session *S, FILE *out)
 		fprintf(out, "reuse is %s: the rules ran in this session as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
 	else
 		fprintf(out, "reuse is %s: nothing computed yet as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
+	if (S->fresh && S->stale)
+		fprintf(out, "after the last assumption: %d of %d rules ran again, reading %lld rows; %d wait until their rows are read\n",
+			S->reran, S->nrules, S->reread, S->left);
+	for (int i = 0; i < S->nparked; i++)
+		fprintf(out, "kept for .asof %s: the rules' results as of that date\n", date_fmt(S->parked[i]->as_of, day));
 }
