@@ -217,6 +217,7 @@ static bool unpark(Session *S)
 	free(p);
 	S->fresh = true;
 	S->results_asof = S->as_of;
+	S->kept = true;
 	return true;
 }
 
@@ -277,6 +278,8 @@ void session_set_asof(Session *S, Date d)
 		return;
 	park(S);
 	S->as_of = d;
+	if (S->reuse && S->db)
+		unpark(S);
 }
 
 static void mark_stale(Session *S, char **tables, int n);
@@ -463,6 +466,8 @@ static void mark_stale(Session *S, char **tables, int n)
 	list_rules(S);
 	if (!S->stale && !(S->stale = calloc((size_t)(S->nrules ? S->nrules : 1), 1)))
 		abort();
+	S->reran = S->left = 0; /* counted from this assumption on */
+	S->reread = 0;
 	unsigned char *newly = calloc((size_t)(S->nrules ? S->nrules : 1), 1);
 	if (!newly)
 		abort();
@@ -609,14 +614,13 @@ static bool catch_up(Session *S, const Map *need_in)
 		profile_free(&prof);
 		S->E.profile = NULL;
 	}
-	S->reran = 0;
 	for (int i = 0; i < S->nrules; i++)
 		if (w.want[i]) {
 			S->stale[i] = 0;
 			S->reran++;
 		}
 	S->stale_machines = S->stale_machines && !w.machines;
-	S->reread = S->E.rows_seen - read;
+	S->reread += S->E.rows_seen - read;
 	S->left = 0;
 	for (int i = 0; i < S->nrules; i++)
 		S->left += S->stale[i];
@@ -732,6 +736,7 @@ static bool refresh(Session *S, bool stored_ok, const Map *need)
 	}
 	light_eval(S, &S->E);
 	S->results_asof = S->as_of;
+	S->kept = false;
 	if (!S->db) {
 		S->fresh = true;
 		memset(&S->R, 0, sizeof S->R);
@@ -1586,11 +1591,12 @@ void session_reuse_status(Session *S, FILE *out)
 		fprintf(out, "reuse is on: answering from run %lld of the database, as stored (as of %s)\n", S->stored_run,
 			date_fmt(S->as_of, day));
 	else if (S->fresh && S->db)
-		fprintf(out, "reuse is %s: the rules ran in this session as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
+		fprintf(out, "reuse is %s: the rules ran in this session as of %s%s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day),
+			S->kept ? " (kept while another date was asked, and back)" : "");
 	else
 		fprintf(out, "reuse is %s: nothing computed yet as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
 	if (S->fresh && S->stale)
-		fprintf(out, "after the last assumption: %d of %d rules ran again, reading %lld rows; %d wait until their rows are read\n",
+		fprintf(out, "since the last assumption: %d of %d rules ran again, reading %lld rows; %d wait until their rows are read\n",
 			S->reran, S->nrules, S->reread, S->left);
 	for (int i = 0; i < S->nparked; i++)
 		fprintf(out, "kept for .asof %s: the rules' results as of that date\n", date_fmt(S->parked[i]->as_of, day));

@@ -54,6 +54,7 @@ typedef struct Session {
 	char digest[20];       /* ledger_digest of the rules as loaded (runs.rules_digest) */
 	long long stored_run;  /* E's view is this run's stored rows (TEMP VIEWs), or 0 */
 	Date results_asof;     /* the date E's results are for */
+	bool kept;             /* ... set aside earlier in the session, and back (.asof) */
 	struct Parked *parked[4]; /* views of other dates, kept for .asof back to them */
 	int nparked, slots;
 	Decl **rules;          /* the program's rules by name, for what an assume makes stale */
