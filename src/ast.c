@@ -90,6 +90,14 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
 	return p;
 }
 
+void *arena_grow(Arena *a, const void *old, size_t n, size_t cap, size_t size)
+{
+	void *p = arena_alloc(a, cap * size);
+	if (n)
+		memcpy(p, old, n * size);
+	return p;
+}
+
 Node *ast_node(Arena *A, NodeKind k, Loc loc)
 {
 	Node *n = arena_alloc(A, sizeof *n);

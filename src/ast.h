@@ -27,6 +27,9 @@ typedef struct { void *chunk; size_t used; } ArenaMark;
 ArenaMark arena_mark(Arena *a);
 void arena_release(Arena *a, ArenaMark m);
 char *arena_strndup(Arena *a, const char *s, size_t n);
+/* A copy of the n items of old (each `size` bytes) in a new array of cap
+ * items: arena-made arrays grow by copying; the old one goes with the arena. */
+void *arena_grow(Arena *a, const void *old, size_t n, size_t cap, size_t size);
 
 typedef enum {
 	/* top-level items */

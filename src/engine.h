@@ -1,5 +1,5 @@
 /* engine.h: rules and queries over the database (source.c, rules.c,
- * ledger.c), on top of the expression evaluator (eval.c).
+ * query.c, machine.c, ledger.c), on top of the expression evaluator (eval.c).
  *
  * Rows stream: a `for` over a table is a prepared SELECT whose simple filters
  * (`t.project_id == p.id`, `m.sign_off_sent_on is set`, `t.approved_on <=
@@ -66,6 +66,8 @@ void engine_free(Eval *E);
 bool rules_query(Eval *E, Node *q, Rel **out);
 /* Evaluate every rule of the program, in dependency order. */
 bool rules_run_all(Eval *E);
+/* Run the status machines (machine.c), after the rules. */
+bool machines_run(Eval *E);
 /* Evaluate one rule (why.c traces with it). */
 bool rules_run_one(Eval *E, Decl *rule);
 /* why.c: an emit in trace mode (E->trace_table set). */
