@@ -13,11 +13,10 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "money.h"
 #include "ops.h"
-#include "period.h"
 #include "schema.h"
+#include "sink.h"
 
 #define MAX_DEPTH 200
 
@@ -67,7 +66,8 @@ static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
  * test), unset outside one. */
 static Value eval_run_id(const Eval *E)
 {
-	return E->run ? (Value){ .k = V_NUM, .d = dec_from_int(E->run->run_id) } : (Value){ .k = V_UNSET };
+	long long id = sink_run_id(E->sink);
+	return id ? (Value){ .k = V_NUM, .d = dec_from_int(id) } : (Value){ .k = V_UNSET };
 }
 static Value vbool(bool b) { return (Value){ .k = V_BOOL, .b = b }; }
 
@@ -645,15 +645,13 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 			return false;
 		if (v[0].pk != PER_MONTH)
 			return eval_fail(E, at[0], "is_closed() takes a month, like 2026-10");
-		/* closed: on or before the latest closed period (SPEC 8.1) */
-		if (!E->closed_loaded) {
-			E->closed_loaded = true;
-			if (E->db && !period_closed_through(E->db, E->closed_through))
-				return eval_fail(E, at[0], "cannot read the closed periods: %s", sqlite3_errmsg(E->db));
-		}
+		/* the run written into knows (the ledger: SPEC 8.1) */
 		char key[16];
+		bool closed;
 		snprintf(key, sizeof key, "%04d-%02d", v[0].year, v[0].idx);
-		*out = vbool(*E->closed_through && strcmp(key, E->closed_through) <= 0);
+		if (!sink_closed(E->sink, E, at[0], key, &closed))
+			return false;
+		*out = vbool(closed);
 		return true;
 	}
 	case B_ROUND: case B_COALESCE: case B__COUNT:
@@ -832,7 +830,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		params = s;
 	}
 	char key[2048];
-	bool memo = nargs <= 16 && !E->trace_table && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
+	bool memo = nargs <= 16 && !(E->sink && E->sink->tracing) && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
 	if (memo) {
 		Value *hit = map_get(&E->memo, key);
 		if (hit) {
