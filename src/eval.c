@@ -37,8 +37,8 @@ void eval_free(Eval *E)
 	engine_free(E);
 	arena_free(E->tmp);
 	arena_free(E->memo_arena);
-	map_free(&E->memo);
-	map_free(&E->pure);
+	bytesmap_free(&E->memo);
+	ptrmap_free(&E->pure);
 	for (size_t i = 0; i < E->cals.cap; i++)
 		if (E->cals.keys[i]) {
 			cal_free(E->cals.vals[i]);
@@ -180,7 +180,7 @@ static int cmp_values(Eval *E, const Node *at, const Value *a, const Value *b, b
 		return (a->idx > b->idx) - (a->idx < b->idx);
 	}
 	case V_TEXT: case V_SYM: {
-		int c = strcmp(a->s, b->s);
+		int c = a->s == b->s ? 0 : strcmp(a->s, b->s); /* a symbol, or text from one place */
 		return (c > 0) - (c < 0);
 	}
 	default:
@@ -364,56 +364,72 @@ static void note_impure(const char *rel, void *arg)
 /* A function is pure when its body reads nothing that rules write. */
 static bool is_pure(Eval *E, Decl *d)
 {
-	void *known = map_get(&E->pure, d->name);
+	void *known = ptrmap_get(&E->pure, d);
 	if (known)
 		return known == (void *)1;
 	bool impure = false;
 	program_reads(E->P, d->node->b, note_impure, &impure);
-	map_put(&E->pure, d->name, impure ? (void *)2 : (void *)1);
+	ptrmap_put(&E->pure, d, impure ? (void *)2 : (void *)1);
 	return !impure;
 }
 
-/* Append text to the key being built; false when it does not fit. */
-static bool key_add(char *key, size_t size, size_t *len, const char *s, size_t n)
+/* Append n bytes to the key being built; false when it does not fit. */
+static bool key_add(char *key, size_t size, size_t *len, const void *s, size_t n)
 {
-	if (*len + n + 1 > size)
+	if (*len + n > size)
 		return false;
 	memcpy(key + *len, s, n);
 	*len += n;
-	key[*len] = 0;
 	return true;
 }
 
-/* The memo key of a call: function, SOW in force, and each argument (rows by
- * table and id). False when an argument has no stable identity. Built by
- * hand, not with printf: it is made for every call of a pure function. */
-static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size_t size)
+/* ... a string with its terminating NUL (which no string holds otherwise) */
+static bool key_str(char *key, size_t size, size_t *len, const char *s)
 {
-	size_t len = 0;
-	const char *sow = E->sow ? E->sow->sow->s : "";
-	if (!key_add(key, size, &len, d->name, strlen(d->name)) || !key_add(key, size, &len, "\x1f", 1) ||
-	    !key_add(key, size, &len, sow, strlen(sow)))
+	return key_add(key, size, len, s, strlen(s) + 1);
+}
+
+/* The memo key of a call: function, SOW in force, and each argument as the
+ * bytes of its value (so 250.00 and 250.0, which print differently, stay
+ * apart; rows by table and id). False when an argument has no stable
+ * identity. Made for every call of a pure function: no formatting, and it
+ * is hashed once. */
+static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size_t size, size_t *len)
+{
+	*len = 0;
+	if (!key_add(key, size, len, &d, sizeof d) || !key_str(key, size, len, E->sow ? E->sow->sow->s : ""))
 		return false;
 	for (int i = 0; i < n; i++) {
-		char buf[512];
-		const char *t = buf;
-		char kind[4] = { '\x1f', (char)('A' + (int)args[i].k), ':', 0 };
-		if (args[i].k == V_ROW) {
-			const Row *r = args[i].row;
-			if (!r || !*r->id || strcmp(r->table, "query") == 0)
-				return false;
-			if (!key_add(key, size, &len, kind, 3) || !key_add(key, size, &len, r->table, strlen(r->table)) ||
-			    !key_add(key, size, &len, ":", 1) || !key_add(key, size, &len, r->id, strlen(r->id)))
-				return false;
-			continue;
-		}
-		if (args[i].k == V_LIST)
+		const Value *v = &args[i];
+		char kind = (char)v->k;
+		if (v->k == V_LIST || (v->k == V_ROW && (!v->row || !*v->row->id || (v->row->table[0] == 'q' && strcmp(v->row->table, "query") == 0))))
 			return false;
-		if (args[i].k == V_TEXT || args[i].k == V_SYM)
-			t = args[i].s;
-		else
-			value_fmt(&args[i], buf, sizeof buf);
-		if (!key_add(key, size, &len, kind, 3) || !key_add(key, size, &len, t, strlen(t)))
+		if (!key_add(key, size, len, &kind, 1))
+			return false;
+		bool ok = true;
+		switch (v->k) {
+		case V_NUM: case V_PERCENT: case V_HOURS: case V_MONEY: case V_DUR: {
+			/* the fields one by one: a struct's padding is not part of the value */
+			long long parts[3] = { (long long)(v->d.c >> 64), (long long)(unsigned long long)v->d.c, v->d.scale };
+			ok = key_add(key, size, len, parts, sizeof parts);
+			if (ok && v->k == V_MONEY)
+				ok = key_add(key, size, len, v->cur, 3);
+			if (ok && v->k == V_DUR)
+				ok = key_add(key, size, len, &v->unit, sizeof v->unit);
+			break;
+		}
+		case V_DATE: ok = key_add(key, size, len, &v->date, sizeof v->date); break;
+		case V_BOOL: ok = key_add(key, size, len, &v->b, sizeof v->b); break;
+		case V_PERIOD: {
+			int parts[3] = { (int)v->pk, v->year, v->idx };
+			ok = key_add(key, size, len, parts, sizeof parts);
+			break;
+		}
+		case V_TEXT: case V_SYM: ok = key_str(key, size, len, v->s); break;
+		case V_ROW: ok = key_str(key, size, len, v->row->table) && key_str(key, size, len, v->row->id); break;
+		default: break; /* unset: its kind says it all */
+		}
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -458,9 +474,11 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		params = s;
 	}
 	char key[2048];
-	bool memo = nargs <= 16 && !E->trace_table && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
+	size_t klen = 0, khash = 0;
+	bool memo = nargs <= 16 && !E->trace_table && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key, &klen);
 	if (memo) {
-		Value *hit = map_get(&E->memo, key);
+		khash = map_hash(key, klen);
+		Value *hit = bytesmap_get(&E->memo, key, klen, khash);
 		if (hit) {
 			*out = *hit;
 			E->depth--;
@@ -480,7 +498,9 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 			E->memo_arena = arena_new();
 		Value *keep = arena_alloc(E->memo_arena, sizeof *keep);
 		*keep = value_keep(E->memo_arena, *out);
-		map_put(&E->memo, arena_strndup(E->memo_arena, key, strlen(key)), keep);
+		char *k = arena_alloc(E->memo_arena, klen);
+		memcpy(k, key, klen);
+		bytesmap_put(&E->memo, k, klen, khash, keep);
 		E->memo_size++;
 	}
 	return ok;
