@@ -11,7 +11,7 @@
 #include "engine.h"
 #include "money.h"
 #include "ops.h"
-#include "period.h"
+#include "sink.h"
 
 #define MAX_ARGS 16
 
@@ -201,15 +201,13 @@ static bool f_is_closed(BuiltinCall *c, Value *out)
 		return false;
 	if (p->pk != PER_MONTH)
 		return eval_fail(E, c->at[0], "is_closed() takes a month, like 2026-10");
-	/* closed: on or before the latest closed period (SPEC 8.1) */
-	if (!E->closed_loaded) {
-		E->closed_loaded = true;
-		if (E->db && !period_closed_through(E->db, E->closed_through))
-			return eval_fail(E, c->at[0], "cannot read the closed periods: %s", sqlite3_errmsg(E->db));
-	}
+	/* the run written into knows (the ledger: SPEC 8.1) */
 	char key[16];
+	bool closed;
 	snprintf(key, sizeof key, "%04d-%02d", p->year, p->idx);
-	*out = vbool(*E->closed_through && strcmp(key, E->closed_through) <= 0);
+	if (!sink_closed(E->sink, E, c->at[0], key, &closed))
+		return false;
+	*out = vbool(closed);
 	return true;
 }
 

@@ -14,9 +14,9 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "ops.h"
 #include "schema.h"
+#include "sink.h"
 
 #define MAX_DEPTH 200
 
@@ -65,7 +65,8 @@ static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
  * test), unset outside one. */
 static Value eval_run_id(const Eval *E)
 {
-	return E->run ? (Value){ .k = V_NUM, .d = dec_from_int(E->run->run_id) } : (Value){ .k = V_UNSET };
+	long long id = sink_run_id(E->sink);
+	return id ? (Value){ .k = V_NUM, .d = dec_from_int(id) } : (Value){ .k = V_UNSET };
 }
 static Value vbool(bool b) { return (Value){ .k = V_BOOL, .b = b }; }
 
@@ -475,7 +476,8 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	}
 	char key[2048];
 	size_t klen = 0, khash = 0;
-	bool memo = nargs <= 16 && !E->trace_table && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key, &klen);
+	bool memo = nargs <= 16 && !(E->sink && E->sink->tracing) && is_pure(E, d) &&
+		    memo_key(E, d, args, nargs, key, sizeof key, &klen);
 	if (memo) {
 		khash = map_hash(key, klen);
 		Value *hit = bytesmap_get(&E->memo, key, klen, khash);

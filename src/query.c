@@ -9,7 +9,6 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
