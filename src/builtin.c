@@ -364,18 +364,19 @@ static bool f_first_size(BuiltinCall *c, Value *out)
 
 /* ---- round ----------------------------------------------------------- */
 
-static Node *find_named(Node *args, const char *name)
+/* A named argument: as the checker marked it, or by its name. */
+static Node *find_named(Node *args, int op, const char *name)
 {
 	for (Node *a = args; a; a = a->next)
-		if (a->s && strcmp(a->s, name) == 0)
+		if (a->s && (a->op ? a->op == op : strcmp(a->s, name) == 0))
 			return a->a;
 	return NULL;
 }
 
-bool builtin_round(Eval *E, Node *e, Node *xnode, Node *tonode, const char *mode_name, Value *out)
+bool builtin_round(Eval *E, Node *e, Node *xnode, Node *tonode, int parsed, const char *mode_name, Value *out)
 {
-	RoundMode mode;
-	if (!round_mode_parse(mode_name, &mode))
+	RoundMode mode = (RoundMode)(parsed - 1);
+	if (!parsed && !round_mode_parse(mode_name, &mode))
 		return eval_fail(E, e, "unknown rounding mode '%s'", mode_name);
 	Value x, num, den;
 	bool divide = xnode->kind == N_BIN && xnode->op == OP_DIV;
@@ -435,10 +436,10 @@ static bool f_round(BuiltinCall *c, Value *out)
 	for (Node *a = c->e->a; a; a = a->next)
 		if (!a->s)
 			x = a->a;
-	Node *mode = find_named(c->e->a, "mode");
+	Node *mode = find_named(c->e->a, ARG_MODE, "mode");
 	if (!x || !mode || mode->kind != N_NAME)
 		return eval_fail(c->E, c->e, "round() needs a value and mode: (half_up, half_even, up or down)");
-	return builtin_round(c->E, c->e, x, find_named(c->e->a, "to"), mode->s, out);
+	return builtin_round(c->E, c->e, x, find_named(c->e->a, ARG_TO, "to"), mode->idx, mode->s, out);
 }
 
 /* ---- the table ------------------------------------------------------- */

@@ -42,7 +42,12 @@ int builtin_find(const char *name);   /* BuiltinId or -1 */
 bool builtin_call(struct Eval *E, Node *e, int id, Value *out);
 /* round(x, to: step, mode: m) and rounding policies: xnode rounded to the
  * step tonode gives (NULL: money's minor unit); `round(a / b, ...)` divides
- * and rounds in one exact step. */
-bool builtin_round(struct Eval *E, Node *e, Node *xnode, Node *tonode, const char *mode_name, Value *out);
+ * and rounds in one exact step. mode: the RoundMode + 1 the checker parsed
+ * (a node's idx), or 0 to parse mode_name. */
+bool builtin_round(struct Eval *E, Node *e, Node *xnode, Node *tonode, int mode, const char *mode_name, Value *out);
+
+/* round()'s named arguments as the checker marks them (their N_ARG's op),
+ * so that a call finds them without comparing names. */
+enum { ARG_TO = 1, ARG_MODE };
 
 #endif

@@ -448,7 +448,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		if (!x)
 			ok = eval_fail(E, e, "rounding %s takes 1 argument", d->name);
 		else
-			ok = builtin_round(E, e, x, d->node->a, d->node->s2, out);
+			ok = builtin_round(E, e, x, d->node->a, d->node->idx, d->node->s2, out);
 		E->depth--;
 		return ok;
 	}
@@ -736,7 +736,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 					Node *x = e->a ? e->a->a : NULL;
 					if (!x)
 						return eval_fail(E, e, "rounding %s takes 1 argument", e->s);
-					return builtin_round(E, e, x, c->a, c->s2, out);
+					return builtin_round(E, e, x, c->a, c->idx, c->s2, out);
 				}
 		}
 		if (d && (d->kind == D_FN || d->kind == D_ROUNDING))
