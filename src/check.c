@@ -122,6 +122,7 @@ static void builtin_shapes(Ck *C)
 	for (int i = 0; i < schema_ntables; i++) {
 		const TableDef *t = &schema_tables[i];
 		Shape *s = new_shape(C, t->name, t->ncols, 0);
+		s->table = t;
 		for (int c = 0; c < t->ncols; c++) {
 			s->cols[c] = t->cols[c].name;
 			s->types[c] = coltype(t->cols[c].type);
@@ -704,7 +705,8 @@ static Type ck(Ck *C, Node *e)
 		/* table["id"]: the row with that id */
 		if (e->a->kind == N_NAME && !find_var(C, e->a->s) && find_shape(C, e->a->s)) {
 			const Shape *s = find_shape(C, e->a->s);
-			const TableDef *td = schema_table(s->name);
+			const TableDef *td = s->table;
+			e->aux = (void *)s; /* the table, found once */
 			Type k = ck(C, e->b);
 			if (!td || !td->id || strcmp(td->id, "id") != 0)
 				ERR(C, e->loc, "%s has no id column to look a row up by", s->name);

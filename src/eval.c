@@ -783,7 +783,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 	}
 	case N_INDEX: {
 		Value id;
-		const struct Shape *sh = e->a->kind == N_NAME ? map_get(&E->P->shapes, e->a->s) : NULL;
+		const struct Shape *sh = e->aux ? e->aux : e->a->kind == N_NAME ? map_get(&E->P->shapes, e->a->s) : NULL;
 		if (!sh)
 			return eval_fail(E, e, "only a table can be indexed by id");
 		if (!eval(E, e->b, &id))

@@ -701,7 +701,7 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 		E->mod = saved_mod;
 		return ok && scan_rel(E, r, fn, arg);
 	}
-	const TableDef *t = schema_table(src->s);
+	const TableDef *t = shape && shape->table ? shape->table : schema_table(src->s); /* as the checker found it */
 	if (t)
 		return scan_table(E, key, clause, var, filters, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);
@@ -735,7 +735,7 @@ long long source_rows_estimate(Eval *E, const TableDef *t)
 
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out)
 {
-	const TableDef *t = schema_table(shape->name);
+	const TableDef *t = shape->table ? shape->table : schema_table(shape->name);
 	if (!t || !E->db)
 		return eval_fail(E, at, "looking up %s needs a database (--db DB)", shape->name);
 	char sql[4096];
