@@ -123,6 +123,8 @@ static void builtin_shapes(Ck *C)
 		const TableDef *t = &schema_tables[i];
 		Shape *s = new_shape(C, t->name, t->ncols, 0);
 		s->table = t;
+		s->idcol = t->id ? schema_column(t, t->id) : -1;
+		s->curcol = schema_column(t, "currency");
 		for (int c = 0; c < t->ncols; c++) {
 			s->cols[c] = t->cols[c].name;
 			s->types[c] = coltype(t->cols[c].type);

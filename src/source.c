@@ -335,7 +335,12 @@ static void table_cols(const TableDef *t, int *idcol, int *cur)
 static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, const Shape *shape, Row *row, char *idbuf)
 {
 	int idcol, cur;
-	table_cols(t, &idcol, &cur);
+	if (shape && shape->table == t) { /* found by the checker: no names compared per row */
+		idcol = shape->idcol;
+		cur = shape->curcol;
+	} else {
+		table_cols(t, &idcol, &cur);
+	}
 	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
 	if (!id) {
 		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
