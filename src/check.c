@@ -1740,3 +1740,13 @@ int check_expr(Program *P, Module *m, Node *e, Type *out)
 	*out = ck(&C, e);
 	return P->D->errors - before;
 }
+
+int check_sow_blocks(Program *P, Module *m, Diag *D)
+{
+	Ck C = { .P = P, .D = D, .mod = m, .shapes = &P->shapes };
+	int before = D->errors + D->warnings;
+	for (Node *it = m->items; it; it = it->next)
+		if (it->kind == N_SOW)
+			ck_sow(&C, it);
+	return D->errors + D->warnings - before;
+}

@@ -44,6 +44,10 @@ int shape_col(const Shape *s, const char *name);
 int check_program(Program *P);
 /* Check one expression (or query) in the context of P, as seen from m. */
 int check_expr(Program *P, Module *m, Node *e, Type *out);
+/* The checks of m's SOW blocks alone, reported to D; returns the errors
+ * and warnings. They need no other file (the loader checks a SOW file so
+ * before compacting it), except a SOW's own rounding clause. */
+int check_sow_blocks(Program *P, Module *m, Diag *D);
 const char *type_name(Type t, char *buf, size_t n);
 /* Call fn with the name of every relation or table that e reads (through
  * named queries and functions too). */

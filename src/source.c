@@ -93,6 +93,13 @@ static const char *join_id(Eval *E, const char *a, const char *b, const char *am
 	return arena_strndup(E->P->A, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/* The relation a term clause makes a row of; 0 (sows) for the others. */
+static int term_rel(NodeKind k)
+{
+	return k == N_RATE ? REL_RATES : k == N_MILESTONE ? REL_MILESTONES : k == N_TRAINING ? REL_TRAININGS :
+	       k == N_AUTHORIZED ? REL_CAPS : 0;
+}
+
 /* The rate, milestone, training and cap clauses of a SOW (amend NULL) or of
  * one of its amendments, as term rows carrying the amendment's date and id. */
 static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, const Node *amend, const char *cur)
@@ -100,8 +107,7 @@ static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, co
 	Value from = amend ? date_of(amend->s2) : (Value){ .k = V_UNSET };
 	Value by = amend ? text(amend->s) : (Value){ .k = V_UNSET };
 	for (const Node *c = list; c; c = c->next) {
-		int k = c->kind == N_RATE ? REL_RATES : c->kind == N_MILESTONE ? REL_MILESTONES :
-			c->kind == N_TRAINING ? REL_TRAININGS : c->kind == N_AUTHORIZED ? REL_CAPS : 0;
+		int k = term_rel(c->kind);
 		if (!k)
 			continue;
 		Row *t = rel_add(E, rels[k]);
@@ -132,6 +138,19 @@ static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, co
 	}
 }
 
+/* Rows of each SOW relation that a SOW's clauses (or an amendment's) make. */
+static void sow_rel_rows(const Node *list, size_t *count)
+{
+	for (const Node *c = list; c; c = c->next) {
+		int k = term_rel(c->kind);
+		count[k] += k != REL_SOWS;
+		if (c->kind == N_AMENDMENT) {
+			count[REL_AMENDMENTS]++;
+			sow_rel_rows(c->a, count);
+		}
+	}
+}
+
 /* The SOW terms as relations: sows, sow_rates, sow_milestones, sow_trainings,
  * sow_caps (authorized hours) and sow_amendments. */
 static void build_sow_rels(Eval *E)
@@ -143,6 +162,20 @@ static void build_sow_rels(Eval *E)
 	 * run adds (a test's own) come after the files' ones. */
 	Map own = { 0 };          /* sow id -> SowRef* of those */
 	const Node *added = sink_sows(E->sink);
+	/* Arrays of the final size: a book's terms are most of what a run keeps,
+	 * and arrays doubled in an arena leave every smaller copy behind. */
+	size_t count[NSOWRELS] = { 0 };
+	for (int m = 0; m <= E->P->nmods; m++)
+		for (const Node *it = m < E->P->nmods ? E->P->mods[m]->items : added; it; it = it->next)
+			if (it->kind == N_SOW) {
+				count[REL_SOWS]++;
+				sow_rel_rows(it->a, count);
+			}
+	for (int i = 0; i < NSOWRELS; i++)
+		if (count[i]) {
+			rels[i]->rows = arena_alloc(E->P->A, count[i] * sizeof *rels[i]->rows);
+			rels[i]->cap = count[i];
+		}
 	for (int m = 0; m <= E->P->nmods; m++)
 		for (Node *it = m < E->P->nmods ? E->P->mods[m]->items : (Node *)added; it; it = it->next) {
 			if (it->kind != N_SOW)
