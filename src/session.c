@@ -538,7 +538,7 @@ static void mark_stale(Session *S, char **tables, int n)
 	S->E.rels = rels;
 	arena_free(S->E.memo_arena);
 	S->E.memo_arena = NULL;
-	map_free(&S->E.memo);
+	bytesmap_free(&S->E.memo);
 	S->E.memo_size = 0;
 	map_free(&changed);
 	map_free(&emptied);
