@@ -747,18 +747,24 @@ static bool refresh(Session *S, bool stored_ok, const Map *need)
 		long long still = stored_run(S, period, sizeof period);
 		if (still == S->stored_run && stored_ok)
 			return true;
-		if (still != S->stored_run)
+		if (still == S->stored_run) /* needs a relation, or why: what no run stores runs */
+			promote(S);
+		else {
 			fprintf(stderr, "sow: note: the database changed after run %lld was read; the rules run again\n", S->stored_run);
-		forget(S);
-		release(S);
+			forget(S);
+			release(S);
+		}
 	}
 	if (S->fresh)
 		return catch_up(S, need);
 	if (S->reuse && S->db && unpark(S))
 		return true;
-	if (stored_ok && S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S)) {
+	if (S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S)) {
 		S->results_asof = S->as_of;
-		return true;
+		if (stored_ok)
+			return true;
+		promote(S); /* what no run stores runs, from its rows */
+		return !S->fresh || catch_up(S, need);
 	}
 	light_eval(S, &S->E);
 	S->results_asof = S->as_of;
