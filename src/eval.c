@@ -729,7 +729,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		Decl *d = lookup_def(E, e);
 		if (d && E->cov)
 			coverage_hit(E->cov, d->node);
-		if (d && d->kind == D_ROUNDING && E->sow) {
+		if (d && d->kind == D_ROUNDING && E->sow && E->sow->sow->idx != SOW_ROUNDING_NONE) {
 			/* a SOW's own rounding clause overrides the policy for it */
 			for (Node *c = E->sow->sow->a; c; c = c->next)
 				if (c->kind == N_SOWROUND && strcmp(c->s, e->s) == 0) {
