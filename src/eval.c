@@ -436,7 +436,9 @@ static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size
 	return true;
 }
 
-static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
+/* not inlined into eval: its memo key and argument frames would make every
+ * step of the tree walk reserve kilobytes of stack */
+__attribute__((noinline)) static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 {
 	if (++E->depth > MAX_DEPTH) {
 		E->depth--;
