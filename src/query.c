@@ -315,7 +315,7 @@ static bool from_items(Eval *E, QCtx *Q, Node *item)
 	if (item) {
 		FromCtx f = { Q, item };
 		const char *var = item->s ? item->s : item->a->kind == N_NAME ? item->a->s : "_";
-		return source_scan(E, item, var, Q->q->b, from_row, &f);
+		return source_scan(E, item, var, Q->q, from_row, &f);
 	}
 	if (Q->q->b) {
 		Value v;

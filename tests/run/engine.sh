@@ -88,3 +88,48 @@ for r in release_time missing_rate; do
 		awk '{ printf "%s %s read=%s emitted=%s\n   ", $4, $5, $2, $3; $1 = $2 = $3 = $4 = $5 = ""; sub(/^ +/, ""); print $0 }'
 done
 rm -f prof.db prof.txt
+
+# Rules that read their sources the same way (the same two `for`s and
+# filters) share one scan: each row is offered to each rule, which emits
+# what it would alone. In two files the same rules never share (names
+# resolve per file), so the two runs must agree row for row.
+rules() {
+	cat <<'SOW'
+rule long_days
+  for s in sows
+  where s.billing == "time_and_materials"
+  for t in time_entries
+  where t.project_id == s.project_id and t.approved_on is set
+  when t.hours > 8 hours
+  emit findings { project_id: s.project_id, severity: "warning", code: "long_day", message: t.person + " logged " + text(t.hours), subject: "time_entries:" + text(t.id) }
+SOW
+	[ "$1" = split ] && printf 'import "std"\n' && echo "---"
+	cat <<'SOW'
+relation pm_time(project_id text, entry text, worked_on date) unique (entry)
+rule pm_days
+  for s in sows
+  where s.billing == "time_and_materials"
+  for t in time_entries
+  where t.project_id == s.project_id and t.approved_on is set
+  when t.role == "PM"
+  emit pm_time { project_id: s.project_id, entry: text(t.id), worked_on: t.worked_on }
+SOW
+}
+{ echo 'import "std"'; rules one; } > shared.sow
+{ echo 'import "std"'; rules split | sed '/^---$/,$d'; } > split1.sow
+rules split | sed '1,/^---$/d' | { echo 'import "std"'; cat; } > split2.sow
+for how in shared split; do
+	cp "$DB" $how.db
+	files=shared.sow
+	[ $how = split ] && files="split1.sow split2.sow"
+	sow run --db $how.db --period 2026-11 --profile A.sow B.sow C.sow $files 2>$how.prof >/dev/null
+	echo "$how: exit $?, $(grep -c 'shares the scan' $how.prof) rules sharing a scan"
+	sow eval --db $how.db --as-of 2026-11-30 A.sow B.sow C.sow $files \
+		-e 'from p in pm_time group by p.project_id select p.project_id, count(), min(p.worked_on), max(p.worked_on)' > $how.pm
+	sqlite3 $how.db "SELECT project_id, code, message, subject FROM findings ORDER BY subject" > $how.findings
+done
+grep 'shares the scan' shared.prof | sed 's|[^ ]*rules/std/|rules/std/|; s/  */ /g; s/^ [0-9]* //'
+cmp shared.findings split.findings && echo "findings: the same $(grep -c long_day shared.findings) long days either way"
+cmp shared.pm split.pm && echo "pm_time: the same either way" && cat shared.pm
+echo "independently: $(sqlite3 "$DB" "SELECT count(*) FROM time_entries WHERE approved_on IS NOT NULL AND CAST(hours AS REAL) > 8") long days, $(sqlite3 "$DB" "SELECT count(*) FROM time_entries WHERE approved_on IS NOT NULL AND role = 'PM'") PM entries"
+rm -f shared.* split*.db split*.sow split.*
