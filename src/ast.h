@@ -65,6 +65,11 @@ typedef enum { U_DAYS, U_BDAYS, U_WEEKS, U_MONTHS, U_YEARS, U_HOURS } Unit;
 enum { OP_OR = 256, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
        OP_ADD, OP_SUB, OP_MUL, OP_DIV };
 
+/* What an N_NAME is, as the checker resolved it (its op; 0: not resolved):
+ * a variable (aux: the name as its binding spelt it, found by address, not
+ * by comparing text), as_of, run_id, a const or an enum member. */
+enum { NAME_VAR = 1, NAME_AS_OF, NAME_RUN_ID, NAME_CONST, NAME_SYM };
+
 /* A top-level definition written `override ...`: it means to replace the library's. */
 enum { DEF_OVERRIDE = 1 };
 
@@ -80,7 +85,10 @@ struct Node {
 	Node *e, *f;          /* group, select, order, limit */
 	Node *next;        /* next in a list */
 	void *aux;         /* set by the checker for the evaluator: the Shape of a
-	                    * for/from source or a query's result */
+	                    * for/from source or a query's result; a variable's
+	                    * binding (NAME_VAR); the Shape that idx is a column
+	                    * of (N_MEMBER); a literal's value, a call's or a
+	                    * const's definition (eval.c, on first use) */
 	int idx;           /* member access: column index + 1 (0: not resolved) */
 	Node *tail;        /* last of a list; kept on the head only */
 };

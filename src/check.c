@@ -534,16 +534,25 @@ static Type ck_decl_value(Ck *C, Decl *d, Node *use)
 
 static Type ck_name(Ck *C, Node *e)
 {
+	/* resolved here once, so that evaluating a name compares no text */
 	Scope *s = find_var(C, e->s);
-	if (s)
+	if (s) {
+		e->op = NAME_VAR;
+		e->aux = (void *)s->name;
 		return s->t;
-	if (strcmp(e->s, "as_of") == 0)
+	}
+	if (strcmp(e->s, "as_of") == 0) {
+		e->op = NAME_AS_OF;
 		return ty(V_DATE);
-	if (strcmp(e->s, "run_id") == 0)
+	}
+	if (strcmp(e->s, "run_id") == 0) {
+		e->op = NAME_RUN_ID;
 		return ty(V_NUM);
+	}
 	Decl *d = program_lookup(C->P, C->mod, e->s);
 	if (d) {
 		if (d->kind == D_CONST) {
+			e->op = NAME_CONST;
 			if (d->visiting == 2 && d->node->c)
 				return *(Type *)d->node->c;
 			Type t = ck_decl_value(C, d, e);
@@ -564,6 +573,7 @@ static Type ck_name(Ck *C, Node *e)
 	}
 	Decl *en = map_get(&C->P->enum_member, e->s);
 	if (en) {
+		e->op = NAME_SYM;
 		Type t = ty(V_SYM);
 		t.enm = en->name;
 		return t;
@@ -599,6 +609,7 @@ static Type ck_member(Ck *C, Node *e)
 		return any();
 	}
 	e->idx = i + 1;
+	e->aux = (void *)base.row;
 	return base.row->types[i];
 }
 
@@ -843,7 +854,7 @@ static bool same_tree(const Node *a, const Node *b)
 {
 	if (!a || !b)
 		return a == b;
-	if (a->kind != b->kind || a->op != b->op)
+	if (a->kind != b->kind || (a->op != b->op && a->kind != N_NAME)) /* a name's op: what it resolved to */
 		return false;
 	if ((a->s == NULL) != (b->s == NULL) || (a->s && strcmp(a->s, b->s) != 0))
 		return false;
@@ -984,11 +995,11 @@ static Type ck_query(Ck *C, Node *q, const Shape **out)
 	} else {
 		ERR(C, q->loc, "a query over several sources needs a select that names its columns (select * takes every column of one source)");
 	}
-	/* order by and limit see the selected names as well as the sources */
+	/* order by and limit see the selected names as well as the sources;
+	 * a selected name hides a variable of that name, as when evaluated */
 	if (s)
 		for (int i = 0; i < s->ncols; i++)
-			if (!find_var(C, s->cols[i]))
-				bind(C, s->cols[i], s->types[i]);
+			bind(C, s->cols[i], s->types[i]);
 	C->agg += grouped;
 	for (Node *o = q->e; o; o = o->next) {
 		Type t = ck(C, o->a);

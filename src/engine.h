@@ -1,5 +1,6 @@
 /* engine.h: rules and queries over the database (source.c, rules.c,
- * query.c, machine.c, ledger.c), on top of the expression evaluator (eval.c).
+ * query.c, machine.c), on top of the expression evaluator (eval.c); the
+ * rows rules emit go to a sink (sink.h).
  *
  * Rows stream: a `for` over a table is a prepared SELECT whose simple filters
  * (`t.project_id == p.id`, `m.sign_off_sent_on is set`, `t.approved_on <=
@@ -70,14 +71,13 @@ void engine_free(Eval *E);
 
 /* Evaluate a query (N_SELECTQ) into a new relation. */
 bool rules_query(Eval *E, Node *q, Rel **out);
-/* Evaluate every rule of the program, in dependency order. */
+/* Evaluate every rule of the program, in dependency order, then the
+ * machines; their rows go to E->sink (set: a run's, a test's). */
 bool rules_run_all(Eval *E);
 /* Run the status machines (machine.c), after the rules. */
 bool machines_run(Eval *E);
 /* Evaluate one rule (why.c traces with it). */
 bool rules_run_one(Eval *E, Decl *rule);
-/* why.c: an emit in trace mode (E->trace_table set). */
-bool why_emit(Eval *E, Node *emit, const Value *vals, const struct Shape *sh);
 /* Aggregate value of call node e in the group being finished. */
 bool rules_aggregate_value(Eval *E, const Node *e, Value *out);
 /* Copy a value so it outlives the row it came from. */

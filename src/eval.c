@@ -13,11 +13,10 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "money.h"
 #include "ops.h"
-#include "period.h"
 #include "schema.h"
+#include "sink.h"
 
 #define MAX_DEPTH 200
 
@@ -67,7 +66,8 @@ static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
  * test), unset outside one. */
 static Value eval_run_id(const Eval *E)
 {
-	return E->run ? (Value){ .k = V_NUM, .d = dec_from_int(E->run->run_id) } : (Value){ .k = V_UNSET };
+	long long id = sink_run_id(E->sink);
+	return id ? (Value){ .k = V_NUM, .d = dec_from_int(id) } : (Value){ .k = V_UNSET };
 }
 static Value vbool(bool b) { return (Value){ .k = V_BOOL, .b = b }; }
 
@@ -645,15 +645,13 @@ static bool call_builtin(Eval *E, Node *e, int id, Value *out)
 			return false;
 		if (v[0].pk != PER_MONTH)
 			return eval_fail(E, at[0], "is_closed() takes a month, like 2026-10");
-		/* closed: on or before the latest closed period (SPEC 8.1) */
-		if (!E->closed_loaded) {
-			E->closed_loaded = true;
-			if (E->db && !period_closed_through(E->db, E->closed_through))
-				return eval_fail(E, at[0], "cannot read the closed periods: %s", sqlite3_errmsg(E->db));
-		}
+		/* the run written into knows (the ledger: SPEC 8.1) */
 		char key[16];
+		bool closed;
 		snprintf(key, sizeof key, "%04d-%02d", v[0].year, v[0].idx);
-		*out = vbool(*E->closed_through && strcmp(key, E->closed_through) <= 0);
+		if (!sink_closed(E->sink, E, at[0], key, &closed))
+			return false;
+		*out = vbool(closed);
 		return true;
 	}
 	case B_ROUND: case B_COALESCE: case B__COUNT:
@@ -685,7 +683,7 @@ typedef struct Resolved {
 	Decl *d;
 } Resolved;
 
-static Decl *lookup_call(Eval *E, Node *e)
+static Decl *lookup_def(Eval *E, Node *e)
 {
 	if (E->sow && E->sow->mod->local.len)
 		return lookup(E, e->s);
@@ -698,10 +696,25 @@ static Decl *lookup_call(Eval *E, Node *e)
 	return r->d;
 }
 
+/* A variable by its text: for a name the checker did not resolve, or one
+ * bound under another spelling than the checker saw. */
 static bool lookup_var(Eval *E, const char *name, Value *out)
 {
 	for (EScope *s = E->scope; s; s = s->up)
 		if (strcmp(s->name, name) == 0) {
+			*out = s->v;
+			return true;
+		}
+	return false;
+}
+
+/* A variable the checker resolved: its binding is the innermost one made
+ * with the very name it saw (bindings keep the pointer of their node's
+ * name), so the walk compares addresses, not text. */
+static bool find_binding(const Eval *E, const Node *e, Value *out)
+{
+	for (const EScope *s = E->scope; s; s = s->up)
+		if (s->name == e->aux) {
 			*out = s->v;
 			return true;
 		}
@@ -817,7 +830,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		params = s;
 	}
 	char key[2048];
-	bool memo = nargs <= 16 && !E->trace_table && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
+	bool memo = nargs <= 16 && !(E->sink && E->sink->tracing) && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
 	if (memo) {
 		Value *hit = map_get(&E->memo, key);
 		if (hit) {
@@ -900,6 +913,68 @@ static bool parse_literal(Eval *E, Node *e)
 	return true;
 }
 
+/* A const's value, evaluated in its own file with no variables visible. */
+static bool eval_const(Eval *E, const Node *e, const Decl *d, Value *out)
+{
+	if (++E->depth > MAX_DEPTH) {
+		E->depth--;
+		return eval_fail(E, e, "'%s' is defined in terms of itself", e->s);
+	}
+	Module *saved = E->mod;
+	EScope *ss = E->scope;
+	E->mod = d->mod;
+	E->scope = NULL;
+	bool ok = eval(E, d->node->a, out);
+	E->mod = saved;
+	E->scope = ss;
+	E->depth--;
+	return ok;
+}
+
+/* A name: what the checker resolved it to (e->op), else by its text, in
+ * the checker's order: variables, as_of, run_id, definitions, enum members. */
+static bool eval_name(Eval *E, Node *e, Value *out)
+{
+	switch (e->op) {
+	case NAME_VAR:
+		if (find_binding(E, e, out))
+			return true;
+		break;
+	case NAME_AS_OF: *out = vdate(E->as_of); return true;
+	case NAME_RUN_ID: *out = eval_run_id(E); return true;
+	case NAME_CONST: case NAME_SYM: {
+		/* the definition may change with the SOW in force and in the REPL */
+		Decl *d = lookup_def(E, e);
+		if (d && d->kind == D_CONST)
+			return eval_const(E, e, d, out);
+		if (e->op == NAME_SYM) {
+			*out = (Value){ .k = V_SYM, .s = e->s };
+			return true;
+		}
+		break;
+	}
+	default: break;
+	}
+	if (lookup_var(E, e->s, out))
+		return true;
+	if (strcmp(e->s, "as_of") == 0) {
+		*out = vdate(E->as_of);
+		return true;
+	}
+	if (strcmp(e->s, "run_id") == 0) {
+		*out = eval_run_id(E);
+		return true;
+	}
+	Decl *d = lookup(E, e->s);
+	if (d && d->kind == D_CONST)
+		return eval_const(E, e, d, out);
+	if (map_get(&E->P->enum_member, e->s)) {
+		*out = (Value){ .k = V_SYM, .s = e->s };
+		return true;
+	}
+	return eval_fail(E, e, "unknown name '%s'", e->s);
+}
+
 static bool eval(Eval *E, Node *e, Value *out)
 {
 	if (E->interrupted && *E->interrupted)
@@ -918,39 +993,8 @@ static bool eval(Eval *E, Node *e, Value *out)
 	case N_STR: *out = (Value){ .k = V_TEXT, .s = e->s }; return true;
 	case N_BOOL: *out = vbool(e->op); return true;
 	case N_UNSET: *out = (Value){ .k = V_UNSET }; return true;
-	case N_NAME: {
-		if (lookup_var(E, e->s, out))
-			return true;
-		if (strcmp(e->s, "as_of") == 0) {
-			*out = vdate(E->as_of);
-			return true;
-		}
-		if (strcmp(e->s, "run_id") == 0) {
-			*out = eval_run_id(E);
-			return true;
-		}
-		Decl *d = lookup(E, e->s);
-		if (d && d->kind == D_CONST) {
-			if (++E->depth > MAX_DEPTH) {
-				E->depth--;
-				return eval_fail(E, e, "'%s' is defined in terms of itself", e->s);
-			}
-			Module *saved = E->mod;
-			EScope *ss = E->scope;
-			E->mod = d->mod;
-			E->scope = NULL;
-			bool ok = eval(E, d->node->a, out);
-			E->mod = saved;
-			E->scope = ss;
-			E->depth--;
-			return ok;
-		}
-		if (map_get(&E->P->enum_member, e->s)) {
-			*out = (Value){ .k = V_SYM, .s = e->s };
-			return true;
-		}
-		return eval_fail(E, e, "unknown name '%s'", e->s);
-	}
+	case N_NAME:
+		return eval_name(E, e, out);
 	case N_BIN: {
 		Value a, b;
 		if (!eval(E, e->a, &a))
@@ -1039,7 +1083,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		return true;
 	}
 	case N_CALL: {
-		Decl *d = lookup_call(E, e);
+		Decl *d = lookup_def(E, e);
 		if (d && E->cov)
 			coverage_hit(E->cov, d->node);
 		if (d && d->kind == D_ROUNDING && E->sow) {
@@ -1082,12 +1126,16 @@ static bool eval(Eval *E, Node *e, Value *out)
 		if (base.k != V_ROW)
 			return eval_fail(E, e, "'.%s': %s has no fields", e->s, vkind_name(base.k));
 		const Row *r = base.row;
-		int i = e->idx - 1; /* resolved by the checker; a fn's rows may differ */
-		if (i < 0 || i >= r->shape->ncols || strcmp(r->shape->cols[i], e->s) != 0)
-			i = shape_col(r->shape, e->s);
-		if (i < 0)
-			return eval_fail(E, e, "%s has no column '%s'", r->shape->name, e->s);
-		*out = r->vals[i];
+		/* idx is a column of the shape in aux: the checker's, or the last
+		 * one seen here (a function's rows may have another) */
+		if (r->shape != e->aux || e->idx <= 0) {
+			int i = shape_col(r->shape, e->s);
+			if (i < 0)
+				return eval_fail(E, e, "%s has no column '%s'", r->shape->name, e->s);
+			e->aux = (void *)r->shape;
+			e->idx = i + 1;
+		}
+		*out = r->vals[e->idx - 1];
 		return true;
 	}
 	case N_INDEX: {

@@ -39,18 +39,10 @@ typedef struct Eval {
 	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
 	PtrMap joins;          /* rule's first for -> JoinPlan, or none (plan.c) */
 	Map warned;            /* "table.column" -> 1: REAL-value warning given */
-	struct RunCtx *run;    /* the run being made (ledger.c), or NULL */
+	struct Sink *sink;     /* where emitted rows go (sink.h), or NULL: nowhere */
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */
 	struct Group *group;   /* group being finished by a grouped query */
 	const char *rule;      /* "file:line name" of the rule being evaluated */
-	char closed_through[8]; /* latest closed period, read once ("" none) */
-	Node *test;            /* the test block being run (its own SOWs), or NULL */
-	const char *trace_table;   /* why: explain emits into this table, write nothing */
-	const Node *trace_record;  /* ... that match this record */
-	Module *trace_mod;         /* ... whose field values are evaluated here */
-	const struct Decl *trace_rule;
-	FILE *trace_out;
-	int trace_hits;
 	volatile int *interrupted; /* set by a signal handler (REPL Ctrl-C), or NULL */
 	bool progress;         /* report progress on stderr (a terminal, long run) */
 	long long rows_seen;   /* rows read by rules so far (progress, profile) */
@@ -62,8 +54,6 @@ typedef struct Eval {
 	Map pure;              /* fn name -> (void *)1 pure, (void *)2 not */
 	Arena *memo_arena;     /* the memo's keys and values */
 	size_t memo_size;      /* entries, bounded by MEMO_MAX */
-	Map test_sows;         /* sow id -> SowRef* of the test's own SOWs */
-	bool closed_loaded;
 	struct Coverage *cov;   /* sow test --coverage: counts what ran (coverage.h), or NULL */
 } Eval;
 

@@ -2,8 +2,9 @@
  *
  * A run for period P: refuse if P is closed or a later period has results;
  * delete P's earlier results (a re-run replaces them); evaluate the rules,
- * which write their rows through ledger_emit; compute each project's period
- * total exactly and round it once; commit. Any error rolls everything back,
+ * which hand their rows to the run's sink (ledger_emit: output tables into
+ * the run's INSERTs, relation rows on to the relations); compute each
+ * project's period total exactly and round it once; commit. Any error rolls everything back,
  * so the database is exactly as it was.
  *
  * "Each source row is released exactly once, ever" is enforced here and by a
@@ -54,10 +55,42 @@ static void digest(const Program *P, char *buf, size_t n)
 	snprintf(buf, n, "%016llx", h);
 }
 
-bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err)
+static bool ledger_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value *vals);
+
+/* Output tables are written only by a run. */
+static bool view_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value *vals)
+{
+	if (!to->table)
+		return s->next->emit(s->next, E, at, to, vals);
+	return eval_fail(E, at, "rules write %s only during sow run or sow test", to->name);
+}
+
+/* is_closed: on or before the latest closed period (SPEC 8.1). */
+static bool ledger_closed(Sink *s, Eval *E, const Node *at, const char *month, bool *out)
+{
+	RunCtx *R = (RunCtx *)s;
+	if (!R->closed_loaded) {
+		R->closed_loaded = true;
+		if (!period_closed_through(R->db, R->closed_through))
+			return eval_fail(E, at, "cannot read the closed periods: %s", sqlite3_errmsg(R->db));
+	}
+	*out = *R->closed_through && strcmp(month, R->closed_through) <= 0;
+	return true;
+}
+
+void ledger_view(Eval *E, RunCtx *R, sqlite3 *db)
 {
 	memset(R, 0, sizeof *R);
 	R->db = db;
+	sink_relations(&R->relations);
+	R->sink = (Sink){ .emit = view_emit, .closed = ledger_closed, .next = &R->relations };
+	E->sink = &R->sink;
+}
+
+bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err)
+{
+	ledger_view(E, R, db);
+	R->sink.emit = ledger_emit;
 	snprintf(R->period, sizeof R->period, "%s", period);
 	R->period_end = date_month_end(as_of);
 	char started[32], day[DATE_BUFSZ], dig[20];
@@ -80,7 +113,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 		return false;
 	}
 	R->run_id = sqlite3_last_insert_rowid(db);
-	E->run = R;
+	R->sink.run_id = R->run_id;
 	return true;
 }
 
@@ -132,9 +165,8 @@ void ledger_bind(sqlite3_stmt *st, int i, const Value *v)
 }
 
 /* A unique-key clash: earlier period (skip) or this run (error). */
-static bool clash(Eval *E, Node *at, const TableDef *t, Value *vals, bool *skip)
+static bool clash(RunCtx *R, Eval *E, const Node *at, const TableDef *t, Value *vals, bool *skip)
 {
-	RunCtx *R = E->run;
 	bool rev = strcmp(t->name, "revenue") == 0;
 	const char *sql = rev ? "SELECT run_id, period, rule FROM revenue WHERE source = ? AND source_id = ?"
 			      : "SELECT run_id, period, rule FROM billing WHERE project_id = ? AND source_id = ? AND reason = ?";
@@ -164,11 +196,13 @@ static bool clash(Eval *E, Node *at, const TableDef *t, Value *vals, bool *skip)
 	return ok;
 }
 
-bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
+/* The ledger's sink: a row of an output table into the run's INSERT. */
+static bool ledger_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value *vals)
 {
-	RunCtx *R = E->run;
-	if (!R)
-		return eval_fail(E, at, "rules write %s only during sow run or sow test", t->name);
+	RunCtx *R = (RunCtx *)s;
+	const TableDef *t = to->table;
+	if (!t)
+		return s->next->emit(s->next, E, at, to, vals);
 	int ti = table_index(t);
 	struct EmitCols *k = &R->cols[ti];
 	if (!k->known) /* looked up once per table and run, not per row */
@@ -217,7 +251,7 @@ bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals)
 	}
 	if (rc == SQLITE_CONSTRAINT) {
 		bool skip;
-		if (!clash(E, at, t, vals, &skip))
+		if (!clash(R, E, at, t, vals, &skip))
 			return false;
 		R->earlier[ti] += skip;
 		return true;

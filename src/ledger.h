@@ -9,6 +9,7 @@
 #include "schema.h"
 #include "format.h"
 #include "sequence.h"
+#include "sink.h"
 
 typedef struct RunOptions {
 	const char *db_path;
@@ -29,8 +30,11 @@ typedef struct RunOptions {
 
 #define LEDGER_TABLES 64        /* room for every table of the schema */
 
-/* A run in progress: where emitted rows go. */
+/* A run in progress: where emitted rows go (sink.h: the output tables;
+ * relation rows pass on to its relations). */
 typedef struct RunCtx {
+	Sink sink;                 /* E->sink during the run: the ledger */
+	Sink relations;            /* its next: the declared relations */
 	sqlite3 *db;
 	long long run_id;
 	char period[8];            /* "2026-11" */
@@ -43,15 +47,20 @@ typedef struct RunCtx {
 		bool known;
 		int run_id, rule, period, currency, amount, recognized_on;
 	} cols[LEDGER_TABLES];
+	char closed_through[8];    /* latest closed period, read once ("" none) */
+	bool closed_loaded;
 } RunCtx;
 
 /* Month-end over the loaded, checked program P. Returns the exit status. */
 int ledger_run(Program *P, const RunOptions *o, FILE *out);
-/* Write one emitted row into output table t (called by rules.c). */
-bool ledger_emit(Eval *E, Node *at, const TableDef *t, Value *vals);
-/* Start a run inside an open transaction on db (also used by sow test). */
+/* Start a run inside an open transaction on db (also used by sow test):
+ * E->sink becomes R's, and the rules' rows go into db. */
 bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err);
 void ledger_end(RunCtx *R);
+/* The ledger of db as rules see it outside a run (expressions in the
+ * REPL): is_closed reads db's closed periods; no output table may be
+ * written and run_id is unset. E->sink becomes R's. */
+void ledger_view(Eval *E, RunCtx *R, sqlite3 *db);
 /* A run that writes nothing: the output tables (with their history) are
  * copied into TEMP tables that shadow them, and the rules run there as of
  * as_of. Works on a read-only connection; E must be fresh (eval_init) and

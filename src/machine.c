@@ -9,15 +9,15 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
+#include "sink.h"
 
-/* Write a row into an output table from column/value pairs. */
-static bool emit_row(Eval *E, Node *at, const char *table, const char *const *cols, const Value *vals, int n)
+/* Hand a row of output table `to` to the sink, from column/value pairs. */
+static bool emit_row(Eval *E, Node *at, const EmitTo *to, const char *const *cols, const Value *vals, int n)
 {
-	const TableDef *t = schema_table(table);
+	const TableDef *t = to->table;
 	Value row[32];
 	for (int c = 0; c < t->ncols; c++) {
 		row[c] = (Value){ .k = V_UNSET };
@@ -25,7 +25,12 @@ static bool emit_row(Eval *E, Node *at, const char *table, const char *const *co
 			if (strcmp(cols[i], t->cols[c].name) == 0)
 				row[c] = vals[i];
 	}
-	return ledger_emit(E, at, t, row);
+	return E->sink->emit(E->sink, E, at, to, row);
+}
+
+static EmitTo emit_to(Eval *E, const char *table)
+{
+	return (EmitTo){ table, map_get(&E->P->shapes, table), schema_table(table) };
 }
 
 static bool allowed(const Node *m, const char *from, const char *to)
@@ -43,6 +48,7 @@ static Value txt(const char *s) { return s ? (Value){ .k = V_TEXT, .s = s } : (V
 typedef struct {
 	Node *m;              /* the machine */
 	sqlite3_stmt *hist;   /* its project's recorded changes, in order */
+	EmitTo findings, transitions;
 } MachineCtx;
 
 /* One project: check its recorded changes, propose guarded transitions. */
@@ -78,7 +84,7 @@ static bool machine_row(Eval *E, const Row *p, void *arg)
 			snprintf(subj, sizeof subj, "status_history:%s", pid);
 			static const char *const cols[] = { "project_id", "severity", "code", "message", "subject" };
 			Value vals[] = { txt(pid), txt("error"), txt("forbidden_transition"), txt(msg), txt(subj) };
-			ok = emit_row(E, m, "findings", cols, vals, 5);
+			ok = emit_row(E, m, &M->findings, cols, vals, 5);
 		}
 		snprintf(prev, sizeof prev, "%s", to);
 	}
@@ -104,7 +110,7 @@ static bool machine_row(Eval *E, const Row *p, void *arg)
 				 txt(t->c ? t->c->s : "guard holds") };
 		if (E->cov)
 			coverage_hit(E->cov, t);
-		ok = emit_row(E, t, "transitions", cols, vals, 5);
+		ok = emit_row(E, t, &M->transitions, cols, vals, 5);
 	}
 done:
 	E->scope = s.up;
@@ -135,7 +141,7 @@ bool machines_run(Eval *E)
 			clause->a = src;
 			clause->s = it->s2;
 			clause->aux = map_get(&E->P->shapes, "projects");
-			MachineCtx M = { it, NULL };
+			MachineCtx M = { it, NULL, emit_to(E, "findings"), emit_to(E, "transitions") };
 			if (sqlite3_prepare_v2(E->db, "SELECT status, changed_on FROM status_history WHERE project_id = ? "
 						      "ORDER BY changed_on, rowid", -1, &M.hist, NULL) != SQLITE_OK)
 				return eval_fail(E, it, "cannot read status_history: %s", sqlite3_errmsg(E->db));

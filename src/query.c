@@ -2,13 +2,13 @@
  *
  * A query collects rows, or groups them (sum, count, min, max, any, all
  * accumulate per group), then orders and limits the result. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
@@ -278,6 +278,8 @@ static bool group_row(Eval *E, QCtx *Q)
 typedef struct {
 	QCtx *Q;
 	Node *item;           /* from item being scanned */
+	const Shape *shape;   /* a single source: the shape its rows had so far */
+	uint32_t hidden;      /* ... and its columns not bound as names (bit i) */
 } FromCtx;
 
 static bool from_items(Eval *E, QCtx *Q, Node *item);
@@ -291,13 +293,23 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 	/* a single source's columns are names too */
 	EScope cols[32];
 	bool single = f->Q->q->a == f->item && !f->item->next;
-	if (single)
+	if (single && row->shape != f->shape) {
+		/* as the checker does: a name already bound keeps its meaning
+		 * (worked out once per scan: what is bound around it is the same
+		 * for every row) */
+		f->shape = row->shape;
+		f->hidden = 0;
 		for (int i = 0; i < row->shape->ncols && i < 32; i++) {
-			/* as the checker does: a name already bound keeps its meaning */
-			bool bound = false;
+			bool bound = strcmp(var, row->shape->cols[i]) == 0;
 			for (const EScope *b = s.up; b && !bound; b = b->up)
 				bound = strcmp(b->name, row->shape->cols[i]) == 0;
-			if (bound || strcmp(var, row->shape->cols[i]) == 0)
+			if (bound)
+				f->hidden |= (uint32_t)1 << i;
+		}
+	}
+	if (single)
+		for (int i = 0; i < row->shape->ncols && i < 32; i++) {
+			if (f->hidden >> i & 1)
 				continue;
 			cols[i] = (EScope){ row->shape->cols[i], row->vals[i], E->scope };
 			E->scope = &cols[i];
@@ -313,7 +325,7 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 static bool from_items(Eval *E, QCtx *Q, Node *item)
 {
 	if (item) {
-		FromCtx f = { Q, item };
+		FromCtx f = { .Q = Q, .item = item };
 		const char *var = item->s ? item->s : item->a->kind == N_NAME ? item->a->s : "_";
 		return source_scan(E, item, var, Q->q, from_row, &f);
 	}

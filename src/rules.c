@@ -2,7 +2,8 @@
  *
  * A rule is run as nested loops, one per `for`, written as recursion over
  * its clauses: `for` scans its source and runs the rest of the clauses once
- * per row; `where`/`when` stop this row; `let` binds; `emit` writes a row.
+ * per row; `where`/`when` stop this row; `let` binds; `emit` hands a row
+ * to the Eval's sink (sink.h), whichever it is.
  * Rules run in dependency order (what a rule reads is complete before it
  * runs), ties broken by name, so results never depend on file order.
  *
@@ -15,11 +16,11 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "ledger.h"
 #include "money.h"
 #include "ops.h"
 #include "plan.h"
 #include "schema.h"
+#include "sink.h"
 
 /* ---- keeping values ----------------------------------------------------- */
 
@@ -64,11 +65,8 @@ static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 	*saved = E->sow;
 	if (row->sow)
 		E->sow = row->sow; /* set when the SOW terms were built */
-	else if (row->table[0] == 's' && strcmp(row->table, "sows") == 0) {
-		E->sow = map_get(&E->test_sows, row->id);
-		if (!E->sow)
-			E->sow = map_get(&E->P->sows, row->id);
-	}
+	else if (row->table[0] == 's' && strcmp(row->table, "sows") == 0)
+		E->sow = map_get(&E->P->sows, row->id);
 	return true;
 }
 
@@ -134,16 +132,6 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 	progress(E);
 	row_enter(E, &fr, f->var, row);
 	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1));
-}
-
-/* A readable name of what a rule is looking at, for messages. */
-static void subject(const Eval *E, char *buf, size_t n)
-{
-	buf[0] = 0;
-	size_t len = 0;
-	for (const EScope *s = E->scope; s && len < n - 1; s = s->up)
-		if (s->v.k == V_ROW && s->v.row)
-			len += (size_t)snprintf(buf + len, n - len, "%s%s %s", len ? ", " : "", s->v.row->table, s->v.row->id);
 }
 
 static bool emit(Eval *E, Node *c);
@@ -313,7 +301,7 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 		case N_FOR: {
 			/* why lists the lines in the nested loops' order (per SOW,
 			 * then by the index): speed does not matter there */
-			const JoinPlan *j = depth == 0 && !E->trace_table ? plan_join(E, c) : NULL;
+			const JoinPlan *j = depth == 0 && !(E->sink && E->sink->tracing) ? plan_join(E, c) : NULL;
 			if (j) {
 				Node *rest = j->inner->next;
 				const char *name = E->rule;
@@ -370,26 +358,10 @@ static bool compatible(const Type *want, const Value *v)
 	return false;
 }
 
-/* The unique key of a row, as text. */
-static void key_of(const Rel *r, const Value *vals, char *buf, size_t n)
-{
-	size_t len = 0;
-	buf[0] = 0;
-	for (const Node *k = r->unique; k && len < n - 1; k = k->next) {
-		for (int i = 0; i < r->shape->ncols; i++)
-			if (strcmp(r->shape->cols[i], k->s) == 0) {
-				char item[512];
-				value_fmt(&vals[i], item, sizeof item);
-				len += (size_t)snprintf(buf + len, n - len, "%s%s", len ? "\x1f" : "", item);
-			}
-	}
-}
-
 /* An emit's fields as output positions: field node per column of the
  * target, worked out once per emit clause (kept in its aux). */
 typedef struct EmitPlan {
-	const Shape *sh;
-	const TableDef *table;   /* an output table, or NULL: a relation */
+	EmitTo to;
 	int n;
 	Node *field[32];         /* per column: the field giving it, or NULL */
 } EmitPlan;
@@ -399,22 +371,23 @@ static const EmitPlan *emit_plan(Eval *E, Node *c)
 	if (c->aux)
 		return c->aux;
 	EmitPlan *p = arena_alloc(E->P->A, sizeof *p);
-	p->sh = map_get(&E->P->shapes, c->s);
-	p->table = schema_table(c->s);
-	p->n = p->sh->ncols < 32 ? p->sh->ncols : 32;
+	const Shape *sh = map_get(&E->P->shapes, c->s);
+	p->to = (EmitTo){ c->s, sh, schema_table(c->s) };
+	p->n = sh->ncols < 32 ? sh->ncols : 32;
 	for (int i = 0; i < p->n; i++)
 		for (Node *f = c->a->a; f; f = f->next)
-			if (strcmp(f->s, p->sh->cols[i]) == 0)
+			if (strcmp(f->s, sh->cols[i]) == 0)
 				p->field[i] = f; /* the last one wins, as before */
 	c->aux = p;
 	return p;
 }
 
+/* Evaluate an emit's fields and hand the row to the sink. */
 static bool emit(Eval *E, Node *c)
 {
 	const EmitPlan *p = emit_plan(E, c);
 	E->rows_emitted++;
-	const Shape *sh = p->sh;
+	const Shape *sh = p->to.shape;
 	Value vals[32];
 	int n = p->n;
 	for (int i = 0; i < n; i++) {
@@ -428,30 +401,7 @@ static bool emit(Eval *E, Node *c)
 			return eval_fail(E, f->a, "%s.%s is %s, got %s", c->s, f->s, vkind_name(sh->types[i].k),
 					 vkind_name(vals[i].k));
 	}
-	if (E->trace_table)
-		return why_emit(E, c, vals, sh);
-	if (p->table)
-		return ledger_emit(E, c, p->table, vals);
-	Rel *r = engine_rel(E, c->s);
-	char key[1024], what[512];
-	subject(E, what, sizeof what);
-	if (r->unique) {
-		key_of(r, vals, key, sizeof key);
-		size_t at = (size_t)map_get(&r->keys, key);
-		if (at) {
-			const Row *first = &r->rows[at - 1];
-			return eval_fail(E, c, "%s already has a row with key %s: emitted by %s (for %s) and again by %s (for %s)",
-					 c->s, key, first->table, first->id, E->rule, what);
-		}
-	}
-	Row *row = rel_add(E, r);
-	for (int i = 0; i < n; i++)
-		row->vals[i] = value_keep(E->P->A, vals[i]);
-	row->table = E->rule;
-	row->id = arena_strndup(E->P->A, what, strlen(what));
-	if (r->unique)
-		map_put(&r->keys, arena_strndup(E->P->A, key, strlen(key)), (void *)r->n);
-	return true;
+	return E->sink->emit(E->sink, E, c, &p->to, vals);
 }
 
 bool rules_run_one(Eval *E, Decl *rule)
@@ -583,7 +533,7 @@ bool rules_run_all(Eval *E)
 			o.n++;
 	}
 	if (o.n == 0)
-		return !E->run || machines_run(E);
+		return machines_run(E);
 	o.rules = calloc((size_t)o.n, sizeof *o.rules);
 	o.deps = calloc((size_t)o.n * (size_t)o.n, sizeof *o.deps);
 	int *done = calloc((size_t)o.n, sizeof *done), *ready = calloc((size_t)o.n, sizeof *ready);
@@ -622,7 +572,7 @@ bool rules_run_all(Eval *E)
 		E->mod = r->mod;
 		E->sow = NULL;
 		/* coverage counts each rule's own filters: no sharing then */
-		const JoinPlan *j = E->cov || r->node->a->kind != N_FOR ? NULL : plan_join(E, r->node->a);
+		const JoinPlan *j = E->cov || (E->sink && E->sink->tracing) || r->node->a->kind != N_FOR ? NULL : plan_join(E, r->node->a);
 		sh.n = 0;
 		sh.failed = -1;
 		for (int i = pick; i < o.n; i++)
@@ -676,5 +626,5 @@ bool rules_run_all(Eval *E)
 	if (E->progress && E->shown_ms)
 		fputs("\r\033[K", stderr); /* clear the progress line */
 	/* Machines run last: their guards read what the rules wrote. */
-	return ok && (!E->run || machines_run(E));
+	return ok && machines_run(E);
 }

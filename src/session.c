@@ -160,6 +160,8 @@ static bool apply_assumptions(Session *S)
 static void light_eval(Session *S, Eval *E)
 {
 	eval_init(E, &S->P, S->P.A, S->db, S->as_of);
+	if (S->db)
+		ledger_view(E, &S->view, S->db);
 	E->interrupted = S->interrupted;
 	if (S->max_steps)
 		E->max_steps = S->max_steps;

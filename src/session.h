@@ -38,6 +38,7 @@ typedef struct Session {
 	Format format;
 	Eval E;                /* results of the last scratch run */
 	RunCtx R;
+	RunCtx view;           /* the database's ledger outside a run (is_closed) */
 	bool fresh;            /* E holds results for as_of and the assumptions */
 	Assume *assumes;
 	int nassumes;

@@ -14,6 +14,7 @@
 #include "money.h"
 #include "plan.h"
 #include "schema.h"
+#include "sink.h"
 
 #define MAX_PARAMS 16
 
@@ -140,16 +141,18 @@ static void build_sow_rels(Eval *E)
 	Rel *rels[NSOWRELS];
 	for (int i = 0; i < NSOWRELS; i++)
 		rels[i] = new_rel(E, sow_rel_names[i], map_get(&E->P->shapes, sow_rel_names[i]));
-	/* In file order, so results never depend on hash order; a test's own
-	 * SOWs come after the files' ones. */
+	/* In file order, so results never depend on hash order; the SOWs the
+	 * run adds (a test's own) come after the files' ones. */
+	Map own = { 0 };          /* sow id -> SowRef* of those */
+	const Node *added = sink_sows(E->sink);
 	for (int m = 0; m <= E->P->nmods; m++)
-		for (Node *it = m < E->P->nmods ? E->P->mods[m]->items : E->test ? E->test->a : NULL; it; it = it->next) {
+		for (Node *it = m < E->P->nmods ? E->P->mods[m]->items : (Node *)added; it; it = it->next) {
 			if (it->kind != N_SOW)
 				continue;
 			if (m == E->P->nmods) {
 				SowRef *ref = arena_alloc(E->P->A, sizeof *ref);
 				*ref = (SowRef){ it, it, E->mod };
-				map_put(&E->test_sows, it->s, ref);
+				map_put(&own, it->s, ref);
 			}
 			const char *cur = NULL, *cal = NULL, *customer = NULL, *billing = NULL;
 			/* no acceptance clause: unset, and rules/std supplies the default window */
@@ -185,13 +188,14 @@ static void build_sow_rels(Eval *E)
 				t->vals[3] = date_of(a->s2);
 			}
 		}
-	/* the SOW each row is (a test's own SOW first, as bind_sow did) */
+	/* the SOW each row is (the run's own SOW first, as bind_sow did) */
 	for (size_t i = 0; i < rels[0]->n; i++) {
 		Row *r = &rels[0]->rows[i];
-		r->sow = map_get(&E->test_sows, r->id);
+		r->sow = map_get(&own, r->id);
 		if (!r->sow)
 			r->sow = map_get(&E->P->sows, r->id);
 	}
+	map_free(&own);
 }
 
 Rel *engine_rel(Eval *E, const char *name)
@@ -236,7 +240,6 @@ void engine_free(Eval *E)
 			map_free(&((Rel *)E->rels.vals[i])->keys);
 	map_free(&E->rels);
 	map_free(&E->warned);
-	map_free(&E->test_sows);
 }
 
 /* ---- database rows ------------------------------------------------------ */

@@ -16,6 +16,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "schema.h"
+#include "sink.h"
 #include "store.h"
 
 static bool given(Eval *E, Node *g, sqlite3 *db)
@@ -157,6 +158,14 @@ static bool expect_row(Eval *E, Node *x, FILE *out)
 	return found;
 }
 
+/* A test's sink: the test's own SOWs beside the program's, for the whole
+ * test; once its run starts, rows go to that run's ledger on the test's
+ * database. */
+static bool test_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value *vals)
+{
+	return s->next->emit(s->next, E, at, to, vals); /* rules run only in the run */
+}
+
 /* One test; true when it passed. Failures are described on out. */
 static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov, bool *dberror)
 {
@@ -174,8 +183,9 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov,
 			date_parse(c->s, strlen(c->s), &as_of);
 	Eval E;
 	eval_init(&E, P, P->A, db, as_of);
+	Sink own = { .emit = test_emit, .sows = t->a };
+	E.sink = &own;
 	E.mod = mod;
-	E.test = t;
 	E.cov = cov;
 	int errors = P->D->errors;
 	bool ok = true;
@@ -191,6 +201,8 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov,
 		ok = false;
 	}
 	if (ok) {
+		own.next = &R.sink;
+		E.sink = &own;
 		ok = rules_run_all(&E);
 		ledger_end(&R);
 	}

@@ -14,6 +14,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "schema.h"
+#include "sink.h"
 
 #define MAX_DEPTH 6
 
@@ -168,7 +169,6 @@ static void show_row(const Decl *rule, const char *var, const Row *r, FILE *out)
 	fputc('\n', out);
 }
 
-/* Called by rules.c in trace mode for each emit of the traced rule. */
 /* The period a revenue row was (or is being) released in, from the ledger. */
 static Value released_period(Eval *E, const Value *vals, const struct Shape *sh)
 {
@@ -190,23 +190,36 @@ static Value released_period(Eval *E, const Value *vals, const struct Shape *sh)
 	return p;
 }
 
-bool why_emit(Eval *E, Node *emit, const Value *vals_in, const struct Shape *sh)
+/* why's sink: rules run again with it in place of the run's; each row like
+ * the one asked for is explained, and nothing is written. */
+typedef struct Tracer {
+	Sink sink;                /* first: the sink is the tracer */
+	const char *table;        /* explain emits into this table */
+	const Node *record;       /* ... that match this record */
+	Module *mod;              /* ... whose field values are evaluated here */
+	const Decl *rule;         /* the rule being run again */
+	FILE *out;
+	int hits;
+} Tracer;
+
+static bool trace_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value *vals_in)
 {
-	const Node *want = E->trace_record;
-	if (strcmp(emit->s, E->trace_table) != 0)
+	Tracer *T = (Tracer *)s;
+	const Shape *sh = to->shape;
+	if (strcmp(to->name, T->table) != 0 || at->kind != N_EMIT)
 		return true;
 	Value vals[32];
 	for (int i = 0; i < sh->ncols && i < 32; i++) {
 		vals[i] = vals_in[i];
-		if (strcmp(sh->cols[i], "period") == 0 && vals[i].k == V_UNSET && strcmp(emit->s, "revenue") == 0)
+		if (strcmp(sh->cols[i], "period") == 0 && vals[i].k == V_UNSET && strcmp(to->name, "revenue") == 0)
 			vals[i] = released_period(E, vals_in, sh);
 	}
-	for (const Node *f = want->a; f; f = f->next) {
+	for (const Node *f = T->record->a; f; f = f->next) {
 		int c = shape_col(sh, f->s);
 		Value w;
 		char a[512], b[512];
 		Module *rule_mod = E->mod;
-		bool got = c >= 0 && eval_expr(E, E->trace_mod, f->a, &w);
+		bool got = c >= 0 && eval_expr(E, T->mod, f->a, &w);
 		E->mod = rule_mod;
 		if (!got)
 			return false;
@@ -216,40 +229,40 @@ bool why_emit(Eval *E, Node *emit, const Value *vals_in, const struct Shape *sh)
 				return true;
 		}
 	}
-	FILE *out = E->trace_out;
-	E->trace_hits++;
-	const Decl *rule = E->trace_rule;
-	fprintf(out, "%s row from rule %s (%s)\n", emit->s, rule->name, E->rule);
+	FILE *out = T->out;
+	T->hits++;
+	const Decl *rule = T->rule;
+	fprintf(out, "%s row from rule %s (%s)\n", to->name, rule->name, E->rule);
 	/* the rows and lets in scope, outermost first */
 	const EScope *chain[64];
 	int n = 0;
-	for (const EScope *s = E->scope; s && n < 64; s = s->up)
-		chain[n++] = s;
+	for (const EScope *sc = E->scope; sc && n < 64; sc = sc->up)
+		chain[n++] = sc;
 	for (int i = n - 1; i >= 0; i--) {
-		const EScope *s = chain[i];
-		if (s->v.k == V_ROW && s->v.row) {
-			show_row(rule, s->name, s->v.row, out);
+		const EScope *sc = chain[i];
+		if (sc->v.k == V_ROW && sc->v.row) {
+			show_row(rule, sc->name, sc->v.row, out);
 			continue;
 		}
 		const Node *let = NULL;
 		for (const Node *c = rule->node->a; c; c = c->next)
-			if (c->kind == N_LETC && strcmp(c->s, s->name) == 0)
+			if (c->kind == N_LETC && strcmp(c->s, sc->name) == 0)
 				let = c;
 		if (!let) {
 			char buf[512];
-			fprintf(out, "  %s = %s\n", s->name, value_fmt(&s->v, buf, sizeof buf));
+			fprintf(out, "  %s = %s\n", sc->name, value_fmt(&sc->v, buf, sizeof buf));
 			continue;
 		}
 		/* the let's own derivation, with what was bound before it */
 		EScope *saved = E->scope;
-		E->scope = (EScope *)s->up;
-		fprintf(out, "  let %s =\n", s->name);
+		E->scope = (EScope *)sc->up;
+		fprintf(out, "  let %s =\n", sc->name);
 		bool ok = tree(E, let->a, 4, 0, out);
 		E->scope = saved;
 		if (!ok)
 			return false;
 	}
-	for (Node *f = emit->a->a; f; f = f->next) {
+	for (Node *f = at->a->a; f; f = f->next) {
 		fprintf(out, "  %s:\n", f->s);
 		if (!tree(E, f->a, 4, 0, out))
 			return false;
@@ -257,10 +270,9 @@ bool why_emit(Eval *E, Node *emit, const Value *vals_in, const struct Shape *sh)
 	return true;
 }
 
-static bool trace_rule(Eval *E, Decl *rule, FILE *out)
+static bool trace_rule(Eval *E, Tracer *T, Decl *rule)
 {
-	(void)out;
-	E->trace_rule = rule;
+	T->rule = rule;
 	char name[512];
 	int line, col;
 	diag_linecol(rule->mod->src, rule->node->loc.beg, &line, &col);
@@ -272,11 +284,10 @@ static bool trace_rule(Eval *E, Decl *rule, FILE *out)
 bool why_rows(Eval *E, Module *m, const char *table, Node *record, FILE *out)
 {
 	E->mod = m;
-	E->trace_table = table;
-	E->trace_record = record;
-	E->trace_mod = m;
-	E->trace_out = out;
-	E->trace_hits = 0;
+	/* what the run knows (its id, closed periods) the tracer asks it */
+	Tracer T = { { .emit = trace_emit, .tracing = true, .next = E->sink }, table, record, m, NULL, out, 0 };
+	Sink *run = E->sink;
+	E->sink = &T.sink;
 	bool ok = true;
 	/* every rule that emits into the table */
 	for (int mi = 0; mi < E->P->nmods && ok; mi++)
@@ -290,10 +301,10 @@ bool why_rows(Eval *E, Module *m, const char *table, Node *record, FILE *out)
 			for (Node *c = it->a; c; c = c->next)
 				emits |= c->kind == N_EMIT && strcmp(c->s, table) == 0;
 			if (emits)
-				ok = trace_rule(E, d, out);
+				ok = trace_rule(E, &T, d);
 		}
-	E->trace_table = NULL;
-	if (ok && E->trace_hits == 0)
+	E->sink = run;
+	if (ok && T.hits == 0)
 		fprintf(out, "no rule emits a %s row like that as of this date\n", table);
 	return ok;
 }

@@ -13,6 +13,8 @@ sqlite3 "$DB" "SELECT period FROM periods ORDER BY 1"
 echo "-- September is closed too"
 sow run --db "$DB" --period 2026-09 common.sow >/dev/null; echo "exit $?"
 sow close --db "$DB" --period 2026-09; echo "exit $?"
+echo "-- is_closed reads the closed periods outside a run too (sow eval)"
+for p in 2026-08 2026-10 2026-11; do sow eval --db "$DB" -e "is_closed($p)"; done
 echo "-- an August entry approved in November is late"
 sqlite3 "$DB" "UPDATE time_entries SET approved_on = '2026-08-28' WHERE id = 10"
 echo "-- a run for 2027-01 while December has no run"
