@@ -56,9 +56,10 @@ typedef struct {
 	Node *rest;           /* clauses after the current `for` */
 	const char *var;
 	int depth;            /* nesting of `for`s: 0 is the outermost */
+	const void *scan;     /* the scan binding var (source.c: what SQL filtered) */
 } ForCtx;
 
-static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth);
+static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan);
 
 static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 {
@@ -131,20 +132,22 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 	Frame fr;
 	progress(E);
 	row_enter(E, &fr, f->var, row);
-	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1));
+	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1, f->scan));
 }
 
 static bool emit(Eval *E, Node *c);
 
-/* A where or when clause: does it hold for the rows bound? */
-static bool filter(Eval *E, Node *c, bool *holds)
+/* A where or when clause: does it hold for the rows bound? What the scan
+ * of `scan` tested in SQL is not tested again. */
+static bool filter(Eval *E, Node *c, const void *scan, bool *holds)
 {
-	Value v;
+	Value v = { .k = V_BOOL, .b = true };
 	*holds = false;
-	if (!eval_expr(E, E->mod, c->a, &v))
+	Node *cond = (Node *)source_left(E, scan, c);
+	if (cond && !eval_expr(E, E->mod, cond, &v))
 		return false;
 	if (v.k != V_BOOL)
-		return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
+		return eval_fail(E, cond, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
 				 vkind_name(v.k));
 	*holds = v.b;
 	if (v.b && E->cov)
@@ -188,7 +191,7 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 	row_enter(E, &fr, J->j->outer->s, row);
 	bool ok = true, keep = true;
 	for (Node *c = J->j->outer->next; ok && keep && c != J->j->inner; c = c->next)
-		ok = filter(E, c, &keep);
+		ok = filter(E, c, J->j->outer, &keep);
 	Value key = { .k = V_UNSET };
 	if (ok && keep)
 		ok = eval_expr(E, E->mod, J->j->key, &key);
@@ -215,7 +218,7 @@ static bool run_shared(Eval *E, JoinCtx *J)
 	Shared *sh = J->sh;
 	for (Node *c = J->j->inner->next; c != sh->rest[0]; c = c->next) {
 		bool holds;
-		if (!filter(E, c, &holds))
+		if (!filter(E, c, J->j, &holds))
 			return false;
 		if (!holds)
 			return true;
@@ -223,7 +226,7 @@ static bool run_shared(Eval *E, JoinCtx *J)
 	for (int k = 0; k < sh->n; k++) {
 		long long t0 = E->profile && sh->n > 1 ? clock_ms() : 0, em = E->rows_emitted;
 		E->rule = sh->names[k];
-		bool ok = run_clauses(E, sh->rules[k], sh->rest[k], 2);
+		bool ok = run_clauses(E, sh->rules[k], sh->rest[k], 2, J->j);
 		if (E->profile && sh->n > 1) {
 			sh->ms[k] += clock_ms() - t0;
 			sh->emitted[k] += E->rows_emitted - em;
@@ -272,7 +275,7 @@ static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 			for (size_t i = 0; ok && i < J.n; i++) {
 				Frame fr;
 				row_enter(E, &fr, j->outer->s, J.rows[i]);
-				ok = row_leave(E, &fr, run_clauses(E, sh->rules[k], inner, 1));
+				ok = row_leave(E, &fr, run_clauses(E, sh->rules[k], inner, 1, NULL));
 			}
 			if (!ok)
 				sh->failed = k;
@@ -286,7 +289,8 @@ static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 			J.next[i] = (size_t)map_get(&J.heads, J.keys[i]);
 			map_put(&J.heads, J.keys[i], (void *)(i + 1));
 		}
-		ok = source_scan_shared(E, j, j->inner, j->inner->s, j->inner->next, sh->rest + 1, sh->n - 1, join_probe, &J);
+		ok = source_scan_shared(E, j, j->inner, j->inner->s, j->inner->next, sh->n > 1 ? sh->rest[0] : NULL,
+					sh->rest + 1, sh->n - 1, join_probe, &J);
 		free(J.next);
 	}
 	map_free(&J.heads);
@@ -294,7 +298,7 @@ static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 	return ok;
 }
 
-static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
+static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan)
 {
 	for (; c; c = c->next) {
 		switch (c->kind) {
@@ -309,13 +313,13 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 				Shared one = { &rule, &rest, &name, &ms, &em, 1, -1 };
 				return run_join(E, &one, j);
 			}
-			ForCtx f = { rule, c->next, c->s, depth };
+			ForCtx f = { rule, c->next, c->s, depth, c };
 			return source_scan(E, c, c->s, c->next, for_row, &f);
 		}
 		case N_WHERE:
 		case N_WHEN: {
 			bool holds;
-			if (!filter(E, c, &holds))
+			if (!filter(E, c, scan, &holds))
 				return false;
 			if (!holds)
 				return true;
@@ -326,7 +330,7 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 			if (!eval_expr(E, E->mod, c->a, &s.v))
 				return false;
 			E->scope = &s;
-			bool ok = run_clauses(E, rule, c->next, depth);
+			bool ok = run_clauses(E, rule, c->next, depth, scan);
 			E->scope = s.up;
 			return ok;
 		}
@@ -408,7 +412,7 @@ bool rules_run_one(Eval *E, Decl *rule)
 {
 	E->mod = rule->mod;
 	E->sow = NULL;
-	bool ok = run_clauses(E, rule, rule->node->a, 0);
+	bool ok = run_clauses(E, rule, rule->node->a, 0, NULL);
 	arena_reset(E->tmp);
 	return ok;
 }
@@ -589,7 +593,7 @@ bool rules_run_all(Eval *E)
 		if (sh.n > 1) {
 			ok = run_join(E, &sh, j);
 		} else {
-			ok = run_clauses(E, r, r->node->a, 0);
+			ok = run_clauses(E, r, r->node->a, 0, NULL);
 			sh.failed = 0;
 		}
 		if (!ok) {

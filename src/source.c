@@ -37,6 +37,13 @@ typedef struct Plan {
 	Node *params[MAX_PARAMS];  /* expressions bound to the ?s of pushed */
 	int nparams;
 	uint64_t cols;             /* columns selected (bit i: column i); the rest read as unset */
+	const Node *stop;          /* the first clause whose filters were not pushed (shared scans) */
+	struct {                   /* what is left to test in C of each pushed filter clause */
+		const Node *clause;
+		Node *cond;        /* NULL: all of it went into SQL */
+	} left[8];
+	int nleft;
+	bool filtered;             /* the scan running now uses `pushed`: its rows passed it */
 } Plan;
 
 /* ---- relations in memory ---------------------------------------------- */
@@ -467,26 +474,36 @@ static int column_of(const Node *e, const char *var, const TableDef *t)
 	return ty == COL_TEXT || ty == COL_DATE || ty == COL_INT || ty == COL_BOOL || ty == COL_PERIOD ? c : -1;
 }
 
-static void push(Eval *E, Plan *p, const Node *e, const char *var, char *sql, size_t *n, size_t size)
+/* Push the conjuncts of e that SQL tests exactly as C does into the WHERE
+ * of sql; returns what is left for C to test (NULL: nothing, e: all). */
+static Node *push(Eval *E, Plan *p, Node *e, const char *var, char *sql, size_t *n, size_t size)
 {
 	static const char *const ops[] = { [OP_EQ - OP_EQ] = "=", [OP_NE - OP_EQ] = "!=", [OP_LT - OP_EQ] = "<",
 		[OP_LE - OP_EQ] = "<=", [OP_GT - OP_EQ] = ">", [OP_GE - OP_EQ] = ">=" };
 	static const char *const flipped[] = { "=", "!=", ">", ">=", "<", "<=" };
 	if (e->kind == N_BIN && e->op == OP_AND) {
-		push(E, p, e->a, var, sql, n, size);
-		push(E, p, e->b, var, sql, n, size);
-		return;
+		Node *a = push(E, p, e->a, var, sql, n, size), *b = push(E, p, e->b, var, sql, n, size);
+		if (!a || !b)
+			return a ? a : b;
+		if (a == e->a && b == e->b)
+			return e;
+		Node *both = ast_node(E->P->A, N_BIN, e->loc);
+		both->op = OP_AND;
+		both->a = a;
+		both->b = b;
+		return both;
 	}
 	const char *where = p->nparams || strstr(sql, " WHERE ") ? " AND " : " WHERE ";
 	if (e->kind == N_ISSET) {
 		int c = column_of(e->a, var, p->table);
-		if (c >= 0)
-			*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" IS %sNULL", where, p->table->cols[c].name,
-					       e->op ? "" : "NOT ");
-		return;
+		if (c < 0)
+			return e;
+		*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" IS %sNULL", where, p->table->cols[c].name,
+				       e->op ? "" : "NOT ");
+		return NULL;
 	}
 	if (e->kind != N_BIN || e->op < OP_EQ || e->op > OP_GE || p->nparams == MAX_PARAMS)
-		return;
+		return e;
 	int c = column_of(e->a, var, p->table);
 	const Node *other = e->b;
 	const char *op = ops[e->op - OP_EQ];
@@ -496,18 +513,19 @@ static void push(Eval *E, Plan *p, const Node *e, const char *var, char *sql, si
 		op = flipped[e->op - OP_EQ];
 	}
 	if (c < 0 || !source_fixed(E, other, var))
-		return;
+		return e;
 	*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" %s ?", where, p->table->cols[c].name, op);
 	p->params[p->nparams++] = (Node *)other;
+	return NULL;
 }
 
 /* The scan kept under key, made on first use; `also`: columns others read
  * too (a shared scan), which remakes a plan made without them. */
 static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const TableDef *t,
-		      uint64_t also)
+		      uint64_t also, const Node *stop)
 {
 	Plan *p = ptrmap_get(&E->plans, key);
-	if (p && (also & ~p->cols) == 0)
+	if (p && (also & ~p->cols) == 0 && p->stop == stop)
 		return p;
 	if (p) {
 		also |= p->cols;
@@ -523,11 +541,19 @@ static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, N
 	p->cols = columns_read(clause, var, rest, t) | also;
 	char sql[8192];
 	size_t n = select_list(sql, sizeof sql, t, p->cols);
-	/* A rule's filters up to its next `for`, or a query's where. */
+	/* A rule's filters up to its next `for` (or the end of what a shared
+	 * scan shares), or a query's where. What SQL tests, C need not test
+	 * again: each clause's remainder is kept. */
+	p->stop = stop;
 	if (clause->kind == N_FOR) {
-		for (Node *f = rest; f && f->kind != N_FOR; f = f->next)
-			if (f->kind == N_WHERE || f->kind == N_WHEN)
-				push(E, p, f->a, var, sql, &n, sizeof sql);
+		for (Node *f = rest; f && f != stop && f->kind != N_FOR; f = f->next)
+			if (f->kind == N_WHERE || f->kind == N_WHEN) {
+				Node *left = push(E, p, f->a, var, sql, &n, sizeof sql);
+				if (left != f->a && p->nleft < (int)(sizeof p->left / sizeof *p->left)) {
+					p->left[p->nleft].clause = f;
+					p->left[p->nleft++].cond = left;
+				}
+			}
 	} else if (rest && rest->b) {
 		push(E, p, rest->b, var, sql, &n, sizeof sql);
 	}
@@ -576,12 +602,12 @@ static bool bind_params(Eval *E, Plan *p, bool *ok)
 	return true;
 }
 
-static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, Node *rest, uint64_t also, const TableDef *t,
-		       const Shape *shape, RowFn fn, void *arg)
+static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, Node *rest, uint64_t also,
+		       const Node *stop, const TableDef *t, const Shape *shape, RowFn fn, void *arg)
 {
 	if (!E->db)
 		return eval_fail(E, clause, "reading %s needs a database (--db DB)", t->name);
-	Plan *p = plan_for(E, key, clause, var, rest, t, also);
+	Plan *p = plan_for(E, key, clause, var, rest, t, also, stop);
 	sqlite3_stmt *st = NULL;
 	bool ok = true;
 	if (p->pushed && bind_params(E, p, &ok))
@@ -603,12 +629,16 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 	Row row = { .vals = vals };
 	char idbuf[24];
 	int rc;
+	bool filtered = p->filtered; /* (a scan of this clause inside its own rows) */
+	p->filtered = st == p->pushed;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!read_row(E, clause, st, t, shape, &row, idbuf) || !fn(E, &row, arg)) {
 			sqlite3_reset(st);
+			p->filtered = filtered;
 			return false;
 		}
 	}
+	p->filtered = filtered;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return eval_fail(E, clause, "reading %s: %s", t->name, sqlite3_errmsg(E->db));
@@ -762,15 +792,15 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 	}
 	const TableDef *t = schema_table(src->s);
 	if (t)
-		return scan_table(E, key, clause, var, rest, 0, t, shape, fn, arg);
+		return scan_table(E, key, clause, var, rest, 0, NULL, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);
 	if (!r)
 		return eval_fail(E, src, "unknown relation '%s'", src->s);
 	return scan_rel_filtered(E, clause, var, rest, r, fn, arg);
 }
 
-bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var, Node *rest, Node *const *more, int nmore,
-			RowFn fn, void *arg)
+bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const Node *stop,
+			Node *const *more, int nmore, RowFn fn, void *arg)
 {
 	const TableDef *t = clause->a->kind == N_NAME ? schema_table(clause->a->s) : NULL;
 	if (!t || program_lookup(E->P, E->mod, clause->a->s))
@@ -778,7 +808,17 @@ bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var,
 	uint64_t also = 0;
 	for (int i = 0; i < nmore; i++)
 		also |= columns_read(clause, var, more[i], t);
-	return scan_table(E, key, clause, var, rest, also, t, clause->aux, fn, arg);
+	return scan_table(E, key, clause, var, rest, also, stop, t, clause->aux, fn, arg);
+}
+
+const Node *source_left(Eval *E, const void *key, const Node *filter)
+{
+	const Plan *p = key ? ptrmap_get(&E->plans, key) : NULL;
+	if (p && p->filtered)
+		for (int i = 0; i < p->nleft; i++)
+			if (p->left[i].clause == filter)
+				return p->left[i].cond;
+	return filter->a;
 }
 
 const char *source_where(Eval *E, const void *key)
