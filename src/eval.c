@@ -847,7 +847,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	E->scope = saved;
 	E->mod = saved_mod;
 	E->depth--;
-	if (ok && memo && out->k != V_LIST && out->k != V_ROW) {
+	if (ok && memo && out->k != V_LIST) {
 		/* full: start again, so the memo keeps what is used now (a run
 		 * moves through the book; what it used early rarely comes back) */
 		if (E->memo_size >= MEMO_MAX) {
