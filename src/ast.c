@@ -2,6 +2,7 @@
  * out-of-memory policy (abort with a message): the tree is freed as a whole. */
 #include "ast.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,14 @@ void *arena_alloc(Arena *a, size_t n)
 	c->used += n;
 	memset(p, 0, n);
 	return p;
+}
+
+size_t arena_bytes(const Arena *a)
+{
+	size_t n = 0;
+	for (const Chunk *c = a->head; c; c = c->next)
+		n += c->used;
+	return n;
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n)
@@ -161,4 +170,63 @@ const char *op_text(int op)
 	case OP_DIV: return "/";
 	}
 	return "?";
+}
+
+char *src_load(const char *path, size_t *out_len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			fclose(f);
+			errno = ENOMEM;
+			return NULL;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+		if (len == cap) {
+			if (cap > (size_t)1 << 30) { /* a rule file over 1 GiB is not a rule file */
+				free(buf);
+				fclose(f);
+				errno = EFBIG;
+				return NULL;
+			}
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	int err = ferror(f);
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = EIO;
+		return NULL;
+	}
+	/* a UTF-8 byte order mark, as some editors save files, is not text */
+	size_t bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	memmove(buf, buf + bom, len - bom);
+	*out_len = len - bom;
+	buf[*out_len] = 0; /* (room: the loop stops with len < cap) */
+	return buf;
+}
+
+const char *src_text(const Src *src, char **owned)
+{
+	*owned = NULL;
+	if (src->text)
+		return src->text;
+	size_t len;
+	char *t = src_load(src->path, &len);
+	if (!t || len != src->len) { /* gone, or changed since it was checked */
+		free(t);
+		return NULL;
+	}
+	return *owned = t;
 }

@@ -14,9 +14,18 @@ typedef struct { int beg, end; } Loc; /* byte offsets [beg, end) in Src.text */
 
 typedef struct Src {
 	char *path;      /* as given, or "<eval>" / "<stdin>" */
-	char *text;      /* whole file, NUL-terminated (may hold NULs itself) */
+	char *text;      /* whole file, NUL-terminated (may hold NULs itself);
+	                  * NULL once a checked SOW file is compacted (load.c):
+	                  * messages read it again with src_text */
 	size_t len;
 } Src;
+
+/* A file's bytes (a UTF-8 byte order mark dropped), malloc'd and
+ * NUL-terminated, or NULL with errno set. */
+char *src_load(const char *path, size_t *len);
+/* src's text; for a compacted file, read again into *owned (free it), or
+ * NULL when the file is gone or no longer the length it had. */
+const char *src_text(const Src *src, char **owned);
 
 typedef struct Arena Arena;
 Arena *arena_new(void);
@@ -28,6 +37,7 @@ typedef struct { void *chunk; size_t used; } ArenaMark;
 ArenaMark arena_mark(Arena *a);
 void arena_release(Arena *a, ArenaMark m);
 char *arena_strndup(Arena *a, const char *s, size_t n);
+size_t arena_bytes(const Arena *a);             /* allocated so far (sow check --stats) */
 /* A copy of the n items of old (each `size` bytes) in a new array of cap
  * items: arena-made arrays grow by copying; the old one goes with the arena. */
 void *arena_grow(Arena *a, const void *old, size_t n, size_t cap, size_t size);
@@ -89,7 +99,9 @@ struct Node {
 	                    * binding (NAME_VAR); the Shape that idx is a column
 	                    * of (N_MEMBER); a literal's value, a call's or a
 	                    * const's definition (eval.c, on first use) */
-	int idx;           /* member access: column index + 1 (0: not resolved) */
+	int idx;           /* member access: column index + 1 (0: not resolved);
+	                    * a rounding mode + 1, parsed by the checker (the
+	                    * name after round's mode:, a rounding, a SOW's) */
 	Node *tail;        /* last of a list; kept on the head only */
 };
 

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 void diag_init(Diag *d, FILE *out)
@@ -21,13 +22,16 @@ static const char *level_name(DiagLevel lv)
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-void diag_linecol(const Src *src, int off, int *line, int *col)
+/* Line and column in text; 0 and 0 when the text cannot be had. */
+static void linecol(const Src *src, const char *text, int off, int *line, int *col)
 {
 	int l = 1, c = 1;
+	if (!text)
+		l = c = 0, off = 0;
 	if (off > (int)src->len)
 		off = (int)src->len;
 	for (int i = 0; i < off; i++) {
-		unsigned char ch = (unsigned char)src->text[i];
+		unsigned char ch = (unsigned char)text[i];
 		if (ch == '\n') {
 			l++;
 			c = 1;
@@ -37,6 +41,13 @@ void diag_linecol(const Src *src, int off, int *line, int *col)
 	}
 	*line = l;
 	*col = c;
+}
+
+void diag_linecol(const Src *src, int off, int *line, int *col)
+{
+	char *owned;
+	linecol(src, src_text(src, &owned), off, line, col);
+	free(owned);
 }
 
 static int counts(Diag *d, DiagLevel lv)
@@ -73,38 +84,38 @@ static int glyph(const char *s, int i, int to, int *show)
 	return n;
 }
 
-static void show_line(FILE *out, const Src *src, Loc loc)
+static void show_line(FILE *out, const Src *src, const char *text, Loc loc)
 {
 	int beg = loc.beg < 0 ? 0 : loc.beg > (int)src->len ? (int)src->len : loc.beg;
 	int ls = beg, le = beg;
-	while (ls > 0 && src->text[ls - 1] != '\n')
+	while (ls > 0 && text[ls - 1] != '\n')
 		ls--;
-	while (le < (int)src->len && src->text[le] != '\n')
+	while (le < (int)src->len && text[le] != '\n')
 		le++;
 	int from = beg - ls > WINDOW ? beg - WINDOW : ls;
 	int to = le - beg > WINDOW ? beg + WINDOW : le;
-	while (from > ls && from < beg && is_cont((unsigned char)src->text[from]))
+	while (from > ls && from < beg && is_cont((unsigned char)text[from]))
 		from++;
 	const char *pre = from > ls ? "..." : "";
 	fprintf(out, "  %s", pre);
 	for (int i = from, n, show; i < to; i += n) {
-		n = glyph(src->text, i, to, &show);
+		n = glyph(text, i, to, &show);
 		if (show)
-			fwrite(src->text + i, 1, (size_t)n, out);
+			fwrite(text + i, 1, (size_t)n, out);
 		else
 			fputc('?', out);
 	}
 	fprintf(out, "%s\n  %s", to < le ? "..." : "", *pre ? "   " : "");
 	/* Same walk, blanks instead of glyphs; tabs kept so the caret lines up. */
 	for (int i = from, n, show; i < beg; i += n) {
-		n = glyph(src->text, i, to, &show);
-		fputc(src->text[i] == '\t' ? '\t' : ' ', out);
+		n = glyph(text, i, to, &show);
+		fputc(text[i] == '\t' ? '\t' : ' ', out);
 	}
 	fputc('^', out);
 	int end = loc.end > to ? to : loc.end;
 	for (int i = beg, n, show; i < end; i += n) {
-		n = glyph(src->text, i, to, &show);
-		if (src->text[i] == '\n')
+		n = glyph(text, i, to, &show);
+		if (text[i] == '\n')
 			break;
 		if (i > beg)
 			fputc('~', out);
@@ -131,15 +142,23 @@ void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ..
 		va_end(ap);
 		return;
 	}
+	/* a compacted file's text is read again, only to show the line */
+	char *owned;
+	const char *text = src_text(src, &owned);
 	int line, col;
-	diag_linecol(src, loc.beg, &line, &col);
-	fprintf(d->out, "%s:%d:%d: %s: ", src->path, line, col, level_name(lv));
+	linecol(src, text, loc.beg, &line, &col);
+	if (text)
+		fprintf(d->out, "%s:%d:%d: %s: ", src->path, line, col, level_name(lv));
+	else
+		fprintf(d->out, "%s: %s: ", src->path, level_name(lv));
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(d->out, fmt, ap);
 	va_end(ap);
 	fputc('\n', d->out);
-	show_line(d->out, src, loc);
+	if (text)
+		show_line(d->out, src, text, loc);
+	free(owned);
 }
 
 void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...)
@@ -204,8 +223,10 @@ void diag_snippet(const Src *src, Loc loc, char *buf, size_t n)
 {
 	size_t k = 0;
 	bool space = false, cut = false;
-	for (int i = loc.beg; i < loc.end && i < (int)src->len; i++) {
-		char ch = src->text[i];
+	char *owned;
+	const char *text = src_text(src, &owned);
+	for (int i = loc.beg; text && i < loc.end && i < (int)src->len; i++) {
+		char ch = text[i];
 		if (ch == '\n' || ch == '\t' || ch == ' ' || ch == '\r') {
 			space = k > 0;
 			continue;
@@ -222,4 +243,5 @@ void diag_snippet(const Src *src, Loc loc, char *buf, size_t n)
 	if (cut)
 		memcpy(buf + k, "...", 3), k += 3;
 	buf[k] = 0;
+	free(owned);
 }

@@ -34,6 +34,7 @@ void program_init(Program *P, Arena *A, Diag *D, const char *argv0)
 	P->A = A;
 	P->D = D;
 	P->fiscal_start = 2;
+	P->digest = 1469598103934665603ULL;
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	if (n <= 0 && argv0) {
@@ -64,6 +65,7 @@ void program_free(Program *P)
 	map_free(&P->trainings);
 	map_free(&P->enum_member);
 	map_free(&P->shapes);
+	compact_free(P);
 }
 
 static DeclKind item_decl_kind(NodeKind k, bool *is_decl)
@@ -193,8 +195,11 @@ static const char *display_path(Program *P, const char *path)
 	return arena_strndup(P->A, rel, strlen(rel));
 }
 
-static Module *new_module(Program *P, const Src *src, Node *items, Comment *comments, bool user)
+/* text is the module's text (a compacted file's Src has none). */
+static Module *new_module(Program *P, const Src *src, const char *text, Node *items, Comment *comments, bool user)
 {
+	for (size_t i = 0; i < src->len; i++)
+		P->digest = (P->digest ^ (unsigned char)text[i]) * 1099511628211ULL;
 	Module *m = arena_alloc(P->A, sizeof *m);
 	m->src = src;
 	m->items = items;
@@ -316,10 +321,10 @@ static void register_sow(Program *P, Module *m, Node *sow)
 }
 
 /* Declare a parsed file's items, then load what it imports. */
-static Module *add_module(Program *P, const Src *src, Node *items, Comment *comments, bool user,
+static Module *add_module(Program *P, const Src *src, const char *text, Node *items, Comment *comments, bool user,
 			  const char *canon)
 {
-	Module *m = new_module(P, src, items, comments, user);
+	Module *m = new_module(P, src, text, items, comments, user);
 	/* Registered before its imports load, so an import cycle finds it. */
 	if (canon)
 		map_put(&P->by_path, arena_strndup(P->A, canon, strlen(canon)), m);
@@ -336,7 +341,7 @@ static Module *add_module(Program *P, const Src *src, Node *items, Comment *comm
 
 Module *program_add_source(Program *P, const Src *src, Node *items, Comment *comments)
 {
-	return add_module(P, src, items, comments, true, NULL);
+	return add_module(P, src, src->text, items, comments, true, NULL);
 }
 
 static bool load_file(Program *P, const char *path, bool user)
@@ -356,16 +361,30 @@ static bool load_file(Program *P, const char *path, bool user)
 		seen->imported |= !user;
 		return true;
 	}
-	Src *src = src_read(P->A, path);
+	/* a file named on the command line may be a SOW file to compact: read
+	 * it into the scratch arena, and keep it there only long enough */
+	Arena *scratch = user ? program_scratch(P) : NULL;
+	Src *src = src_read(user ? scratch : P->A, path);
 	if (!src) {
 		diag_plain(P->D, DIAG_ERROR, "cannot read %s: %s", path, strerror(errno));
 		return false;
 	}
 	if (!user)
 		src->path = (char *)display_path(P, path);
+	Src *small;
+	Node *items;
+	if (user && compact_sow_file(P, src, &small, &items)) {
+		add_module(P, small, src->text, items, NULL, user, canon)->compact = true;
+		arena_reset(scratch);
+		return true;
+	}
+	if (user) {
+		src = src_from_string(P->A, src->path, src->text, src->len);
+		arena_reset(scratch);
+	}
 	Parser ps;
 	parse_source(&ps, P->A, src, P->D, PARSE_FILE);
-	add_module(P, src, ps.items, ps.comments, user, canon)->imported = !user;
+	add_module(P, src, src->text, ps.items, ps.comments, user, canon)->imported = !user;
 	return true;
 }
 

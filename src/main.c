@@ -112,19 +112,35 @@ static void summary(const Diag *D)
 			D->warnings == 1 ? "" : "s");
 }
 
+/* What the loaded files keep in memory (issue 13: SOW files as their terms). */
+static void check_stats(const Program *P)
+{
+	int user = 0;
+	for (int i = 0; i < P->nmods; i++)
+		user += P->mods[i]->user;
+	size_t files, kept;
+	compact_stats(P, &files, &kept);
+	printf("files: %d (%d named, %zu of them kept as SOW terms)\n", P->nmods, user, files);
+	printf("kept as SOW terms: %zu bytes (%zu a file)\n", kept, files ? kept / files : 0);
+	printf("everything loaded: %zu bytes\n", arena_bytes(P->A));
+}
+
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
 					      { "strict", no_argument, NULL, 's' },
+					      { "stats", no_argument, NULL, 'S' },
 					      { 0, 0, 0, 0 } };
 	const char *db_path = NULL;
-	bool strict = false;
+	bool strict = false, stats = false;
 	int c;
 	while ((c = getopt_long(argc, argv, ":d:", opts, NULL)) != -1) {
 		if (c == 'd')
 			db_path = optarg;
 		else if (c == 's')
 			strict = true;
+		else if (c == 'S')
+			stats = true;
 		else
 			return bad_option("check", c, argv);
 	}
@@ -151,6 +167,8 @@ static int cmd_check(int argc, char **argv)
 		strict_check(&P);
 	if (db && xref_check(&P, db) < 0)
 		rc = EXIT_DB;
+	if (stats)
+		check_stats(&P);
 	summary(&D);
 	if (!rc && D.errors)
 		rc = EXIT_RULES;
@@ -722,7 +740,7 @@ static int cmd_help(int argc, char **argv);
 
 static const Command commands[] = {
 	{ "init", cmd_init, "init DB", "Create or upgrade the standard schema in DB (idempotent).", "" },
-	{ "check", cmd_check, "check [--strict] [--db DB] PATH...",
+	{ "check", cmd_check, "check [--strict] [--stats] [--db DB] PATH...",
 	  "Parse and type-check rule files; PATH may be a folder (every *.sow and *.map below it).",
 	  "  --db DB     also check each SOW's milestones and trainings against DB (read-only)\n"
 	  "  --strict    also warn about unused definitions and imports, unmarked overrides,\n"

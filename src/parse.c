@@ -44,44 +44,11 @@ Src *src_from_string(Arena *A, const char *name, const char *text, size_t len)
 
 Src *src_read(Arena *A, const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	size_t len;
+	char *text = src_load(path, &len);
+	if (!text)
 		return NULL;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			fclose(f);
-			errno = ENOMEM;
-			return NULL;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-		if (len == cap) {
-			if (cap > (size_t)1 << 30) { /* a rule file over 1 GiB is not a rule file */
-				free(buf);
-				fclose(f);
-				errno = EFBIG;
-				return NULL;
-			}
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		free(buf);
-		errno = EIO;
-		return NULL;
-	}
-	/* a UTF-8 byte order mark, as some editors save files, is not text */
-	size_t bom = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	Src *s = src_from_string(A, path, buf + bom, len - bom);
-	free(buf);
+	Src *s = src_from_string(A, path, text, len);
+	free(text);
 	return s;
 }

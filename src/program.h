@@ -36,6 +36,7 @@ struct Module {
 	Comment *comments;
 	bool user;             /* named on the command line (else only imported) */
 	bool imported;         /* reached by an import (a library file, even when also named) */
+	bool compact;          /* a checked SOW file kept as its terms (compact.c) */
 	Map local;             /* name -> Decl* defined in this file */
 };
 
@@ -62,6 +63,8 @@ typedef struct Program {
 	int fiscal_start;      /* month 1..12 (default 2, February) */
 	const char *exe_dir;   /* folder of the running binary, for the tree's rules/ */
 	Map shapes;            /* relation name -> Shape*, filled by the checker */
+	struct Compact *compact; /* compact.c's tables, or NULL */
+	unsigned long long digest; /* FNV-1a over every loaded file's text, in load order */
 } Program;
 
 void program_init(Program *P, Arena *A, Diag *D, const char *argv0);
@@ -78,5 +81,15 @@ Module *program_add_source(Program *P, const Src *src, Node *items, Comment *com
 /* Name lookup as seen from module m (its own definitions first). */
 Decl *program_lookup(const Program *P, const Module *m, const char *name);
 const char *decl_kind_name(DeclKind k);
+
+/* compact.c. A user file read into program_scratch: when it holds only
+ * imports and SOW blocks and parses and checks with no message, its items
+ * are copied, shared with equal ones already kept, into P's arena, with a
+ * Src that has no text; else false, and nothing is reported. */
+bool compact_sow_file(Program *P, const Src *src, Src **out_src, Node **out_items);
+Arena *program_scratch(Program *P);
+void compact_free(Program *P);
+/* Files compacted, and the bytes their copies hold (sow check --stats). */
+void compact_stats(const Program *P, size_t *files, size_t *bytes);
 
 #endif

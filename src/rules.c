@@ -201,7 +201,10 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 			J->rows = arena_grow(J->A, J->rows, J->n, J->cap, sizeof *J->rows);
 			J->keys = arena_grow(J->A, J->keys, J->n, J->cap, sizeof *J->keys);
 		}
-		J->rows[J->n] = value_keep(J->A, (Value){ .k = V_ROW, .row = row }).row;
+		/* a row of SOW terms lives as long as the run; a table's row
+		 * only while its statement stays on it */
+		const Shape *sh = J->j->outer->aux;
+		J->rows[J->n] = sh && sh->source == 2 ? row : value_keep(J->A, (Value){ .k = V_ROW, .row = row }).row;
 		if (key.k == V_TEXT || key.k == V_SYM)
 			J->keys[J->n] = arena_strndup(J->A, key.s, strlen(key.s));
 		else

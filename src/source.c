@@ -102,6 +102,13 @@ static const char *join_id(Eval *E, const char *a, const char *b, const char *am
 	return arena_strndup(E->P->A, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/* The relation a term clause makes a row of; 0 (sows) for the others. */
+static int term_rel(NodeKind k)
+{
+	return k == N_RATE ? REL_RATES : k == N_MILESTONE ? REL_MILESTONES : k == N_TRAINING ? REL_TRAININGS :
+	       k == N_AUTHORIZED ? REL_CAPS : 0;
+}
+
 /* The rate, milestone, training and cap clauses of a SOW (amend NULL) or of
  * one of its amendments, as term rows carrying the amendment's date and id. */
 static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, const Node *amend, const char *cur)
@@ -109,8 +116,7 @@ static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, co
 	Value from = amend ? date_of(amend->s2) : (Value){ .k = V_UNSET };
 	Value by = amend ? text(amend->s) : (Value){ .k = V_UNSET };
 	for (const Node *c = list; c; c = c->next) {
-		int k = c->kind == N_RATE ? REL_RATES : c->kind == N_MILESTONE ? REL_MILESTONES :
-			c->kind == N_TRAINING ? REL_TRAININGS : c->kind == N_AUTHORIZED ? REL_CAPS : 0;
+		int k = term_rel(c->kind);
 		if (!k)
 			continue;
 		Row *t = rel_add(E, rels[k]);
@@ -141,6 +147,19 @@ static void add_terms(Eval *E, Rel **rels, const Node *sow, const Node *list, co
 	}
 }
 
+/* Rows of each SOW relation that a SOW's clauses (or an amendment's) make. */
+static void sow_rel_rows(const Node *list, size_t *count)
+{
+	for (const Node *c = list; c; c = c->next) {
+		int k = term_rel(c->kind);
+		count[k] += k != REL_SOWS;
+		if (c->kind == N_AMENDMENT) {
+			count[REL_AMENDMENTS]++;
+			sow_rel_rows(c->a, count);
+		}
+	}
+}
+
 /* The SOW terms as relations: sows, sow_rates, sow_milestones, sow_trainings,
  * sow_caps (authorized hours) and sow_amendments. */
 static void build_sow_rels(Eval *E)
@@ -152,6 +171,20 @@ static void build_sow_rels(Eval *E)
 	 * run adds (a test's own) come after the files' ones. */
 	Map own = { 0 };          /* sow id -> SowRef* of those */
 	const Node *added = sink_sows(E->sink);
+	/* Arrays of the final size: a book's terms are most of what a run keeps,
+	 * and arrays doubled in an arena leave every smaller copy behind. */
+	size_t count[NSOWRELS] = { 0 };
+	for (int m = 0; m <= E->P->nmods; m++)
+		for (const Node *it = m < E->P->nmods ? E->P->mods[m]->items : added; it; it = it->next)
+			if (it->kind == N_SOW) {
+				count[REL_SOWS]++;
+				sow_rel_rows(it->a, count);
+			}
+	for (int i = 0; i < NSOWRELS; i++)
+		if (count[i]) {
+			rels[i]->rows = arena_alloc(E->P->A, count[i] * sizeof *rels[i]->rows);
+			rels[i]->cap = count[i];
+		}
 	for (int m = 0; m <= E->P->nmods; m++)
 		for (Node *it = m < E->P->nmods ? E->P->mods[m]->items : (Node *)added; it; it = it->next) {
 			if (it->kind != N_SOW)
@@ -344,7 +377,12 @@ static void table_cols(const TableDef *t, int *idcol, int *cur)
 static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, const Shape *shape, Row *row, char *idbuf)
 {
 	int idcol, cur;
-	table_cols(t, &idcol, &cur);
+	if (shape && shape->table == t) { /* found by the checker: no names compared per row */
+		idcol = shape->idcol;
+		cur = shape->curcol;
+	} else {
+		table_cols(t, &idcol, &cur);
+	}
 	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
 	if (!id) {
 		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
@@ -790,7 +828,7 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 		E->mod = saved_mod;
 		return ok && scan_rel(E, r, fn, arg);
 	}
-	const TableDef *t = schema_table(src->s);
+	const TableDef *t = shape && shape->table ? shape->table : schema_table(src->s); /* as the checker found it */
 	if (t)
 		return scan_table(E, key, clause, var, rest, 0, NULL, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);
@@ -846,7 +884,7 @@ long long source_rows_estimate(Eval *E, const TableDef *t)
 
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out)
 {
-	const TableDef *t = schema_table(shape->name);
+	const TableDef *t = shape->table ? shape->table : schema_table(shape->name);
 	if (!t || !E->db)
 		return eval_fail(E, at, "looking up %s needs a database (--db DB)", shape->name);
 	char sql[4096];

@@ -81,23 +81,7 @@ INSERT INTO bench_rates SELECT printf('P-%05d', i), r.role, r.rate FROM n,
   (SELECT 'PSE' AS role, 250.0 AS rate UNION ALL SELECT 'PM', 200.0 UNION ALL SELECT 'TA', 150.0) r;
 COMMIT;
 SQL
-awk -v n="$projects" -v dir="$DIR/sows" -v book="$BOOK" 'BEGIN {
-	split("time_and_materials milestone on_sow_execution on_order_form half_and_half on_completion", terms, " ")
-	for (i = 1; i <= n; i++) {
-		f = sprintf("%s/P-%05d.sow", dir, i)
-		term = book == "tm" ? terms[1] : terms[(i - 1) % 6 + 1]
-		printf "import \"std\"\n\nsow \"SOW-%05d\" for project \"P-%05d\" {\n", i, i > f
-		printf "  customer   \"Customer %d\"\n  currency   USD\n  billing    %s\n", i % 997, term > f
-		printf "  rate       \"PSE\" 250.00 per hour\n  rate       \"PM\"  200.00 per hour\n  rate       \"TA\"  150.00 per hour\n" > f
-		if (term != "time_and_materials")
-			for (m = 1; m <= 4; m++)
-				printf "  milestone  \"P-%05d-M%d\" \"Milestone %d\" %d.50\n", i, m, m, 1000 * m > f
-		if (book == "mixed")
-			printf "  training   \"P-%05d-T1\" \"GitLab Basics\" 4500.00\n", i > f
-		printf "}\n" > f
-		close(f)
-	}
-}'
+sh "$(dirname "$0")/sows.sh" "$projects" "$DIR/sows" "$BOOK"
 # the floor: in the mixed book every sixth project is time and materials
 tm=''
 [ "$BOOK" = mixed ] && tm="AND (CAST(substr(t.project_id, 3) AS INTEGER) - 1) % 6 = 0"
