@@ -499,7 +499,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		/* full: start again, so the memo keeps what is used now (a run
 		 * moves through the book; what it used early rarely comes back) */
 		if (E->memo_size >= MEMO_MAX) {
-			map_free(&E->memo);
+			bytesmap_free(&E->memo);
 			arena_reset(E->memo_arena);
 			E->memo_size = 0;
 		}
