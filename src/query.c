@@ -242,7 +242,12 @@ static bool group_row(Eval *E, QCtx *Q)
 			return false;
 		char item[512];
 		value_fmt(&v, item, sizeof item);
-		len += (size_t)snprintf(key + len, sizeof key - len, "%s%s", len ? "\x1f" : "", item);
+		/* the items, a unit separator between them (no printf: once per row) */
+		if (len && len + 1 < sizeof key)
+			key[len++] = '\x1f';
+		for (const char *c = item; *c && len + 1 < sizeof key; c++)
+			key[len++] = *c;
+		key[len] = 0;
 	}
 	Group *g = map_get(&Q->groups, key);
 	if (!g) {

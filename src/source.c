@@ -385,7 +385,19 @@ static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, con
 	}
 	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
 	if (!id) {
-		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
+		/* the rowid as its name (no printf: once per row of a table without an id) */
+		long long r = sqlite3_column_int64(st, 0);
+		char tmp[24];
+		int k = 0;
+		unsigned long long u = r < 0 ? 0 - (unsigned long long)r : (unsigned long long)r;
+		do
+			tmp[k++] = (char)('0' + u % 10);
+		while (u /= 10);
+		if (r < 0)
+			tmp[k++] = '-';
+		for (int i = 0; i < k; i++)
+			idbuf[i] = tmp[k - 1 - i];
+		idbuf[k] = 0;
 		id = idbuf;
 	}
 	row->shape = shape;
