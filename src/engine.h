@@ -79,6 +79,13 @@ bool rules_query(Eval *E, Node *q, Rel **out);
 /* Evaluate every rule of the program, in dependency order, then the
  * machines; their rows go to E->sink (set: a run's, a test's). */
 bool rules_run_all(Eval *E);
+/* The same for the rules want() says yes to, in dependency order; the rest
+ * count as run (their rows are there). want(NULL): the status machines too. */
+bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *arg);
+/* "file:line name", as a rule's rows say which rule wrote them. */
+void rules_name(const Decl *r, char *buf, size_t n);
+/* The same for a status machine ("file:line machine name"). */
+void machines_name(const Decl *d, char *buf, size_t n);
 /* Run the status machines (machine.c), after the rules. */
 bool machines_run(Eval *E);
 /* Evaluate one rule (why.c traces with it). */

@@ -511,12 +511,17 @@ static bool can_share(Decl *a, const JoinPlan *j, Decl *b)
 	return true;
 }
 
+void rules_name(const Decl *r, char *buf, size_t n)
+{
+	int line, col;
+	diag_linecol(r->mod->src, r->node->loc.beg, &line, &col);
+	snprintf(buf, n, "%s:%d %s", r->mod->src->path, line, r->name);
+}
+
 static const char *rule_name(Eval *E, Decl *r)
 {
 	char name[512];
-	int line, col;
-	diag_linecol(r->mod->src, r->node->loc.beg, &line, &col);
-	snprintf(name, sizeof name, "%s:%d %s", r->mod->src->path, line, r->name);
+	rules_name(r, name, sizeof name);
 	return arena_strndup(E->P->A, name, strlen(name));
 }
 
@@ -533,14 +538,20 @@ static RuleProfile *profile_add(Profile *p)
 
 bool rules_run_all(Eval *E)
 {
+	return rules_run_some(E, NULL, NULL);
+}
+
+bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *arg)
+{
 	Order o = { 0 };
 	for (size_t i = 0; i < E->P->decls.cap; i++) {
 		Decl *d = E->P->decls.keys[i] ? E->P->decls.vals[i] : NULL;
 		if (d && d->kind == D_RULE)
 			o.n++;
 	}
+	bool machines = !want || want(NULL, arg);
 	if (o.n == 0)
-		return machines_run(E);
+		return !machines || machines_run(E);
 	o.rules = calloc((size_t)o.n, sizeof *o.rules);
 	o.deps = calloc((size_t)o.n * (size_t)o.n, sizeof *o.deps);
 	int *done = calloc((size_t)o.n, sizeof *done), *ready = calloc((size_t)o.n, sizeof *ready);
@@ -558,6 +569,9 @@ bool rules_run_all(Eval *E)
 	qsort(o.rules, (size_t)o.n, sizeof *o.rules, by_name);
 	for (o.cur = 0; o.cur < o.n; o.cur++)
 		program_reads(E->P, o.rules[o.cur]->node->a, note_read, &o);
+	/* a rule not wanted counts as done: its rows are there already */
+	for (int i = 0; want && i < o.n; i++)
+		done[i] = !want(o.rules[i], arg);
 	bool ok = true;
 	E->started_ms = clock_ms();
 	/* Repeatedly run the first rule (by name) whose inputs are complete,
@@ -633,5 +647,5 @@ bool rules_run_all(Eval *E)
 	if (E->progress && E->shown_ms)
 		fputs("\r\033[K", stderr); /* clear the progress line */
 	/* Machines run last: their guards read what the rules wrote. */
-	return ok && machines_run(E);
+	return ok && (!machines || machines_run(E));
 }

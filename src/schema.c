@@ -90,6 +90,10 @@ static const ColumnDef runs[] = {
 	{ "as_of", COL_DATE, "as_of TEXT" }, { "started_at", COL_TEXT, "started_at TEXT" },
 	{ "finished_at", COL_TEXT, "finished_at TEXT" }, { "rules_digest", COL_TEXT, "rules_digest TEXT" },
 	{ "status", COL_TEXT, "status TEXT" },
+	/* the database file's change counter when the run began (its commit
+	 * adds one): while it is one more, nothing was written since, and the
+	 * REPL reads this run's rows instead of recomputing them */
+	{ "change_counter", COL_INT, "change_counter INTEGER" },
 };
 static const ColumnDef revenue[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
