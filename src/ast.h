@@ -7,6 +7,7 @@
 #ifndef SOW_AST_H
 #define SOW_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct { int beg, end; } Loc; /* byte offsets [beg, end) in Src.text */
@@ -79,6 +80,11 @@ enum { OP_OR = 256, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
  * by comparing text), as_of, run_id, a const or an enum member. */
 enum { NAME_VAR = 1, NAME_AS_OF, NAME_RUN_ID, NAME_CONST, NAME_SYM };
 
+/* Whether a SOW block has a `rounding` clause of its own (an N_SOW's idx,
+ * set by the checker; 0: not known), so that a rounding call need not
+ * look through the clauses of every SOW. */
+enum { SOW_ROUNDING_NONE = 1, SOW_ROUNDING_SOME };
+
 /* A top-level definition written `override ...`: it means to replace the library's. */
 enum { DEF_OVERRIDE = 1 };
 
@@ -100,7 +106,8 @@ struct Node {
 	                    * const's definition (eval.c, on first use) */
 	int idx;           /* member access: column index + 1 (0: not resolved);
 	                    * a rounding mode + 1, parsed by the checker (the
-	                    * name after round's mode:, a rounding, a SOW's) */
+	                    * name after round's mode:, a rounding, a SOW's);
+	                    * an N_SOW: SOW_ROUNDING_* */
 	Node *tail;        /* last of a list; kept on the head only */
 };
 
@@ -110,6 +117,11 @@ Node *ast_node(Arena *A, NodeKind k, Loc loc);
 /* Append item to list (head may be NULL); returns the head. */
 Node *ast_append(Node *head, Node *item);
 const char *unit_name(Unit u, int plural);
+/* Each use of the name var in n and the nodes after it: fn(col, arg) for
+ * `var.col`, fn(NULL, arg) for var itself (the whole row); and, when names
+ * is set, fn(name, arg) for every other bare name (a single-source query's
+ * columns are names too). Conservative: a nested rebinding of var counts. */
+void ast_uses(const Node *n, const char *var, bool names, void (*fn)(const char *col, void *arg), void *arg);
 const char *op_text(int op);
 
 #endif

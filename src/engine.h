@@ -44,13 +44,24 @@ void profile_free(Profile *p);
 /* The WHERE that a scan kept under key pushed into SQL, or NULL. */
 const char *source_where(Eval *E, const void *key);
 
-/* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`,
- * pushing filters found in `filters` (the clauses after it) into SQL.
+/* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`.
+ * `rest` is what reads them: a rule's clauses after the `for`, or the query
+ * (N_SELECTQ) the item is a source of; its filters are pushed into SQL and
+ * only the columns it reads are selected (NULL: every column, no filter).
  * fn runs for each row; false from fn or an error stops the scan. */
-bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+bool source_scan(Eval *E, Node *clause, const char *var, Node *rest, RowFn fn, void *arg);
 /* The same, with the prepared scan kept under `key` rather than the clause
  * (a join reads a clause's table in a plan of its own). */
-bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *rest, RowFn fn, void *arg);
+/* The same, for rules sharing one scan: the columns that each of more[]
+ * reads of var are selected too, and only filters before `stop` (the
+ * first clause not shared) go into SQL. */
+bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const Node *stop,
+			Node *const *more, int nmore, RowFn fn, void *arg);
+/* What C must still test of a filter clause (N_WHERE/N_WHEN) on a row of
+ * the scan kept under key: the part SQL did not test, NULL when SQL tested
+ * it all, or the whole condition when the scan is not filtered in SQL. */
+const Node *source_left(Eval *E, const void *key, const Node *filter);
 /* Does e depend only on names bound before a scan of var starts? */
 bool source_fixed(const Eval *E, const Node *e, const char *var);
 /* About how many rows table t holds (its largest rowid); -1 unknown. */

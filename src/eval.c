@@ -436,7 +436,9 @@ static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size
 	return true;
 }
 
-static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
+/* not inlined into eval: its memo key and argument frames would make every
+ * step of the tree walk reserve kilobytes of stack */
+__attribute__((noinline)) static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 {
 	if (++E->depth > MAX_DEPTH) {
 		E->depth--;
@@ -495,7 +497,14 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	E->scope = saved;
 	E->mod = saved_mod;
 	E->depth--;
-	if (ok && memo && E->memo_size < MEMO_MAX && out->k != V_LIST && out->k != V_ROW) {
+	if (ok && memo && out->k != V_LIST) {
+		/* full: start again, so the memo keeps what is used now (a run
+		 * moves through the book; what it used early rarely comes back) */
+		if (E->memo_size >= MEMO_MAX) {
+			bytesmap_free(&E->memo);
+			arena_reset(E->memo_arena);
+			E->memo_size = 0;
+		}
 		if (!E->memo_arena)
 			E->memo_arena = arena_new();
 		Value *keep = arena_alloc(E->memo_arena, sizeof *keep);
@@ -729,7 +738,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		Decl *d = lookup_def(E, e);
 		if (d && E->cov)
 			coverage_hit(E->cov, d->node);
-		if (d && d->kind == D_ROUNDING && E->sow) {
+		if (d && d->kind == D_ROUNDING && E->sow && E->sow->sow->idx != SOW_ROUNDING_NONE) {
 			/* a SOW's own rounding clause overrides the policy for it */
 			for (Node *c = E->sow->sow->a; c; c = c->next)
 				if (c->kind == N_SOWROUND && strcmp(c->s, e->s) == 0) {

@@ -307,6 +307,8 @@ const char schema_index_sql[] =
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
 	"CREATE INDEX IF NOT EXISTS forecast_totals_run ON forecast_totals(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS reporting_lines_run ON reporting_lines(run_id, kind);\n"
+	/* fx_rate_on: the latest rate of a pair on or before a day */
+	"CREATE INDEX IF NOT EXISTS fx_rates_pair ON fx_rates(base, quote, day);\n"
 	/* views are replaced, so that an upgraded database gets their new columns */
 	"DROP VIEW IF EXISTS revenue_by_project;\n"
 	"CREATE VIEW revenue_by_project AS\n"
