@@ -98,7 +98,9 @@ struct Node {
 	                    * binding (NAME_VAR); the Shape that idx is a column
 	                    * of (N_MEMBER); a literal's value, a call's or a
 	                    * const's definition (eval.c, on first use) */
-	int idx;           /* member access: column index + 1 (0: not resolved) */
+	int idx;           /* member access: column index + 1 (0: not resolved);
+	                    * a rounding mode + 1, parsed by the checker (the
+	                    * name after round's mode:, a rounding, a SOW's) */
 	Node *tail;        /* last of a list; kept on the head only */
 };
 

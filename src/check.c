@@ -122,6 +122,9 @@ static void builtin_shapes(Ck *C)
 	for (int i = 0; i < schema_ntables; i++) {
 		const TableDef *t = &schema_tables[i];
 		Shape *s = new_shape(C, t->name, t->ncols, 0);
+		s->table = t;
+		s->idcol = t->id ? schema_column(t, t->id) : -1;
+		s->curcol = schema_column(t, "currency");
 		for (int c = 0; c < t->ncols; c++) {
 			s->cols[c] = t->cols[c].name;
 			s->types[c] = coltype(t->cols[c].type);
@@ -339,6 +342,7 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 		} else if (x.k != V_MONEY && x.k != V_ANY) {
 			ERR(C, e->loc, "round() of %s needs to: (the step, e.g. to: 0.25)", vkind_name(x.k));
 		}
+		RoundMode m;
 		if (!mode) {
 			ERR(C, e->loc, "round() needs mode: (half_up, half_even, up or down): every rounding is named");
 		} else if (mode->a->kind != N_NAME || !diag_suggest(mode->a->s, round_modes, 4) ||
@@ -346,7 +350,14 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 			const char *s = mode->a->kind == N_NAME ? diag_suggest(mode->a->s, round_modes, 4) : NULL;
 			ERR(C, mode->a->loc, "unknown rounding mode%s%s%s (half_up, half_even, up, down)",
 			    s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+		} else if (round_mode_parse(mode->a->s, &m)) {
+			mode->a->idx = (int)m + 1; /* parsed once: the evaluator reads it */
 		}
+		/* the evaluator finds them by these marks, not by name */
+		if (to)
+			to->op = ARG_TO;
+		if (mode)
+			mode->op = ARG_MODE;
 		return x;
 	}
 	case B_MONTH_END: case B_MONTH_START: case B_FISCAL_QUARTER: case B_FISCAL_YEAR: case B_PERIOD_OF:
@@ -696,7 +707,8 @@ static Type ck(Ck *C, Node *e)
 		/* table["id"]: the row with that id */
 		if (e->a->kind == N_NAME && !find_var(C, e->a->s) && find_shape(C, e->a->s)) {
 			const Shape *s = find_shape(C, e->a->s);
-			const TableDef *td = schema_table(s->name);
+			const TableDef *td = s->table;
+			e->aux = (void *)s; /* the table, found once */
 			Type k = ck(C, e->b);
 			if (!td || !td->id || strcmp(td->id, "id") != 0)
 				ERR(C, e->loc, "%s has no id column to look a row up by", s->name);
@@ -1205,6 +1217,8 @@ static void ck_sow_clauses(Ck *C, Node *list, Node **seen, Node *amend)
 			RoundMode m;
 			if (!round_mode_parse(c->s2, &m))
 				ERR(C, c->b->loc, "unknown rounding mode '%s' (half_up, half_even, up, down)", c->s2);
+			else
+				c->idx = (int)m + 1; /* parsed once (builtin_round) */
 			if (dec_parse(c->a->s, strlen(c->a->s), &d) != DEC_OK || dec_sign(d) <= 0)
 				ERR(C, c->a->loc, "a rounding step must be more than zero");
 			break;
@@ -1466,6 +1480,8 @@ static void ck_item(Ck *C, Node *it)
 			const char *s = diag_suggest(it->s2, round_modes, 4);
 			ERR(C, it->b->loc, "unknown rounding mode '%s'%s%s%s (half_up, half_even, up, down)", it->s2,
 			    s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+		} else {
+			it->idx = (int)m + 1; /* parsed once (builtin_round) */
 		}
 		if (!parse_step(it->a->s, &st) || dec_sign(st) <= 0)
 			ERR(C, it->a->loc, "a rounding step must be more than zero");

@@ -27,7 +27,11 @@ struct Shape {
 	const char **cols;
 	Type *types;
 	int source;           /* 0 database table, 1 relation, 2 SOW terms, 3 query */
+	const struct TableDef *table; /* a database table's definition (schema.h), else NULL */
+	int idcol, curcol;    /* a table's id and currency columns (-1: none), found once */
 };
+/* A Shape lives as long as its Program: the evaluator keeps column indexes
+ * by a Shape's address (N_MEMBER). */
 
 /* The i-th billing term and rounding mode, or NULL past the last (completion). */
 const char *check_billing_term(int i);

@@ -3,7 +3,8 @@
  * A tree walk over checked expressions. Every arithmetic step is exact
  * (decimal.c) or fails with a message located at the operator; an unset
  * operand is an error, never a zero. Kinds of result come from ops.c, the
- * table the checker uses too. Built-ins are evaluated here by id. */
+ * table the checker uses too; built-ins are called through their table
+ * (builtin.c). */
 #include "eval.h"
 
 #include <stdarg.h>
@@ -13,7 +14,6 @@
 
 #include "builtin.h"
 #include "engine.h"
-#include "money.h"
 #include "ops.h"
 #include "schema.h"
 #include "sink.h"
@@ -37,8 +37,8 @@ void eval_free(Eval *E)
 	engine_free(E);
 	arena_free(E->tmp);
 	arena_free(E->memo_arena);
-	map_free(&E->memo);
-	map_free(&E->pure);
+	bytesmap_free(&E->memo);
+	ptrmap_free(&E->pure);
 	for (size_t i = 0; i < E->cals.cap; i++)
 		if (E->cals.keys[i]) {
 			cal_free(E->cals.vals[i]);
@@ -60,7 +60,6 @@ bool eval_fail(Eval *E, const Node *at, const char *fmt, ...)
 
 static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return eval_fail(E, at, "%s", dec_strerror(st)); }
 
-static Value vnum(Dec d) { return (Value){ .k = V_NUM, .d = d }; }
 static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
 /* `run_id`: the run the rules are writing (sow run, the REPL's view, a
  * test), unset outside one. */
@@ -141,36 +140,6 @@ const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc
 
 /* ---- values ---------------------------------------------------------- */
 
-/* The plain number inside a numeric value; a percentage as its fraction. */
-static DecStatus as_dec(const Value *v, Dec *out)
-{
-	if (v->k == V_PERCENT)
-		return dec_div(v->d, dec_from_int(100), out);
-	*out = v->d;
-	return DEC_OK;
-}
-
-static bool period_bounds(const Eval *E, const Value *p, Date *start, Date *end)
-{
-	Date s;
-	int months;
-	if (p->pk == PER_MONTH) {
-		s = date_from_ymd(p->year, p->idx, 1);
-		months = 1;
-	} else {
-		s = fiscal_year_start(p->year, E->P->fiscal_start);
-		if (p->pk == PER_QUARTER && !date_add_months(s, 3 * (p->idx - 1), &s))
-			return false;
-		months = p->pk == PER_QUARTER ? 3 : 12;
-	}
-	Date e;
-	if (!date_add_months(s, months, &e))
-		return false;
-	*start = s;
-	*end = e - 1;
-	return true;
-}
-
 static bool parse_period(const char *s, Value *v)
 {
 	*v = (Value){ .k = V_PERIOD };
@@ -192,7 +161,7 @@ static int cmp_values(Eval *E, const Node *at, const Value *a, const Value *b, b
 	switch (a->k) {
 	case V_NUM: case V_PERCENT: case V_HOURS: case V_MONEY: case V_DUR: {
 		Dec x, y;
-		if (as_dec(a, &x) || as_dec(b, &y)) {
+		if (value_dec(a, &x) || value_dec(b, &y)) {
 			*ok = false;
 			eval_fail(E, at, "%s", dec_strerror(DEC_SCALE));
 			return 0;
@@ -212,7 +181,7 @@ static int cmp_values(Eval *E, const Node *at, const Value *a, const Value *b, b
 		return (a->idx > b->idx) - (a->idx < b->idx);
 	}
 	case V_TEXT: case V_SYM: {
-		int c = strcmp(a->s, b->s);
+		int c = a->s == b->s ? 0 : strcmp(a->s, b->s); /* a symbol, or text from one place */
 		return (c > 0) - (c < 0);
 	}
 	default:
@@ -294,7 +263,7 @@ bool eval_binop(Eval *E, const Node *e, const Value *a, const Value *b, Value *o
 	if ((e->op == OP_ADD || e->op == OP_SUB) && a->k == b->k) {
 		x = a->d;
 		y = b->d;
-	} else if ((st = as_dec(a, &x)) || (st = as_dec(b, &y))) {
+	} else if ((st = value_dec(a, &x)) || (st = value_dec(b, &y))) {
 		return dec_fail(E, e, st);
 	}
 	switch (e->op) {
@@ -318,347 +287,7 @@ bool eval_binop(Eval *E, const Node *e, const Value *a, const Value *b, Value *o
 
 /* ---- built-ins ------------------------------------------------------- */
 
-static bool want_int(Eval *E, const Node *at, const Value *v, long long *n)
-{
-	if ((v->k != V_NUM && !(v->k == V_DUR && v->unit == U_BDAYS)) || !dec_to_ll(v->d, n))
-		return eval_fail(E, at, "expected a whole number, got %s", vkind_name(v->k));
-	return true;
-}
-
-static bool want_kind(Eval *E, const Node *at, const Value *v, VKind k)
-{
-	if (v->k == V_UNSET)
-		return eval_fail(E, at, "this argument is unset (expected %s)", vkind_name(k));
-	if (v->k != k)
-		return eval_fail(E, at, "expected %s, got %s", vkind_name(k), vkind_name(v->k));
-	return true;
-}
-
-static bool get_cal(Eval *E, const Node *at, const Value *v, const Calendar **c)
-{
-	if (!want_kind(E, at, v, V_TEXT))
-		return false;
-	*c = eval_calendar(E, v->s, E->mod->src, at->loc);
-	return *c != NULL;
-}
-
-static bool bd_result(Eval *E, const Node *at, BdStatus st)
-{
-	if (st == BD_RANGE)
-		return eval_fail(E, at, "date out of range (0001-01-01 .. 9999-12-31)");
-	if (st == BD_NO_WORKDAYS)
-		return eval_fail(E, at, "this calendar has no working days");
-	return true;
-}
-
 static bool eval(Eval *E, Node *e, Value *out);
-
-static bool do_round(Eval *E, Node *e, Node *xnode, Node *tonode, const char *mode_name, Value *out)
-{
-	RoundMode mode;
-	if (!round_mode_parse(mode_name, &mode))
-		return eval_fail(E, e, "unknown rounding mode '%s'", mode_name);
-	Value x, num, den;
-	bool divide = xnode->kind == N_BIN && xnode->op == OP_DIV;
-	if (divide) {
-		/* round(a / b, ...) divides and rounds in one exact step */
-		if (!eval(E, xnode->a, &num) || !eval(E, xnode->b, &den))
-			return false;
-		char msg[200];
-		VKind k = op_result(OP_DIV, num.k, num.unit, num.k == V_MONEY ? num.cur : NULL, den.k, den.unit,
-				    den.k == V_MONEY ? den.cur : NULL, msg, sizeof msg);
-		if (k == V_UNSET)
-			return eval_fail(E, xnode, "%s", msg);
-		x = (Value){ .k = k };
-		memcpy(x.cur, num.k == V_MONEY ? num.cur : den.cur, 4);
-	} else {
-		if (!eval(E, xnode, &x))
-			return false;
-	}
-	if (x.k != V_NUM && x.k != V_MONEY && x.k != V_HOURS && x.k != V_PERCENT)
-		return eval_fail(E, xnode, "round() needs a number, money or hours, not %s", vkind_name(x.k));
-	Dec step;
-	if (tonode) {
-		Value s;
-		if (!eval(E, tonode, &s))
-			return false;
-		if (s.k == V_UNSET)
-			return eval_fail(E, tonode, "round(to:) is unset");
-		if (s.k != V_NUM && s.k != x.k)
-			return eval_fail(E, tonode, "round(to:) must be a number, not %s", vkind_name(s.k));
-		step = s.d;
-	} else if (x.k == V_MONEY) {
-		int minor = money_minor_unit(x.cur);
-		step = (Dec){ 1, minor < 0 ? 2 : minor };
-	} else {
-		return eval_fail(E, e, "round() of %s needs to: (the step)", vkind_name(x.k));
-	}
-	if (dec_sign(step) <= 0)
-		return eval_fail(E, tonode ? tonode : e, "round(to:) must be greater than zero");
-	DecStatus st;
-	if (divide) {
-		Dec a, b;
-		if ((st = as_dec(&num, &a)) || (st = as_dec(&den, &b)))
-			return dec_fail(E, e, st);
-		st = dec_div_round(a, b, step, mode, &x.d);
-	} else {
-		st = dec_round(x.d, step, mode, &x.d);
-	}
-	if (st)
-		return dec_fail(E, e, st);
-	*out = x;
-	return true;
-}
-
-static Node *find_named(Node *args, const char *name)
-{
-	for (Node *a = args; a; a = a->next)
-		if (a->s && strcmp(a->s, name) == 0)
-			return a->a;
-	return NULL;
-}
-
-static bool call_builtin(Eval *E, Node *e, int id, Value *out)
-{
-	if (id == B_ROUND) {
-		Node *x = NULL;
-		for (Node *a = e->a; a; a = a->next)
-			if (!a->s)
-				x = a->a;
-		Node *mode = find_named(e->a, "mode");
-		if (!x || !mode || mode->kind != N_NAME)
-			return eval_fail(E, e, "round() needs a value and mode: (half_up, half_even, up or down)");
-		return do_round(E, e, x, find_named(e->a, "to"), mode->s, out);
-	}
-	Value v[16];
-	Node *at[16];
-	int n = 0;
-	if (builtins[id].aggregate == 1 || (builtins[id].aggregate == 2 && e->a && !e->a->next))
-		return rules_aggregate_value(E, e, out);
-	if (id == B_COALESCE) {
-		for (Node *a = e->a; a; a = a->next) {
-			if (!eval(E, a->a, out))
-				return false;
-			if (out->k != V_UNSET)
-				return true;
-		}
-		return true;
-	}
-	for (Node *a = e->a; a && n < 16; a = a->next) {
-		if (a->s)
-			continue;
-		at[n] = a->a;
-		if (!eval(E, a->a, &v[n]))
-			return false;
-		n++;
-	}
-	const Builtin *b = &builtins[id];
-	if (n < b->min_args || (b->max_args >= 0 && n > b->max_args))
-		return eval_fail(E, e, "%s() takes %d argument%s", b->name, b->min_args, b->min_args == 1 ? "" : "s");
-	const Calendar *cal;
-	long long k;
-	Date d;
-	switch ((BuiltinId)id) {
-	case B_BUSINESS_DAY:
-	case B_PASSIVE_ACCEPTANCE_ON:
-		if (!want_kind(E, at[0], &v[0], V_DATE) || !want_int(E, at[1], &v[1], &k) || !get_cal(E, at[2], &v[2], &cal))
-			return false;
-		if (id == B_PASSIVE_ACCEPTANCE_ON) {
-			if (k < 1)
-				return eval_fail(E, at[1], "an acceptance window is 1 business day or more, not %lld", k);
-			k -= 1; /* day 1 of the window is the day the request was sent */
-		}
-		if (!bd_result(E, e, cal_business_day(cal, v[0].date, k, &d)))
-			return false;
-		*out = vdate(d);
-		return true;
-	case B_BUSINESS_DAYS_BETWEEN:
-		if (!want_kind(E, at[0], &v[0], V_DATE) || !want_kind(E, at[1], &v[1], V_DATE) || !get_cal(E, at[2], &v[2], &cal))
-			return false;
-		if (!bd_result(E, e, cal_business_days_between(cal, v[0].date, v[1].date, &k)))
-			return false;
-		*out = vnum(dec_from_int(k));
-		return true;
-	case B_IS_BUSINESS_DAY:
-		if (!want_kind(E, at[0], &v[0], V_DATE) || !get_cal(E, at[1], &v[1], &cal))
-			return false;
-		*out = vbool(cal_is_business_day(cal, v[0].date));
-		return true;
-	case B_MONTH_END: case B_MONTH_START: case B_FISCAL_QUARTER: case B_FISCAL_YEAR: case B_PERIOD_OF:
-	case B_YEAR: case B_MONTH: case B_DAY: case B_WEEKDAY: {
-		if (!want_kind(E, at[0], &v[0], V_DATE))
-			return false;
-		int y, m, dd;
-		date_to_ymd(v[0].date, &y, &m, &dd);
-		int fs = E->P->fiscal_start;
-		switch (id) {
-		case B_MONTH_END: *out = vdate(date_month_end(v[0].date)); break;
-		case B_MONTH_START: *out = vdate(date_month_start(v[0].date)); break;
-		case B_FISCAL_QUARTER:
-			*out = (Value){ .k = V_PERIOD, .pk = PER_QUARTER, .year = fiscal_year(v[0].date, fs), .idx = fiscal_quarter(v[0].date, fs) };
-			if (out->year > 9999)
-				return eval_fail(E, e, "fiscal year out of range");
-			break;
-		case B_FISCAL_YEAR:
-			*out = (Value){ .k = V_PERIOD, .pk = PER_YEAR, .year = fiscal_year(v[0].date, fs) };
-			if (out->year > 9999)
-				return eval_fail(E, e, "fiscal year out of range");
-			break;
-		case B_PERIOD_OF: *out = (Value){ .k = V_PERIOD, .pk = PER_MONTH, .year = y, .idx = m }; break;
-		case B_YEAR: *out = vnum(dec_from_int(y)); break;
-		case B_MONTH: *out = vnum(dec_from_int(m)); break;
-		case B_DAY: *out = vnum(dec_from_int(dd)); break;
-		default: {
-			static const char *const names[] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
-			*out = (Value){ .k = V_TEXT, .s = names[date_weekday(v[0].date)] };
-		}
-		}
-		return true;
-	}
-	case B_ADD_MONTHS:
-		if (!want_kind(E, at[0], &v[0], V_DATE) || !want_int(E, at[1], &v[1], &k))
-			return false;
-		if (!date_add_months(v[0].date, k, &d))
-			return eval_fail(E, e, "date out of range (0001-01-01 .. 9999-12-31)");
-		*out = vdate(d);
-		return true;
-	case B_PERIOD_START: case B_PERIOD_END: {
-		Date s, en;
-		if (!want_kind(E, at[0], &v[0], V_PERIOD))
-			return false;
-		if (!period_bounds(E, &v[0], &s, &en))
-			return eval_fail(E, e, "period out of range");
-		*out = vdate(id == B_PERIOD_START ? s : en);
-		return true;
-	}
-	case B_MINOR_UNIT: {
-		if (!want_kind(E, at[0], &v[0], V_TEXT))
-			return false;
-		int m = money_minor_unit(v[0].s);
-		if (m < 0)
-			return eval_fail(E, at[0], "unknown currency \"%s\"", v[0].s);
-		*out = vnum(dec_from_int(m));
-		return true;
-	}
-	case B_MONEY: case B_CONVERT: {
-		int last = id == B_MONEY ? 1 : 2;
-		if (!want_kind(E, at[last], &v[last], V_TEXT))
-			return false;
-		if (!money_is_currency(v[last].s))
-			return eval_fail(E, at[last], "unknown currency \"%s\"", v[last].s);
-		Value r = { .k = V_MONEY };
-		memcpy(r.cur, v[last].s, 3);
-		if (id == B_MONEY) {
-			if (v[0].k != V_NUM)
-				return eval_fail(E, at[0], "money() needs a number, not %s", vkind_name(v[0].k));
-			r.d = v[0].d;
-		} else {
-			if (!want_kind(E, at[0], &v[0], V_MONEY) || !want_kind(E, at[1], &v[1], V_NUM))
-				return false;
-			DecStatus st = dec_mul(v[0].d, v[1].d, &r.d);
-			if (st)
-				return dec_fail(E, e, st);
-		}
-		*out = r;
-		return true;
-	}
-	case B_CURRENCY:
-		if (!want_kind(E, at[0], &v[0], V_MONEY))
-			return false;
-		*out = (Value){ .k = V_TEXT, .s = arena_strndup(E->tmp, v[0].cur, 3) };
-		return true;
-	case B_HOURS:
-		if (!want_kind(E, at[0], &v[0], V_NUM))
-			return false;
-		*out = (Value){ .k = V_HOURS, .d = v[0].d };
-		return true;
-	case B_NUMBER: {
-		Dec x;
-		if (v[0].k == V_TEXT) {
-			DecStatus st = dec_parse(v[0].s, strlen(v[0].s), &x);
-			if (st)
-				return eval_fail(E, at[0], "\"%s\" is not a number (%s)", v[0].s, dec_strerror(st));
-		} else if (v[0].k == V_NUM || v[0].k == V_HOURS || v[0].k == V_MONEY || v[0].k == V_PERCENT || v[0].k == V_DUR) {
-			DecStatus st = as_dec(&v[0], &x);
-			if (st)
-				return dec_fail(E, e, st);
-		} else {
-			return eval_fail(E, at[0], "number() of %s", vkind_name(v[0].k));
-		}
-		*out = vnum(x);
-		return true;
-	}
-	case B_TEXT: {
-		char buf[512];
-		value_fmt(&v[0], buf, sizeof buf);
-		*out = (Value){ .k = V_TEXT, .s = arena_strndup(E->tmp, buf, strlen(buf)) };
-		return true;
-	}
-	case B_DATE:
-		if (!want_kind(E, at[0], &v[0], V_TEXT))
-			return false;
-		if (!date_parse(v[0].s, strlen(v[0].s), &d))
-			return eval_fail(E, at[0], "\"%s\" is not a date (YYYY-MM-DD)", v[0].s);
-		*out = vdate(d);
-		return true;
-	case B_ABS:
-		if (v[0].k != V_NUM && v[0].k != V_MONEY && v[0].k != V_HOURS && v[0].k != V_PERCENT)
-			return eval_fail(E, at[0], "abs() of %s", vkind_name(v[0].k));
-		*out = v[0];
-		if (dec_sign(out->d) < 0)
-			out->d = dec_neg(out->d);
-		return true;
-	case B_MIN: case B_MAX: {
-		if (n < 2)
-			return rules_aggregate_value(E, e, out);
-		Value best = v[0];
-		for (int i = 1; i < n; i++) {
-			Node cmp = { .kind = N_BIN, .op = OP_LT, .loc = at[i]->loc };
-			Value lt;
-			if (!eval_binop(E, &cmp, id == B_MIN ? &v[i] : &best, id == B_MIN ? &best : &v[i], &lt))
-				return false;
-			if (lt.b)
-				best = v[i];
-		}
-		*out = best;
-		return true;
-	}
-	case B_SUM: case B_COUNT: case B_ANY: case B_ALL:
-		return rules_aggregate_value(E, e, out);
-	case B_FIRST:
-		if (v[0].k != V_LIST)
-			return eval_fail(E, at[0], "first() takes a query or a list, not %s", vkind_name(v[0].k));
-		*out = v[0].nitems ? v[0].items[0] : (Value){ .k = V_UNSET };
-		return true;
-	case B_SIZE:
-		if (v[0].k != V_LIST)
-			return eval_fail(E, at[0], "size() takes a query or a list, not %s", vkind_name(v[0].k));
-		*out = vnum(dec_from_int(v[0].nitems));
-		return true;
-	case B_WEEK_START:
-		if (!want_kind(E, at[0], &v[0], V_DATE))
-			return false;
-		*out = vdate(v[0].date - date_weekday(v[0].date));
-		return true;
-	case B_IS_CLOSED: {
-		if (!want_kind(E, at[0], &v[0], V_PERIOD))
-			return false;
-		if (v[0].pk != PER_MONTH)
-			return eval_fail(E, at[0], "is_closed() takes a month, like 2026-10");
-		/* the run written into knows (the ledger: SPEC 8.1) */
-		char key[16];
-		bool closed;
-		snprintf(key, sizeof key, "%04d-%02d", v[0].year, v[0].idx);
-		if (!sink_closed(E->sink, E, at[0], key, &closed))
-			return false;
-		*out = vbool(closed);
-		return true;
-	}
-	case B_ROUND: case B_COALESCE: case B__COUNT:
-		break;
-	}
-	return eval_fail(E, e, "cannot evaluate %s()", b->name);
-}
 
 /* ---- the walk -------------------------------------------------------- */
 
@@ -736,56 +365,72 @@ static void note_impure(const char *rel, void *arg)
 /* A function is pure when its body reads nothing that rules write. */
 static bool is_pure(Eval *E, Decl *d)
 {
-	void *known = map_get(&E->pure, d->name);
+	void *known = ptrmap_get(&E->pure, d);
 	if (known)
 		return known == (void *)1;
 	bool impure = false;
 	program_reads(E->P, d->node->b, note_impure, &impure);
-	map_put(&E->pure, d->name, impure ? (void *)2 : (void *)1);
+	ptrmap_put(&E->pure, d, impure ? (void *)2 : (void *)1);
 	return !impure;
 }
 
-/* Append text to the key being built; false when it does not fit. */
-static bool key_add(char *key, size_t size, size_t *len, const char *s, size_t n)
+/* Append n bytes to the key being built; false when it does not fit. */
+static bool key_add(char *key, size_t size, size_t *len, const void *s, size_t n)
 {
-	if (*len + n + 1 > size)
+	if (*len + n > size)
 		return false;
 	memcpy(key + *len, s, n);
 	*len += n;
-	key[*len] = 0;
 	return true;
 }
 
-/* The memo key of a call: function, SOW in force, and each argument (rows by
- * table and id). False when an argument has no stable identity. Built by
- * hand, not with printf: it is made for every call of a pure function. */
-static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size_t size)
+/* ... a string with its terminating NUL (which no string holds otherwise) */
+static bool key_str(char *key, size_t size, size_t *len, const char *s)
 {
-	size_t len = 0;
-	const char *sow = E->sow ? E->sow->sow->s : "";
-	if (!key_add(key, size, &len, d->name, strlen(d->name)) || !key_add(key, size, &len, "\x1f", 1) ||
-	    !key_add(key, size, &len, sow, strlen(sow)))
+	return key_add(key, size, len, s, strlen(s) + 1);
+}
+
+/* The memo key of a call: function, SOW in force, and each argument as the
+ * bytes of its value (so 250.00 and 250.0, which print differently, stay
+ * apart; rows by table and id). False when an argument has no stable
+ * identity. Made for every call of a pure function: no formatting, and it
+ * is hashed once. */
+static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size_t size, size_t *len)
+{
+	*len = 0;
+	if (!key_add(key, size, len, &d, sizeof d) || !key_str(key, size, len, E->sow ? E->sow->sow->s : ""))
 		return false;
 	for (int i = 0; i < n; i++) {
-		char buf[512];
-		const char *t = buf;
-		char kind[4] = { '\x1f', (char)('A' + (int)args[i].k), ':', 0 };
-		if (args[i].k == V_ROW) {
-			const Row *r = args[i].row;
-			if (!r || !*r->id || strcmp(r->table, "query") == 0)
-				return false;
-			if (!key_add(key, size, &len, kind, 3) || !key_add(key, size, &len, r->table, strlen(r->table)) ||
-			    !key_add(key, size, &len, ":", 1) || !key_add(key, size, &len, r->id, strlen(r->id)))
-				return false;
-			continue;
-		}
-		if (args[i].k == V_LIST)
+		const Value *v = &args[i];
+		char kind = (char)v->k;
+		if (v->k == V_LIST || (v->k == V_ROW && (!v->row || !*v->row->id || (v->row->table[0] == 'q' && strcmp(v->row->table, "query") == 0))))
 			return false;
-		if (args[i].k == V_TEXT || args[i].k == V_SYM)
-			t = args[i].s;
-		else
-			value_fmt(&args[i], buf, sizeof buf);
-		if (!key_add(key, size, &len, kind, 3) || !key_add(key, size, &len, t, strlen(t)))
+		if (!key_add(key, size, len, &kind, 1))
+			return false;
+		bool ok = true;
+		switch (v->k) {
+		case V_NUM: case V_PERCENT: case V_HOURS: case V_MONEY: case V_DUR: {
+			/* the fields one by one: a struct's padding is not part of the value */
+			long long parts[3] = { (long long)(v->d.c >> 64), (long long)(unsigned long long)v->d.c, v->d.scale };
+			ok = key_add(key, size, len, parts, sizeof parts);
+			if (ok && v->k == V_MONEY)
+				ok = key_add(key, size, len, v->cur, 3);
+			if (ok && v->k == V_DUR)
+				ok = key_add(key, size, len, &v->unit, sizeof v->unit);
+			break;
+		}
+		case V_DATE: ok = key_add(key, size, len, &v->date, sizeof v->date); break;
+		case V_BOOL: ok = key_add(key, size, len, &v->b, sizeof v->b); break;
+		case V_PERIOD: {
+			int parts[3] = { (int)v->pk, v->year, v->idx };
+			ok = key_add(key, size, len, parts, sizeof parts);
+			break;
+		}
+		case V_TEXT: case V_SYM: ok = key_str(key, size, len, v->s); break;
+		case V_ROW: ok = key_str(key, size, len, v->row->table) && key_str(key, size, len, v->row->id); break;
+		default: break; /* unset: its kind says it all */
+		}
+		if (!ok)
 			return false;
 	}
 	return true;
@@ -803,7 +448,7 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		if (!x)
 			ok = eval_fail(E, e, "rounding %s takes 1 argument", d->name);
 		else
-			ok = do_round(E, e, x, d->node->a, d->node->s2, out);
+			ok = builtin_round(E, e, x, d->node->a, d->node->idx, d->node->s2, out);
 		E->depth--;
 		return ok;
 	}
@@ -830,9 +475,12 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 		params = s;
 	}
 	char key[2048];
-	bool memo = nargs <= 16 && !(E->sink && E->sink->tracing) && is_pure(E, d) && memo_key(E, d, args, nargs, key, sizeof key);
+	size_t klen = 0, khash = 0;
+	bool memo = nargs <= 16 && !(E->sink && E->sink->tracing) && is_pure(E, d) &&
+		    memo_key(E, d, args, nargs, key, sizeof key, &klen);
 	if (memo) {
-		Value *hit = map_get(&E->memo, key);
+		khash = map_hash(key, klen);
+		Value *hit = bytesmap_get(&E->memo, key, klen, khash);
 		if (hit) {
 			*out = *hit;
 			E->depth--;
@@ -852,7 +500,9 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 			E->memo_arena = arena_new();
 		Value *keep = arena_alloc(E->memo_arena, sizeof *keep);
 		*keep = value_keep(E->memo_arena, *out);
-		map_put(&E->memo, arena_strndup(E->memo_arena, key, strlen(key)), keep);
+		char *k = arena_alloc(E->memo_arena, klen);
+		memcpy(k, key, klen);
+		bytesmap_put(&E->memo, k, klen, khash, keep);
 		E->memo_size++;
 	}
 	return ok;
@@ -1086,14 +736,14 @@ static bool eval(Eval *E, Node *e, Value *out)
 					Node *x = e->a ? e->a->a : NULL;
 					if (!x)
 						return eval_fail(E, e, "rounding %s takes 1 argument", e->s);
-					return do_round(E, e, x, c->a, c->s2, out);
+					return builtin_round(E, e, x, c->a, c->idx, c->s2, out);
 				}
 		}
 		if (d && (d->kind == D_FN || d->kind == D_ROUNDING))
 			return call_decl(E, e, d, out);
 		int id = e->op > 0 ? e->op - 1 : builtin_find(e->s);
 		if (id >= 0)
-			return call_builtin(E, e, id, out);
+			return builtin_call(E, e, id, out);
 		return eval_fail(E, e, "unknown function '%s'", e->s);
 	}
 	case N_SELECTQ: {
@@ -1133,7 +783,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 	}
 	case N_INDEX: {
 		Value id;
-		const struct Shape *sh = e->a->kind == N_NAME ? map_get(&E->P->shapes, e->a->s) : NULL;
+		const struct Shape *sh = e->aux ? e->aux : e->a->kind == N_NAME ? map_get(&E->P->shapes, e->a->s) : NULL;
 		if (!sh)
 			return eval_fail(E, e, "only a table can be indexed by id");
 		if (!eval(E, e->b, &id))

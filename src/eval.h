@@ -50,8 +50,8 @@ typedef struct Eval {
 	struct Profile *profile; /* --profile: filled per rule, or NULL */
 	long long started_ms, shown_ms; /* when the run started, progress last shown */
 	long long max_memory_mb; /* resident memory limit; 0: none */
-	Map memo;              /* "fn\x1fargs" -> Value*: results of pure functions */
-	Map pure;              /* fn name -> (void *)1 pure, (void *)2 not */
+	BytesMap memo;         /* function, SOW, arguments' bytes -> Value*: results of pure functions */
+	PtrMap pure;           /* Decl* of a fn -> (void *)1 pure, (void *)2 not */
 	Arena *memo_arena;     /* the memo's keys and values */
 	size_t memo_size;      /* entries, bounded by MEMO_MAX */
 	struct Coverage *cov;   /* sow test --coverage: counts what ran (coverage.h), or NULL */

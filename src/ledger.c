@@ -1,11 +1,14 @@
 /* ledger.c: the month-end run as one transaction, and the release ledger.
  *
  * A run for period P: refuse if P is closed or a later period has results;
- * delete P's earlier results (a re-run replaces them); evaluate the rules,
- * which hand their rows to the run's sink (ledger_emit: output tables into
- * the run's INSERTs, relation rows on to the relations); compute each
- * project's period total exactly and round it once; commit. Any error rolls everything back,
- * so the database is exactly as it was.
+ * set P's earlier results aside (a re-run supersedes them: period.c);
+ * evaluate the rules, which hand their rows to the run's sink (ledger_emit:
+ * output tables into the run's INSERTs, relation rows on to the
+ * relations); compute each project's period total exactly and round it
+ * once; commit. Any error rolls everything back, so the database is
+ * exactly as it was. Errors are reported through the program's
+ * diagnostics; nothing here prints a result or picks an exit status (the
+ * command, runcmd.c, does).
  *
  * "Each source row is released exactly once, ever" is enforced here and by a
  * unique index, not left to rules: a revenue (or billing) row whose source
@@ -13,18 +16,14 @@
  * the same source in one run is an error naming both rules. */
 #include "ledger.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "invoice.h"
 #include "money.h"
 #include "period.h"
-#include "export.h"
 #include "schema.h"
 #include "store.h"
 #include "xref.h"
-#include "summary.h"
 #include "totals.h"
 
 static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
@@ -437,70 +436,7 @@ int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, T
 	return T.err ? -1 : n;
 }
 
-/* ---- the summary ------------------------------------------------------- */
-
-#define LISTED 100 /* rows a table/markdown summary lists per section */
-
-/* One section of the summary. csv and json list every row, streamed; the
- * table and markdown views list the first LISTED and say how many more. */
-static void section(sqlite3 *db, const SummarySection *s, long long run_id, Format f, FILE *out)
-{
-	bool capped = f == FMT_TABLE || f == FMT_MARKDOWN;
-	const char *err;
-	SummaryRows *r = summary_open(db, s, run_id, &err);
-	if (!r)
-		return;
-	int n = summary_ncols(r);
-	const char *headers[16];
-	bool right[16];
-	for (int i = 0; i < n && i < 16; i++) {
-		headers[i] = summary_colname(r, i);
-		right[i] = s->cols[i] == 'm' || s->cols[i] == 'n';
-	}
-	if (capped)
-		fputc('\n', out);
-	FTable *t = format_begin(s->title, n, headers, right, f, out);
-	long long rows = 0;
-	const char *cells[16];
-	while ((!capped || rows < LISTED) && summary_next(r, cells)) {
-		format_row(t, cells);
-		rows++;
-	}
-	summary_close(r, &err);
-	format_end(t);
-	if (capped && rows == LISTED) {
-		long long all = summary_count(db, s, run_id);
-		if (all > LISTED)
-			fprintf(out, "(the first %d of %lld; --format csv lists them all)\n", LISTED, all);
-	}
-}
-
-static void summary(RunCtx *R, const RunOptions *o, FILE *out)
-{
-	Format f = o->format;
-	if (f == FMT_TABLE || f == FMT_MARKDOWN) {
-		char day[DATE_BUFSZ];
-		fprintf(out, "%sRun %lld: period %s, as of %s%s\n", f == FMT_MARKDOWN ? "## " : "", R->run_id, R->period,
-			date_fmt(o->as_of, day), o->dry_run ? " (dry run: nothing written)" : "");
-		const char *names[] = { "revenue", "billing", "forecast", "transitions", "findings" };
-		for (int i = 0; i < 5; i++) {
-			const TableDef *t = schema_table(names[i]);
-			int ti = table_index(t);
-			fprintf(out, "%s%-12s %lld row%s", f == FMT_MARKDOWN ? "- " : "  ", names[i], R->emitted[ti],
-				R->emitted[ti] == 1 ? "" : "s");
-			if (R->earlier[ti])
-				fprintf(out, " (%lld already %s in an earlier period, not repeated)", R->earlier[ti],
-					i == 0 ? "released" : "billed");
-			fputc('\n', out);
-		}
-		invoice_numbering(&R->seq, f == FMT_MARKDOWN ? "- " : "  ", out);
-	}
-	for (int i = 0; i < summary_nsections; i++)
-		if (summary_sections[i].where & SUM_TERMINAL)
-			section(R->db, &summary_sections[i], R->run_id, f, out);
-}
-
-/* ---- sow run ------------------------------------------------------------ */
+/* ---- the month-end run ---------------------------------------------------- */
 
 static long long count(sqlite3 *db, const char *sql, const char *arg)
 {
@@ -557,172 +493,154 @@ static bool apply_transitions(RunCtx *R, const char **err)
 	return true;
 }
 
-int ledger_run(Program *P, const RunOptions *o, FILE *out)
+long long ledger_rows(const RunCtx *R, const char *table, long long *earlier)
 {
-	char err[512];
+	int ti = table_index(schema_table(table));
+	*earlier = R->earlier[ti];
+	return R->emitted[ti];
+}
+
+/* A database error of the run: reported; false. */
+static bool db_failed(Run *run, const char *why)
+{
+	diag_plain(run->P->D, DIAG_ERROR, "%s: %s", run->o->db_path, why ? why : sqlite3_errmsg(run->db));
+	run->status = RUN_DBERROR;
+	return false;
+}
+
+bool ledger_open(Run *run, Program *P, const RunOptions *o)
+{
+	memset(run, 0, sizeof *run);
+	run->P = P;
+	run->o = o;
+	run->status = RUN_DBERROR;
+	Diag *D = P->D;
+	char err[512], msg[1024], seqerr[SEQUENCE_ERRSZ];
 	const char *why = NULL;
-	sqlite3 *db = store_open(o->db_path, STORE_WRITE, err, sizeof err);
-	if (!db) {
-		fprintf(stderr, "sow: error: %s\n", err);
-		return 3;
+	if (!(run->db = store_open(o->db_path, STORE_WRITE, err, sizeof err))) {
+		diag_plain(D, DIAG_ERROR, "%s", err);
+		return false;
 	}
-	char period[DATE_MONTH_BUFSZ], seqerr[SEQUENCE_ERRSZ];
-	date_fmt_month(o->as_of, period);
+	date_fmt_month(o->as_of, run->period);
 	/* no silent weekends-only calendar */
-	xref_calendars(P, db);
-	int rc = 3;
-	if (!exec(db, "BEGIN IMMEDIATE", &why)) {
-		fprintf(stderr, "sow: error: %s: %s\n", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);
-		sqlite3_close(db);
-		return 3;
+	xref_calendars(P, run->db);
+	if (!exec(run->db, "BEGIN IMMEDIATE", &why)) {
+		diag_plain(D, DIAG_ERROR, "%s: %s", o->db_path, strstr(why, "locked") ? "database is locked by another process" : why);
+		return false;
 	}
-	if (!sequence_prepare(db, period, seqerr)) {
-		why = seqerr;
-		goto dberror;
+	run->open = true;
+	if (!sequence_prepare(run->db, run->period, seqerr))
+		return db_failed(run, seqerr);
+	/* a preview of an open period is a preview of its re-run: its earlier
+	 * results are replaced (inside this transaction, which is rolled
+	 * back), not counted as released before. A run that would be refused
+	 * is previewed against the record, and said so. */
+	int may = period_may_run(run->db, run->period, o->skip_gap || o->dry_run, run->skipped, sizeof run->skipped, msg,
+				 sizeof msg);
+	if (o->dry_run)
+		*run->skipped = 0;
+	if (may == 3) {
+		diag_plain(D, DIAG_ERROR, "%s: %s", o->db_path, msg);
+		return false;
 	}
-	char skipped[512] = "";
-	if (!o->dry_run) {
-		char msg[1024];
-		int may = period_may_run(db, period, o->skip_gap, skipped, sizeof skipped, msg, sizeof msg);
-		if (may) {
-			if (may == 3)
-				fprintf(stderr, "sow: error: %s: %s\n", o->db_path, msg);
-			else
-				fprintf(stderr, "sow: error: %s\n", msg);
-			rc = may;
-			goto rollback;
-		}
-		/* a re-run of an open period replaces its results; the earlier
-		 * run and its rows are kept as superseded (numbered tables are
-		 * matched against the earlier run's rows at commit instead) */
-		if (!period_supersede(db, period, &why))
-			goto dberror;
-	} else {
-		/* a preview of an open period is a preview of its re-run: its
-		 * earlier results are replaced (inside this transaction, which
-		 * is rolled back), not counted as released before. A run that
-		 * would be refused is previewed against the record, and said so. */
-		char msg[1024];
-		int may = period_may_run(db, period, true, skipped, sizeof skipped, msg, sizeof msg);
-		*skipped = 0;
-		if (may == 3) {
-			fprintf(stderr, "sow: error: %s: %s\n", o->db_path, msg);
-			goto rollback;
-		}
-		if (may)
-			fprintf(stderr, "sow: note: %s; this preview counts its recorded rows as released\n", msg);
-		else if (!period_supersede(db, period, &why))
-			goto dberror;
+	if (may && !o->dry_run) {
+		diag_plain(D, DIAG_ERROR, "%s", msg);
+		run->status = RUN_REFUSED;
+		return false;
 	}
-	{
-		Eval E;
-		eval_init(&E, P, P->A, db, o->as_of);
-		if (o->max_steps)
-			E.max_steps = o->max_steps;
-		E.max_memory_mb = o->max_memory_mb;
-		E.progress = o->progress;
-		Profile prof = { 0 };
-		if (o->profile)
-			E.profile = &prof;
-		RunCtx R;
-		if (!ledger_begin(&E, &R, db, period, o->as_of, &why)) {
-			eval_free(&E);
-			goto dberror;
-		}
-		bool ok = rules_run_all(&E);
-		if (o->profile) {
-			profile_print(&prof, stderr);
-			profile_free(&prof);
-		}
-		if (ok && !totals(&R, &why)) {
-			ledger_end(&R);
-			eval_free(&E);
-			goto dberror;
-		}
-		/* numbered tables get their numbers now, inside the transaction */
-		if (ok && !sequence_commit(db, R.run_id, &R.seq, seqerr)) {
-			fprintf(stderr, "sow: error: %s\nsow: run stopped; nothing was written\n", seqerr);
-			ledger_end(&R);
-			eval_free(&E);
-			rc = 1;
-			goto rollback;
-		}
-		if (ok && o->apply_transitions && !o->dry_run && !apply_transitions(&R, &why)) {
-			ledger_end(&R);
-			eval_free(&E);
-			goto dberror;
-		}
-		if (ok) {
-			char fin[32];
-			date_timestamp_utc(fin, sizeof fin);
-			sqlite3_stmt *st;
-			if (sqlite3_prepare_v2(db, "UPDATE runs SET finished_at = ?, status = 'ok' WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-				sqlite3_bind_text(st, 1, fin, -1, SQLITE_STATIC);
-				sqlite3_bind_int64(st, 2, R.run_id);
-				sqlite3_step(st);
-				sqlite3_finalize(st);
-			}
-		}
-		/* The pack and the CSVs go to temporary files now, and into place
-		 * only once the run is committed: a failed run leaves none behind. */
-		Exports x = { 0 };
-		if (ok && !export_write(db, &R, o, &x, err, sizeof err)) {
-			fprintf(stderr, "sow: error: %s\n", err);
-			ledger_end(&R);
-			eval_free(&E);
-			rc = 3;
-			goto rollback;
-		}
-		long long errors = 0, warnings = 0;
-		if (ok) {
-			char id[24];
-			snprintf(id, sizeof id, "%lld", R.run_id);
-			errors = count(db, "SELECT count(*) FROM findings WHERE run_id = ? AND severity = 'error'", id);
-			warnings = count(db, "SELECT count(*) FROM findings WHERE run_id = ? AND severity = 'warning'", id);
-		}
-		ledger_end(&R);
-		eval_free(&E);
-		if (!ok) {
-			fprintf(stderr, "sow: run stopped; nothing was written\n");
-			rc = 1;
-			goto rollback;
-		}
-		/* Commit first, then print: the summary (a closed pipe, a full
-		 * disk) never decides the fate of the run. */
-		if (o->dry_run) {
-			summary(&R, o, out);
-			exec(db, "ROLLBACK", &why);
-		} else if (!exec(db, "COMMIT", &why)) {
-			export_discard(&x);
-			goto dberror;
-		}
-		bool lost_report = !export_commit(&x, err, sizeof err);
-		if (lost_report)
-			fprintf(stderr, "sow: error: %s\n", err);
-		if (!o->dry_run) {
-			if (*skipped)
-				fprintf(stderr, "sow: note: --skip-gap: skipped %s (no run); their rows are released in %s\n", skipped,
-					period);
-			summary(&R, o, out);
-		}
-		sqlite3_close(db);
-		int werr = fflush(out) != 0 || ferror(out) ? errno : 0;
-		if (werr && werr != EPIPE) {
-			/* a reader that stopped reading ends the output; anything
-			 * else is an I/O error, but the run stays */
-			fprintf(stderr, "sow: error: cannot write the summary: %s%s\n", strerror(werr),
-				o->dry_run ? "" : " (the run is committed)");
-			return 3;
-		}
-		if (lost_report)
-			return 3;
-		return (o->fail_on == 1 && errors > 0) || (o->fail_on == 2 && errors + warnings > 0);
+	if (may) {
+		diag_plain(D, DIAG_NOTE, "%s; this preview counts its recorded rows as released", msg);
+		return true;
 	}
-dberror:
-	fprintf(stderr, "sow: error: %s: %s\n", o->db_path, why ? why : sqlite3_errmsg(db));
-	rc = 3;
-rollback:
-	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(db);
-	return rc;
+	/* a re-run of an open period replaces its results; the earlier run
+	 * and its rows are kept as superseded (numbered tables are matched
+	 * against the earlier run's rows at commit instead) */
+	return period_supersede(run->db, run->period, &why) || db_failed(run, why);
+}
+
+bool ledger_evaluate(Run *run, Profile *profile)
+{
+	const RunOptions *o = run->o;
+	Eval *E = &run->E;
+	eval_init(E, run->P, run->P->A, run->db, o->as_of);
+	run->evaluating = true;
+	if (o->max_steps)
+		E->max_steps = o->max_steps;
+	E->max_memory_mb = o->max_memory_mb;
+	E->progress = o->progress;
+	E->profile = profile;
+	const char *why = NULL;
+	if (!ledger_begin(E, &run->R, run->db, run->period, o->as_of, &why))
+		return db_failed(run, why);
+	if (rules_run_all(E))
+		return true;
+	run->status = RUN_STOPPED;
+	return false;
+}
+
+/* The evaluator and the run's statements are done with. */
+static void end_evaluation(Run *run)
+{
+	if (!run->evaluating)
+		return;
+	ledger_end(&run->R);
+	eval_free(&run->E);
+	run->evaluating = false;
+}
+
+bool ledger_complete(Run *run)
+{
+	RunCtx *R = &run->R;
+	const char *why = NULL;
+	char seqerr[SEQUENCE_ERRSZ];
+	if (!totals(R, &why))
+		return db_failed(run, why);
+	/* numbered tables get their numbers now, inside the transaction */
+	if (!sequence_commit(run->db, R->run_id, &R->seq, seqerr)) {
+		diag_plain(run->P->D, DIAG_ERROR, "%s", seqerr);
+		run->status = RUN_STOPPED;
+		return false;
+	}
+	if (run->o->apply_transitions && !run->o->dry_run && !apply_transitions(R, &why))
+		return db_failed(run, why);
+	char fin[32];
+	date_timestamp_utc(fin, sizeof fin);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(run->db, "UPDATE runs SET finished_at = ?, status = 'ok' WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, fin, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, R->run_id);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	char id[24];
+	snprintf(id, sizeof id, "%lld", R->run_id);
+	run->errors = count(run->db, "SELECT count(*) FROM findings WHERE run_id = ? AND severity = 'error'", id);
+	run->warnings = count(run->db, "SELECT count(*) FROM findings WHERE run_id = ? AND severity = 'warning'", id);
+	end_evaluation(run);
+	return true;
+}
+
+bool ledger_finish(Run *run)
+{
+	const char *why = NULL;
+	end_evaluation(run);
+	run->open = false;
+	if (run->o->dry_run) {
+		exec(run->db, "ROLLBACK", &why); /* a preview writes nothing */
+		return true;
+	}
+	if (exec(run->db, "COMMIT", &why))
+		return true;
+	run->open = true; /* rolled back by ledger_close */
+	return db_failed(run, why);
+}
+
+void ledger_close(Run *run)
+{
+	end_evaluation(run);
+	if (run->open)
+		sqlite3_exec(run->db, "ROLLBACK", NULL, NULL, NULL);
+	run->open = false;
+	sqlite3_close(run->db);
+	run->db = NULL;
 }

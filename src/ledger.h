@@ -1,4 +1,4 @@
-/* ledger.h: the month-end run, its one transaction, and closing periods. */
+/* ledger.h: the month-end run, its one transaction, and the release ledger. */
 #ifndef SOW_LEDGER_H
 #define SOW_LEDGER_H
 
@@ -51,8 +51,46 @@ typedef struct RunCtx {
 	bool closed_loaded;
 } RunCtx;
 
-/* Month-end over the loaded, checked program P. Returns the exit status. */
-int ledger_run(Program *P, const RunOptions *o, FILE *out);
+/* The month-end run over the loaded, checked program P, in steps, so that
+ * the command (runcmd.c) can print and write files between them:
+ * ledger_open, ledger_evaluate, ledger_complete, ledger_finish, then
+ * ledger_close (always; it rolls back what was not finished). A step that
+ * fails reports why through P's diagnostics and says how in status. */
+typedef enum {
+	RUN_REFUSED = 1,           /* the period may not be run (SPEC 8.1) */
+	RUN_STOPPED,               /* a rule (or the numbering) failed: nothing is written */
+	RUN_DBERROR,               /* the database could not be opened, read or written */
+} RunStatus;
+
+typedef struct Run {
+	Program *P;
+	const RunOptions *o;
+	sqlite3 *db;
+	char period[DATE_MONTH_BUFSZ]; /* "2026-11" */
+	char skipped[512];         /* --skip-gap: the months left out, or "" */
+	Eval E;
+	RunCtx R;                  /* the run's ledger: id, rows per table, numbers drawn */
+	long long errors, warnings; /* the run's findings (after ledger_complete) */
+	RunStatus status;          /* why the last step failed */
+	bool open;                 /* the transaction is open */
+	bool evaluating;           /* E and R's statements are live */
+} Run;
+
+/* Open the database, begin the transaction, check the period may run
+ * (a dry run previews one that may not, with a note), and make way for a
+ * re-run's results. */
+bool ledger_open(Run *run, Program *P, const RunOptions *o);
+/* Run the rules and machines into the run (profile: filled per rule, or NULL). */
+bool ledger_evaluate(Run *run, Profile *profile);
+/* The totals, the numbers of numbered tables, --apply-transitions, the
+ * run marked finished, its findings counted. */
+bool ledger_complete(Run *run);
+/* Commit (a dry run: roll back). */
+bool ledger_finish(Run *run);
+void ledger_close(Run *run);
+/* Rows a run wrote into table, and (in *earlier) those it skipped as
+ * released or billed in an earlier period. */
+long long ledger_rows(const RunCtx *R, const char *table, long long *earlier);
 /* Start a run inside an open transaction on db (also used by sow test):
  * E->sink becomes R's, and the rules' rows go into db. */
 bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err);

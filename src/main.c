@@ -24,6 +24,7 @@
 #include "invoice.h"
 #include "ledger.h"
 #include "repl.h"
+#include "runcmd.h"
 #include "session.h"
 #include "doc.h"
 #include "lsp.h"
@@ -500,7 +501,7 @@ static int cmd_run(int argc, char **argv)
 			/* a reader that stops reading (| head) ends the summary,
 			 * after the run has committed; it is not an error */
 			signal(SIGPIPE, SIG_IGN);
-			rc = ledger_run(&P, &o, stdout);
+			rc = runcmd_run(&P, &o, stdout);
 		}
 	}
 	program_free(&P);
@@ -534,7 +535,7 @@ static int period_command(int argc, char **argv, bool reopen)
 		return usage_error(cmd, "--period wants a month YYYY-MM, not '%s'", period);
 	if (reopen && (!reason || !*reason))
 		return usage_error(cmd, "say why with --reason TEXT (it is kept in period_events)");
-	return reopen ? period_reopen(db, period, reason, stdout) : period_close(db, period, reason, stdout);
+	return runcmd_period(db, period, reason, reopen, stdout);
 }
 
 static int cmd_close(int argc, char **argv) { return period_command(argc, argv, false); }

@@ -132,3 +132,59 @@ void ptrmap_free(PtrMap *m)
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
+
+size_t map_hash(const void *key, size_t n)
+{
+	const unsigned char *p = key;
+	size_t h = 1469598103934665603u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 1099511628211u;
+	return h;
+}
+
+struct BytesEntry {
+	const void *key;      /* NULL = empty slot */
+	size_t n, h;
+	void *val;
+};
+
+static struct BytesEntry *bytes_slot(const BytesMap *m, const void *key, size_t n, size_t h)
+{
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct BytesEntry *e = &m->e[i];
+		if (!e->key || (e->h == h && e->n == n && memcmp(e->key, key, n) == 0))
+			return e;
+	}
+}
+
+void *bytesmap_get(const BytesMap *m, const void *key, size_t n, size_t h)
+{
+	return m->cap ? bytes_slot(m, key, n, h)->val : NULL;
+}
+
+void bytesmap_put(BytesMap *m, const void *key, size_t n, size_t h, void *val)
+{
+	if ((m->len + 1) * 2 > m->cap) {
+		BytesMap g = { calloc(m->cap ? m->cap * 2 : 16, sizeof *g.e), m->cap ? m->cap * 2 : 16, 0 };
+		if (!g.e) {
+			fputs("sow: out of memory\n", stderr);
+			abort();
+		}
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->e[i].key)
+				*bytes_slot(&g, m->e[i].key, m->e[i].n, m->e[i].h) = m->e[i];
+		g.len = m->len;
+		free(m->e);
+		*m = g;
+	}
+	struct BytesEntry *e = bytes_slot(m, key, n, h);
+	if (!e->key)
+		m->len++;
+	*e = (struct BytesEntry){ key, n, h, val };
+}
+
+void bytesmap_free(BytesMap *m)
+{
+	free(m->e);
+	memset(m, 0, sizeof *m);
+}

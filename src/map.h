@@ -28,4 +28,16 @@ typedef struct {
 void *ptrmap_get(const PtrMap *m, const void *key);
 void ptrmap_put(PtrMap *m, const void *key, void *val);
 void ptrmap_free(PtrMap *m);
+
+/* A map keyed by byte strings that may hold NULs (the memo of pure calls:
+ * values as their bytes), each with its hash, made once with map_hash. */
+typedef struct {
+	struct BytesEntry *e;
+	size_t cap, len;
+} BytesMap;
+
+size_t map_hash(const void *key, size_t n);
+void *bytesmap_get(const BytesMap *m, const void *key, size_t n, size_t h);
+void bytesmap_put(BytesMap *m, const void *key, size_t n, size_t h, void *val); /* insert or replace */
+void bytesmap_free(BytesMap *m);
 #endif

@@ -2,8 +2,6 @@
  * here are rejected at check time rather than guessed. */
 #include "money.h"
 
-#include <string.h>
-
 static const struct { char code[4]; signed char minor; } currencies[] = {
 	{ "AED", 2 }, { "ARS", 2 }, { "AUD", 2 }, { "BGN", 2 }, { "BHD", 3 }, { "BRL", 2 },
 	{ "CAD", 2 }, { "CHF", 2 }, { "CLP", 0 }, { "CNY", 2 }, { "COP", 2 }, { "CZK", 2 },
@@ -16,11 +14,30 @@ static const struct { char code[4]; signed char minor; } currencies[] = {
 	{ "ZAR", 2 },
 };
 
+/* Three capitals as one number, so that a lookup (one per money value
+ * read) compares numbers, not text; -1 for anything else. */
+static long code_key(const char *c)
+{
+	for (int i = 0; i < 3; i++)
+		if (c[i] < 'A' || c[i] > 'Z')
+			return -1;
+	return c[3] ? -1 : (long)c[0] << 16 | (long)c[1] << 8 | (long)c[2];
+}
+
 int money_minor_unit(const char *code)
 {
-	for (size_t i = 0; i < sizeof currencies / sizeof *currencies; i++)
-		if (strcmp(currencies[i].code, code) == 0)
-			return currencies[i].minor;
+	long k = code_key(code);
+	size_t lo = 0, hi = sizeof currencies / sizeof *currencies; /* the table is in code order */
+	while (k >= 0 && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		long m = code_key(currencies[mid].code);
+		if (m == k)
+			return currencies[mid].minor;
+		if (m < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 

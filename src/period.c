@@ -14,11 +14,12 @@
  * Nothing a run wrote is ever deleted: when a period is re-run or reopened,
  * its runs are marked `superseded` and their rows move into the *_history
  * table of each output table (same columns). Every close and reopen goes
- * into period_events with $USER and the time. */
+ * into period_events with $USER and the time. A refusal or a database
+ * error is reported through the caller's diagnostics; the command
+ * (runcmd.c) prints what was done and picks the exit status. */
 #include "period.h"
 
 #include <pwd.h>
-#include <stdarg.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,56 +213,61 @@ static bool event(sqlite3 *db, const char *period, const char *action, const cha
 	return rc == SQLITE_DONE;
 }
 
-/* Open db for writing inside BEGIN IMMEDIATE, or print why not. */
-static sqlite3 *begin(const char *db_path)
+/* Open db for writing inside BEGIN IMMEDIATE, or report why not. */
+static sqlite3 *begin(const char *db_path, Diag *D)
 {
 	char err[512];
 	sqlite3 *db = store_open(db_path, STORE_WRITE, err, sizeof err);
 	if (!db) {
-		fprintf(stderr, "sow: error: %s\n", err);
+		diag_plain(D, DIAG_ERROR, "%s", err);
 		return NULL;
 	}
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		const char *why = sqlite3_errmsg(db);
-		fprintf(stderr, "sow: error: %s: %s\n", db_path, strstr(why, "locked") ? "database is locked by another process" : why);
+		diag_plain(D, DIAG_ERROR, "%s: %s", db_path, strstr(why, "locked") ? "database is locked by another process" : why);
 		sqlite3_close(db);
 		return NULL;
 	}
 	return db;
 }
 
-/* Commit, or roll back and report; the exit status. */
-static int finish(sqlite3 *db, const char *db_path, int rc)
+typedef enum { DONE, REFUSED, DBERROR } Outcome;
+
+/* Commit what is DONE, else roll back (a DBERROR is reported here, a
+ * refusal was); true when done. */
+static bool finish(sqlite3 *db, const char *db_path, Outcome rc, Diag *D, bool *refused)
 {
-	if (rc == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-		rc = 3;
-	if (rc == 3)
-		fprintf(stderr, "sow: error: %s: %s\n", db_path, sqlite3_errmsg(db));
-	if (rc)
+	if (rc == DONE && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = DBERROR;
+	if (rc == DBERROR)
+		diag_plain(D, DIAG_ERROR, "%s: %s", db_path, sqlite3_errmsg(db));
+	if (rc != DONE)
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
-	return rc;
+	*refused = rc == REFUSED;
+	return rc == DONE;
 }
 
-int period_close(const char *db_path, const char *period, const char *reason, FILE *out)
+bool period_close(const char *db_path, const char *period, const char *reason, Diag *D, char *done, size_t n, bool *refused)
 {
-	sqlite3 *db = begin(db_path);
+	*refused = false;
+	sqlite3 *db = begin(db_path, D);
 	if (!db)
-		return 3;
+		return false;
 	char through[DATE_MONTH_BUFSZ], first[DATE_MONTH_BUFSZ];
 	if (!period_closed_through(db, through) || !one_text(db, "SELECT min(period) FROM runs", NULL, first, sizeof first))
-		return finish(db, db_path, 3);
+		return finish(db, db_path, DBERROR, D, refused);
 	if (*through && strcmp(period, through) <= 0) {
 		if (strcmp(period, through) == 0)
-			fprintf(stderr, "sow: error: period %s is already closed\n", period);
+			diag_plain(D, DIAG_ERROR, "period %s is already closed", period);
 		else
-			fprintf(stderr, "sow: error: period %s is already closed (every period through %s is)\n", period, through);
-		return finish(db, db_path, 1);
+			diag_plain(D, DIAG_ERROR, "period %s is already closed (every period through %s is)", period, through);
+		return finish(db, db_path, REFUSED, D, refused);
 	}
 	if (!has_run(db, period, true)) {
-		fprintf(stderr, "sow: error: period %s has no run to close (run: sow run --db %s --period %s RULES)\n", period,
-			db_path, period);
-		return finish(db, db_path, 1);
+		diag_plain(D, DIAG_ERROR, "period %s has no run to close (run: sow run --db %s --period %s RULES)", period, db_path,
+			   period);
+		return finish(db, db_path, REFUSED, D, refused);
 	}
 	/* every month since the first run (or the last close) that is still
 	 * open closes with P */
@@ -273,7 +279,7 @@ int period_close(const char *db_path, const char *period, const char *reason, FI
 		snprintf(m, sizeof m, "%s", *first && strcmp(first, period) < 0 ? first : period);
 	for (int guard = 0; strcmp(m, period) <= 0 && guard < 1200; guard++) {
 		if (!step(db, "INSERT OR IGNORE INTO periods (period, closed_at) VALUES (?, ?)", m, now, NULL))
-			return finish(db, db_path, 3);
+			return finish(db, db_path, DBERROR, D, refused);
 		if (strcmp(m, period) != 0) {
 			if (!*from)
 				snprintf(from, sizeof from, "%s", m);
@@ -284,49 +290,45 @@ int period_close(const char *db_path, const char *period, const char *reason, FI
 	if (*from)
 		list_add(also, sizeof also, from, last);
 	if (!event(db, period, "close", reason))
-		return finish(db, db_path, 3);
-	int rc = finish(db, db_path, 0);
-	if (rc == 0)
-		fprintf(out, "closed %s%s%s%s\n", period, *also ? " and every earlier period (" : "", also,
-			*also ? (strcmp(from, last) == 0 ? " was still open)" : " were still open)") : "");
-	return rc;
+		return finish(db, db_path, DBERROR, D, refused);
+	snprintf(done, n, "closed %s%s%s%s", period, *also ? " and every earlier period (" : "", also,
+		 *also ? (strcmp(from, last) == 0 ? " was still open)" : " were still open)") : "");
+	return finish(db, db_path, DONE, D, refused);
 }
 
-int period_reopen(const char *db_path, const char *period, const char *reason, FILE *out)
+bool period_reopen(const char *db_path, const char *period, const char *reason, Diag *D, char *done, size_t n, bool *refused)
 {
-	sqlite3 *db = begin(db_path);
+	*refused = false;
+	sqlite3 *db = begin(db_path, D);
 	if (!db)
-		return 3;
+		return false;
 	char through[DATE_MONTH_BUFSZ], later[DATE_MONTH_BUFSZ], runs[512];
 	if (!period_closed_through(db, through) ||
 	    !one_text(db, "SELECT min(period) FROM runs WHERE period > ? AND status = 'ok'", period, later, sizeof later) ||
 	    !one_text(db, "SELECT group_concat(id, ', ') FROM (SELECT id FROM runs WHERE period = ? AND status = 'ok' ORDER BY id)",
 		      period, runs, sizeof runs))
-		return finish(db, db_path, 3);
+		return finish(db, db_path, DBERROR, D, refused);
 	if (!*through || strcmp(period, through) > 0) {
-		fprintf(stderr, "sow: error: period %s is not closed%s%s\n", period, *through ? "; the latest closed period is " : "",
-			through);
-		return finish(db, db_path, 1);
+		diag_plain(D, DIAG_ERROR, "period %s is not closed%s%s", period, *through ? "; the latest closed period is " : "",
+			   through);
+		return finish(db, db_path, REFUSED, D, refused);
 	}
 	if (strcmp(period, through) != 0) {
-		fprintf(stderr, "sow: error: %s is not the latest closed period; periods reopen in order, latest first (reopen %s first)\n",
-			period, through);
-		return finish(db, db_path, 1);
+		diag_plain(D, DIAG_ERROR, "%s is not the latest closed period; periods reopen in order, latest first (reopen %s first)",
+			   period, through);
+		return finish(db, db_path, REFUSED, D, refused);
 	}
 	if (*later) {
-		fprintf(stderr, "sow: error: a later period (%s) has results; reopening %s would release its rows twice\n", later, period);
-		return finish(db, db_path, 1);
+		diag_plain(D, DIAG_ERROR, "a later period (%s) has results; reopening %s would release its rows twice", later, period);
+		return finish(db, db_path, REFUSED, D, refused);
 	}
 	const char *why;
 	if (!step(db, "DELETE FROM periods WHERE period = ?", period, NULL, NULL) || !period_supersede(db, period, &why) ||
 	    !event(db, period, "reopen", reason))
-		return finish(db, db_path, 3);
-	int rc = finish(db, db_path, 0);
-	if (rc == 0) {
-		if (*runs)
-			fprintf(out, "reopened %s: run %s superseded (its rows are kept in the *_history tables)\n", period, runs);
-		else
-			fprintf(out, "reopened %s\n", period);
-	}
-	return rc;
+		return finish(db, db_path, DBERROR, D, refused);
+	if (*runs)
+		snprintf(done, n, "reopened %s: run %s superseded (its rows are kept in the *_history tables)", period, runs);
+	else
+		snprintf(done, n, "reopened %s", period);
+	return finish(db, db_path, DONE, D, refused);
 }

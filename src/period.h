@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "diag.h"
+
 /* The latest closed period ("2026-10") into buf (DATE_MONTH_BUFSZ bytes), ""
  * when none is closed. A month is closed when it is on or before it. False on
  * a database error. */
@@ -21,8 +23,11 @@ int period_may_run(sqlite3 *db, const char *period, bool skip_gap, char *skipped
  * *_history tables (inside the caller's transaction). */
 bool period_supersede(sqlite3 *db, const char *period, const char **err);
 
-/* sow close / sow reopen: print what was done, return the exit status. */
-int period_close(const char *db_path, const char *period, const char *reason, FILE *out);
-int period_reopen(const char *db_path, const char *period, const char *reason, FILE *out);
+/* sow close / sow reopen, each in one transaction: true when done, with
+ * what was done ("closed 2026-10") in done. Else why is reported through
+ * D, and *refused says whether the period may not be closed (reopened) or
+ * the database failed. */
+bool period_close(const char *db_path, const char *period, const char *reason, Diag *D, char *done, size_t n, bool *refused);
+bool period_reopen(const char *db_path, const char *period, const char *reason, Diag *D, char *done, size_t n, bool *refused);
 
 #endif

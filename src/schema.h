@@ -18,7 +18,7 @@ typedef struct {
 	const char *sql;      /* column definition for CREATE TABLE */
 } ColumnDef;
 
-typedef struct {
+typedef struct TableDef {
 	const char *name;
 	const ColumnDef *cols;
 	int ncols;

@@ -368,7 +368,12 @@ static void table_cols(const TableDef *t, int *idcol, int *cur)
 static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, const Shape *shape, Row *row, char *idbuf)
 {
 	int idcol, cur;
-	table_cols(t, &idcol, &cur);
+	if (shape && shape->table == t) { /* found by the checker: no names compared per row */
+		idcol = shape->idcol;
+		cur = shape->curcol;
+	} else {
+		table_cols(t, &idcol, &cur);
+	}
 	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
 	if (!id) {
 		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
@@ -734,7 +739,7 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 		E->mod = saved_mod;
 		return ok && scan_rel(E, r, fn, arg);
 	}
-	const TableDef *t = schema_table(src->s);
+	const TableDef *t = shape && shape->table ? shape->table : schema_table(src->s); /* as the checker found it */
 	if (t)
 		return scan_table(E, key, clause, var, filters, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);
@@ -768,7 +773,7 @@ long long source_rows_estimate(Eval *E, const TableDef *t)
 
 bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value *out)
 {
-	const TableDef *t = schema_table(shape->name);
+	const TableDef *t = shape->table ? shape->table : schema_table(shape->name);
 	if (!t || !E->db)
 		return eval_fail(E, at, "looking up %s needs a database (--db DB)", shape->name);
 	char sql[4096];

@@ -68,3 +68,11 @@ char *value_fmt(const Value *v, char *buf, size_t n)
 	}
 	return buf;
 }
+
+DecStatus value_dec(const Value *v, Dec *out)
+{
+	if (v->k == V_PERCENT)
+		return dec_div(v->d, dec_from_int(100), out);
+	*out = v->d;
+	return DEC_OK;
+}

@@ -60,5 +60,7 @@ typedef struct Row {
 const char *vkind_name(VKind k);
 /* Text form, as `sow eval` prints it; writes into buf of size n. */
 char *value_fmt(const Value *v, char *buf, size_t n);
+/* The plain number inside a numeric value; a percentage as its fraction. */
+DecStatus value_dec(const Value *v, Dec *out);
 
 #endif

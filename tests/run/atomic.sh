@@ -13,6 +13,21 @@ SOW
 echo "-- a second rule releasing the same time entry"
 sow run --db "$DB" --period 2026-11 common.sow twice.sow >/dev/null; echo "exit $?"
 sqlite3 "$DB" .dump | cmp -s before.dump - && echo "database unchanged"
+cat > dupkey.sow <<'SOW'
+import "std"
+relation marks(id text, note text) unique (id)
+rule mark_time
+  for t in time_entries
+  where t.id == 3
+  emit marks { id: text(t.id), note: "time" }
+rule mark_again
+  for t in time_entries
+  where t.id == 3
+  emit marks { id: text(t.id), note: "again" }
+SOW
+echo "-- two rules emitting one key of a declared relation"
+sow run --db "$DB" --period 2026-11 common.sow dupkey.sow >/dev/null; echo "exit $?"
+sqlite3 "$DB" .dump | cmp -s before.dump - && echo "database unchanged"
 cat > unset.sow <<'SOW'
 import "std"
 rule bad_sum

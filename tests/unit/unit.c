@@ -247,6 +247,20 @@ static void spec_cases(void)
 	result("money", 1, "JPY minor unit", "0", money_minor_unit("JPY") == 0 ? "0" : "?");
 	result("money", 2, "KWD minor unit", "3", money_minor_unit("KWD") == 3 ? "3" : "?");
 	result("money", 3, "XXX unknown", "-1", money_minor_unit("XXX") == -1 ? "-1" : "?");
+	/* every code of the table is found (the lookup is a binary search) */
+	const char *codes[256];
+	int ncodes = money_codes(codes, 256), found = 0;
+	for (int i = 0; i < ncodes; i++)
+		found += money_minor_unit(codes[i]) >= 0 && (i == 0 || strcmp(codes[i - 1], codes[i]) < 0);
+	snprintf(got, sizeof got, "%d", found);
+	char want[16];
+	snprintf(want, sizeof want, "%d", ncodes);
+	result("money", 4, "every code found, in order", want, got);
+	result("money", 5, "usd (lower case)", "-1", money_minor_unit("usd") == -1 ? "-1" : "?");
+	result("money", 6, "USDX (four letters)", "-1", money_minor_unit("USDX") == -1 ? "-1" : "?");
+	result("money", 7, "US (two letters)", "-1", money_minor_unit("US") == -1 ? "-1" : "?");
+	result("money", 8, "AED, the first", "2", money_minor_unit("AED") == 2 ? "2" : "?");
+	result("money", 9, "ZAR, the last", "2", money_minor_unit("ZAR") == 2 ? "2" : "?");
 }
 
 int main(int argc, char **argv)
