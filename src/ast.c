@@ -107,6 +107,22 @@ void *arena_grow(Arena *a, const void *old, size_t n, size_t cap, size_t size)
 	return p;
 }
 
+void ast_uses(const Node *n, const char *var, bool names, void (*fn)(const char *col, void *arg), void *arg)
+{
+	for (; n; n = n->next) {
+		if (n->kind == N_MEMBER && n->a && n->a->kind == N_NAME && strcmp(n->a->s, var) == 0) {
+			fn(n->s, arg);
+			continue;
+		}
+		if (n->kind == N_NAME && n->s)
+			if (strcmp(n->s, var) == 0 || names)
+				fn(strcmp(n->s, var) == 0 ? NULL : n->s, arg);
+		const Node *kids[] = { n->a, n->b, n->c, n->d, n->e, n->f };
+		for (size_t i = 0; i < sizeof kids / sizeof *kids; i++)
+			ast_uses(kids[i], var, names, fn, arg);
+	}
+}
+
 Node *ast_node(Arena *A, NodeKind k, Loc loc)
 {
 	Node *n = arena_alloc(A, sizeof *n);

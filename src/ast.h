@@ -7,6 +7,7 @@
 #ifndef SOW_AST_H
 #define SOW_AST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct { int beg, end; } Loc; /* byte offsets [beg, end) in Src.text */
@@ -110,6 +111,11 @@ Node *ast_node(Arena *A, NodeKind k, Loc loc);
 /* Append item to list (head may be NULL); returns the head. */
 Node *ast_append(Node *head, Node *item);
 const char *unit_name(Unit u, int plural);
+/* Each use of the name var in n and the nodes after it: fn(col, arg) for
+ * `var.col`, fn(NULL, arg) for var itself (the whole row); and, when names
+ * is set, fn(name, arg) for every other bare name (a single-source query's
+ * columns are names too). Conservative: a nested rebinding of var counts. */
+void ast_uses(const Node *n, const char *var, bool names, void (*fn)(const char *col, void *arg), void *arg);
 const char *op_text(int op);
 
 #endif

@@ -81,11 +81,28 @@ bool date_parse_month(const char *s, size_t n, int *year, int *month)
 	return true;
 }
 
+/* n as `width` digits at p (dates are formatted once per row: no printf) */
+static char *put_digits(char *p, int n, int width)
+{
+	for (int i = width - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+	return p + width;
+}
+
 char *date_fmt(Date t, char *buf)
 {
 	int y, m, d;
 	date_to_ymd(t, &y, &m, &d);
-	snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02d", y, m, d);
+	if (y < 0 || y > 9999) {
+		snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02d", y, m, d);
+		return buf;
+	}
+	char *p = put_digits(buf, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	p = put_digits(p, d, 2);
+	*p = 0;
 	return buf;
 }
 

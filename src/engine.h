@@ -44,13 +44,24 @@ void profile_free(Profile *p);
 /* The WHERE that a scan kept under key pushed into SQL, or NULL. */
 const char *source_where(Eval *E, const void *key);
 
-/* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`,
- * pushing filters found in `filters` (the clauses after it) into SQL.
+/* Rows of the source of `clause` (an N_FOR or N_FROMITEM) bound to `var`.
+ * `rest` is what reads them: a rule's clauses after the `for`, or the query
+ * (N_SELECTQ) the item is a source of; its filters are pushed into SQL and
+ * only the columns it reads are selected (NULL: every column, no filter).
  * fn runs for each row; false from fn or an error stops the scan. */
-bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+bool source_scan(Eval *E, Node *clause, const char *var, Node *rest, RowFn fn, void *arg);
 /* The same, with the prepared scan kept under `key` rather than the clause
  * (a join reads a clause's table in a plan of its own). */
-bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *filters, RowFn fn, void *arg);
+bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *rest, RowFn fn, void *arg);
+/* The same, for rules sharing one scan: the columns that each of more[]
+ * reads of var are selected too, and only filters before `stop` (the
+ * first clause not shared) go into SQL. */
+bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const Node *stop,
+			Node *const *more, int nmore, RowFn fn, void *arg);
+/* What C must still test of a filter clause (N_WHERE/N_WHEN) on a row of
+ * the scan kept under key: the part SQL did not test, NULL when SQL tested
+ * it all, or the whole condition when the scan is not filtered in SQL. */
+const Node *source_left(Eval *E, const void *key, const Node *filter);
 /* Does e depend only on names bound before a scan of var starts? */
 bool source_fixed(const Eval *E, const Node *e, const char *var);
 /* About how many rows table t holds (its largest rowid); -1 unknown. */
@@ -68,6 +79,13 @@ bool rules_query(Eval *E, Node *q, Rel **out);
 /* Evaluate every rule of the program, in dependency order, then the
  * machines; their rows go to E->sink (set: a run's, a test's). */
 bool rules_run_all(Eval *E);
+/* The same for the rules want() says yes to, in dependency order; the rest
+ * count as run (their rows are there). want(NULL): the status machines too. */
+bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *arg);
+/* "file:line name", as a rule's rows say which rule wrote them. */
+void rules_name(const Decl *r, char *buf, size_t n);
+/* The same for a status machine ("file:line machine name"). */
+void machines_name(const Decl *d, char *buf, size_t n);
 /* Run the status machines (machine.c), after the rules. */
 bool machines_run(Eval *E);
 /* Evaluate one rule (why.c traces with it). */

@@ -495,7 +495,14 @@ static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 	E->scope = saved;
 	E->mod = saved_mod;
 	E->depth--;
-	if (ok && memo && E->memo_size < MEMO_MAX && out->k != V_LIST && out->k != V_ROW) {
+	if (ok && memo && out->k != V_LIST) {
+		/* full: start again, so the memo keeps what is used now (a run
+		 * moves through the book; what it used early rarely comes back) */
+		if (E->memo_size >= MEMO_MAX) {
+			bytesmap_free(&E->memo);
+			arena_reset(E->memo_arena);
+			E->memo_size = 0;
+		}
 		if (!E->memo_arena)
 			E->memo_arena = arena_new();
 		Value *keep = arena_alloc(E->memo_arena, sizeof *keep);

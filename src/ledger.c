@@ -46,7 +46,7 @@ static bool exec(sqlite3 *db, const char *sql, const char **err)
 
 /* Which rules produced a run: FNV-1a over every loaded file's text, taken
  * as each file loaded (a compacted SOW file keeps no text). */
-static void digest(const Program *P, char *buf, size_t n) { snprintf(buf, n, "%016llx", P->digest); }
+void ledger_digest(const Program *P, char *buf, size_t n) { snprintf(buf, n, "%016llx", P->digest); }
 
 static bool ledger_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value *vals);
 
@@ -88,7 +88,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 	R->period_end = date_month_end(as_of);
 	char started[32], day[DATE_BUFSZ], dig[20];
 	date_timestamp_utc(started, sizeof started);
-	digest(E->P, dig, sizeof dig);
+	ledger_digest(E->P, dig, sizeof dig);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO runs (period, as_of, started_at, rules_digest, status) VALUES (?, ?, ?, ?, 'running')",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -365,24 +365,16 @@ static bool totals(RunCtx *R, const char **err)
 			  bind_reporting, err);
 }
 
-bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
+/* In a view as of a date (the REPL's), does output table t keep the rows
+ * of earlier runs? The ledger's history does (what was released and
+ * billed, runs, totals); the rest holds the view's own run only. */
+static bool carried(const TableDef *t)
 {
-	char period[DATE_MONTH_BUFSZ], sql[512];
-	date_fmt_month(as_of, period);
-	for (int i = 0; i < schema_ntables; i++) {
-		const TableDef *t = &schema_tables[i];
-		if (!t->output || is_history(t))
-			continue; /* superseded runs' rows play no part in a view */
-		/* the ledger's history comes along (what was released and billed,
-		 * runs, totals); the rest is this view's own */
-		bool ledger = t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0 ||
-			      sequence_kept(t->name);
-		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
-			 t->name, t->name, t->name, ledger ? "" : " WHERE 0");
-		if (!exec(db, sql, err))
-			return false;
-	}
-	/* as a re-run of this period would: its earlier results make way */
+	return t->output == 2 || strcmp(t->name, "revenue") == 0 || strcmp(t->name, "billing") == 0 || sequence_kept(t->name);
+}
+
+bool ledger_scratch_indexes(sqlite3 *db, const char **err)
+{
 	/* the same keys and indexes as the real tables: rules depend on them */
 	static const char *const setup =
 		"CREATE UNIQUE INDEX temp.revenue_once_t ON revenue(source, source_id);"
@@ -392,7 +384,32 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 		"CREATE INDEX temp.runs_period_t ON runs(period);"
 		"CREATE INDEX temp.revenue_totals_run_t ON revenue_totals(run_id);"
 		"CREATE INDEX temp.forecast_run_t ON forecast(run_id);";
-	if (!exec(db, setup, err))
+	return exec(db, setup, err);
+}
+
+bool ledger_scratch_totals(RunCtx *R, const char **err)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql, "DELETE FROM temp.revenue_totals WHERE run_id = %lld; DELETE FROM temp.forecast_totals WHERE run_id = %lld",
+		 R->run_id, R->run_id);
+	return exec(R->db, sql, err) && totals(R, err);
+}
+
+bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
+{
+	char period[DATE_MONTH_BUFSZ], sql[512];
+	date_fmt_month(as_of, period);
+	for (int i = 0; i < schema_ntables; i++) {
+		const TableDef *t = &schema_tables[i];
+		if (!t->output || is_history(t))
+			continue; /* superseded runs' rows play no part in a view */
+		snprintf(sql, sizeof sql, "DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s%s",
+			 t->name, t->name, t->name, carried(t) ? "" : " WHERE 0");
+		if (!exec(db, sql, err))
+			return false;
+	}
+	/* as a re-run of this period would: its earlier results make way */
+	if (!ledger_scratch_indexes(db, err))
 		return false;
 	for (int i = 0; i < schema_ntables; i++) {
 		if (!run_results(&schema_tables[i]))
@@ -410,6 +427,41 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	if (!ok && !*err)
 		*err = "a rule failed (see above)";
 	return ok;
+}
+
+bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool drop, const char **err)
+{
+	for (int i = 0; i < schema_ntables; i++) {
+		const TableDef *t = &schema_tables[i];
+		if (!t->output || is_history(t))
+			continue;
+		bool runs = strcmp(t->name, "runs") == 0, by_run = schema_column(t, "run_id") >= 0;
+		if (!drop && !by_run && !runs && !carried(t)) {
+			*err = "an output table without run_id"; /* not expected: recompute */
+			return false;
+		}
+		/* the rows ledger_scratch would leave, with the run's own instead
+		 * of a new one's; rowid too, since scans read it */
+		const char *keep = "%s";
+		if (runs)
+			keep = "%s WHERE coalesce(period >= %Q, 0) = 0 OR id = %lld";
+		else if (by_run && carried(t))
+			keep = "%s WHERE run_id IS NULL OR run_id NOT IN (SELECT id FROM main.runs WHERE period >= %Q AND id <> %lld)";
+		else if (by_run)
+			keep = "%s WHERE run_id = %lld";
+		char *from = sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT rowid AS rowid, * FROM main.%s", t->name, t->name);
+		char *sql = drop ? sqlite3_mprintf("DROP VIEW IF EXISTS temp.%s", t->name)
+			  : by_run && !carried(t) ? sqlite3_mprintf(keep, from, run_id)
+			  : sqlite3_mprintf(keep, from, period, run_id);
+		sqlite3_free(from);
+		if (!sql)
+			abort();
+		bool ok = exec(db, sql, err);
+		sqlite3_free(sql);
+		if (!ok)
+			return false;
+	}
+	return true;
 }
 
 int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max)
@@ -529,6 +581,8 @@ bool ledger_open(Run *run, Program *P, const RunOptions *o)
 		return false;
 	}
 	run->open = true;
+	/* before this transaction writes: its commit makes it one more */
+	run->counted = store_change_counter(run->db, &run->counter);
 	if (!sequence_prepare(run->db, run->period, seqerr))
 		return db_failed(run, seqerr);
 	/* a preview of an open period is a preview of its re-run: its earlier
@@ -608,6 +662,13 @@ bool ledger_complete(Run *run)
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(run->db, "UPDATE runs SET finished_at = ?, status = 'ok' WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, fin, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, R->run_id);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	/* (a database made before the column was added has none) */
+	if (run->counted && sqlite3_prepare_v2(run->db, "UPDATE runs SET change_counter = ? WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)run->counter);
 		sqlite3_bind_int64(st, 2, R->run_id);
 		sqlite3_step(st);
 		sqlite3_finalize(st);

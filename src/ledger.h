@@ -74,6 +74,8 @@ typedef struct Run {
 	RunStatus status;          /* why the last step failed */
 	bool open;                 /* the transaction is open */
 	bool evaluating;           /* E and R's statements are live */
+	bool counted;              /* counter holds the database's change counter */
+	unsigned long long counter; /* ... when the transaction began (runs.change_counter) */
 } Run;
 
 /* Open the database, begin the transaction, check the period may run
@@ -104,6 +106,18 @@ void ledger_view(Eval *E, RunCtx *R, sqlite3 *db);
  * as_of. Works on a read-only connection; E must be fresh (eval_init) and
  * keeps the results (and the relations) for queries. */
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
+/* ledger_scratch's indexes on its TEMP tables (made again when a view's
+ * tables come back under their names: see session.c). */
+bool ledger_scratch_indexes(sqlite3 *db, const char **err);
+/* The scratch run's totals computed again from its rows (after some rules
+ * ran again). */
+bool ledger_scratch_totals(RunCtx *R, const char **err);
+/* The same view read from run run_id of period (the database's latest,
+ * which the caller has found to be what a scratch run would make): TEMP
+ * VIEWs of its rows shadow the output tables. With drop, remove them. */
+bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool drop, const char **err);
+/* Which rules produced a run: a digest of the loaded files (runs.rules_digest). */
+void ledger_digest(const Program *P, char *buf, size_t n);
 
 /* Forecast of a run by fiscal quarter and currency (of one project, or all):
  * each sum exact, then rounded once to the cent. Returns how many totals, or

@@ -198,6 +198,10 @@ static const char *display_path(Program *P, const char *path)
 /* text is the module's text (a compacted file's Src has none). */
 static Module *new_module(Program *P, const Src *src, const char *text, Node *items, Comment *comments, bool user)
 {
+	/* the path too: every row a run writes names its rule by file and line */
+	for (const char *p = src->path; p && *p; p++)
+		P->digest = (P->digest ^ (unsigned char)*p) * 1099511628211ULL;
+	P->digest = (P->digest ^ 0) * 1099511628211ULL;
 	for (size_t i = 0; i < src->len; i++)
 		P->digest = (P->digest ^ (unsigned char)text[i]) * 1099511628211ULL;
 	Module *m = arena_alloc(P->A, sizeof *m);

@@ -118,6 +118,13 @@ done:
 	return ok;
 }
 
+void machines_name(const Decl *d, char *buf, size_t n)
+{
+	int line, col;
+	diag_linecol(d->mod->src, d->node->loc.beg, &line, &col);
+	snprintf(buf, n, "%s:%d machine %s", d->mod->src->path, line, d->node->s);
+}
+
 bool machines_run(Eval *E)
 {
 	for (int mi = 0; mi < E->P->nmods; mi++)
@@ -128,9 +135,7 @@ bool machines_run(Eval *E)
 			if (!d || d->node != it)
 				continue; /* replaced by a user file's machine */
 			char name[512];
-			int line, col;
-			diag_linecol(d->mod->src, it->loc.beg, &line, &col);
-			snprintf(name, sizeof name, "%s:%d machine %s", d->mod->src->path, line, it->s);
+			machines_name(d, name, sizeof name);
 			E->rule = arena_strndup(E->P->A, name, strlen(name));
 			E->mod = d->mod;
 			E->sow = NULL;

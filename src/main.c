@@ -187,12 +187,12 @@ static int cmd_eval(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' },
-		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
+		{ "profile", no_argument, NULL, 'P' }, { "no-reuse", no_argument, NULL, 'n' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
 	long long max_steps = 0;
-	bool explain = false, profile = false;
+	bool explain = false, profile = false, reuse = true;
 	int c;
 	while ((c = getopt_long(argc, argv, ":d:e:a:s:f:xP", opts, NULL)) != -1) {
 		switch (c) {
@@ -200,6 +200,7 @@ static int cmd_eval(int argc, char **argv)
 		case 'e': text = optarg; break;
 		case 'x': explain = true; break;
 		case 'P': profile = true; break;
+		case 'n': reuse = false; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
 				return usage_error("eval", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
@@ -228,6 +229,7 @@ static int cmd_eval(int argc, char **argv)
 		S.max_steps = max_steps;
 		S.explain = explain;
 		S.profile = profile;
+		S.reuse = reuse;
 		if (!session_run(&S, text, stdout))
 			rc = EXIT_RULES;
 	}
@@ -755,9 +757,12 @@ static const Command commands[] = {
 	  "  --format F         table, csv, json, markdown or expanded (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
 	  "  --profile          print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
+	  "  --no-reuse         run the rules even when the database's latest run is this view\n"
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
-	  "the rules run as of --as-of in temporary tables: nothing is written.\n" },
+	  "the rules run as of --as-of in temporary tables: nothing is written. When the\n"
+	  "latest run is as of that date, by the same rule files, with nothing written\n"
+	  "since, its stored rows answer instead (a note on stderr says so).\n" },
 	{ "import", cmd_import, "import [OPTIONS] DB TABLE FILE.csv", "Load a CSV export into a standard table, whole or not at all.",
 	  "  --map FILE.map  read the export through a mapping (its headers, dates, values)\n"
 	  "  --upsert        a row whose key is already stored replaces it; the rest are added\n"
@@ -787,6 +792,7 @@ static const Command commands[] = {
 	  "  --format F       table, csv, json, markdown or expanded\n"
 	  "  --batch          no prompt or line editing even on a terminal\n"
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
+	  "  --no-reuse       always run the rules; never read a stored run's rows (.reuse off)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
 	{ "test", cmd_test, "test [--coverage [--threshold PCT] [--format json]] PATH...",

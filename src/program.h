@@ -64,7 +64,7 @@ typedef struct Program {
 	const char *exe_dir;   /* folder of the running binary, for the tree's rules/ */
 	Map shapes;            /* relation name -> Shape*, filled by the checker */
 	struct Compact *compact; /* compact.c's tables, or NULL */
-	unsigned long long digest; /* FNV-1a over every loaded file's text, in load order */
+	unsigned long long digest; /* FNV-1a over every loaded file's path and text, in load order */
 } Program;
 
 void program_init(Program *P, Arena *A, Diag *D, const char *argv0);

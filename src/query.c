@@ -242,7 +242,12 @@ static bool group_row(Eval *E, QCtx *Q)
 			return false;
 		char item[512];
 		value_fmt(&v, item, sizeof item);
-		len += (size_t)snprintf(key + len, sizeof key - len, "%s%s", len ? "\x1f" : "", item);
+		/* the items, a unit separator between them (no printf: once per row) */
+		if (len && len + 1 < sizeof key)
+			key[len++] = '\x1f';
+		for (const char *c = item; *c && len + 1 < sizeof key; c++)
+			key[len++] = *c;
+		key[len] = 0;
 	}
 	Group *g = map_get(&Q->groups, key);
 	if (!g) {
@@ -327,7 +332,7 @@ static bool from_items(Eval *E, QCtx *Q, Node *item)
 	if (item) {
 		FromCtx f = { .Q = Q, .item = item };
 		const char *var = item->s ? item->s : item->a->kind == N_NAME ? item->a->s : "_";
-		return source_scan(E, item, var, Q->q->b, from_row, &f);
+		return source_scan(E, item, var, Q->q, from_row, &f);
 	}
 	if (Q->q->b) {
 		Value v;

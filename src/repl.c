@@ -76,6 +76,7 @@ static const DotCmd dots[] = {
 	{ ".why", "[full|short]", "how to ask where a value comes from; full: also each row's derivation tree", ".why full" },
 	{ ".assume", "[clear]", "list what-if assumptions, or drop them all", ".assume clear" },
 	{ ".timer", "on|off", "print the time each statement takes", ".timer on" },
+	{ ".reuse", "[on|off]", "answer from the latest run's stored rows when they are this view (on), or recompute", ".reuse off" },
 	{ ".read", "FILE", "run the statements in a file", ".read examples/sessions/month-end-questions.repl" },
 };
 
@@ -272,6 +273,14 @@ static bool dot(Repl *R, char *line, bool *quit)
 			fprintf(stderr, "sow: error: .timer on or .timer off\n");
 			return false;
 		}
+	} else if (strcmp(cmd, ".reuse") == 0) {
+		if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
+			session_set_reuse(S, strcmp(arg, "on") == 0);
+		} else if (*arg) {
+			fprintf(stderr, "sow: error: .reuse on, .reuse off, or .reuse alone to see where answers come from\n");
+			return false;
+		} else
+			session_reuse_status(S, stdout);
 	} else if (strcmp(cmd, ".read") == 0 && *arg) {
 		return run_file(R, arg) == 0;
 	} else {
@@ -675,12 +684,12 @@ int repl_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' }, { "as-of", required_argument, NULL, 'a' },
 		{ "batch", no_argument, NULL, 'b' }, { "keep-going", no_argument, NULL, 'k' },
-		{ "format", required_argument, NULL, 'f' }, { 0, 0, 0, 0 } };
+		{ "format", required_argument, NULL, 'f' }, { "no-reuse", no_argument, NULL, 'n' }, { 0, 0, 0, 0 } };
 	Repl R = { 0 };
 	const char *db = NULL;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
-	bool batch = false;
+	bool batch = false, reuse = true;
 	int c;
 	while ((c = getopt_long(argc, argv, "d:a:bkf:", opts, NULL)) != -1) {
 		switch (c) {
@@ -693,6 +702,7 @@ int repl_main(int argc, char **argv)
 			break;
 		case 'b': batch = true; break;
 		case 'k': R.keep_going = true; break;
+		case 'n': reuse = false; break;
 		case 'f':
 			if (!format_parse(optarg, &format)) {
 				fprintf(stderr, "sow repl: --format is table, csv, json, markdown or expanded\n");
@@ -721,6 +731,7 @@ int repl_main(int argc, char **argv)
 		return rc;
 	}
 	R.S.format = format;
+	R.S.reuse = reuse;
 	R.S.interrupted = &interrupted;
 	R.tty = !batch && isatty(0) && isatty(1);
 	rc = R.tty ? interactive(&R) : run_stream(&R, stdin);

@@ -56,9 +56,10 @@ typedef struct {
 	Node *rest;           /* clauses after the current `for` */
 	const char *var;
 	int depth;            /* nesting of `for`s: 0 is the outermost */
+	const void *scan;     /* the scan binding var (source.c: what SQL filtered) */
 } ForCtx;
 
-static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth);
+static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan);
 
 static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 {
@@ -131,20 +132,22 @@ static bool for_row(Eval *E, const Row *row, void *arg)
 	Frame fr;
 	progress(E);
 	row_enter(E, &fr, f->var, row);
-	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1));
+	return row_leave(E, &fr, run_clauses(E, f->rule, f->rest, f->depth + 1, f->scan));
 }
 
 static bool emit(Eval *E, Node *c);
 
-/* A where or when clause: does it hold for the rows bound? */
-static bool filter(Eval *E, Node *c, bool *holds)
+/* A where or when clause: does it hold for the rows bound? What the scan
+ * of `scan` tested in SQL is not tested again. */
+static bool filter(Eval *E, Node *c, const void *scan, bool *holds)
 {
-	Value v;
+	Value v = { .k = V_BOOL, .b = true };
 	*holds = false;
-	if (!eval_expr(E, E->mod, c->a, &v))
+	Node *cond = (Node *)source_left(E, scan, c);
+	if (cond && !eval_expr(E, E->mod, cond, &v))
 		return false;
 	if (v.k != V_BOOL)
-		return eval_fail(E, c->a, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
+		return eval_fail(E, cond, "%s must be true or false, got %s", c->kind == N_WHERE ? "where" : "when",
 				 vkind_name(v.k));
 	*holds = v.b;
 	if (v.b && E->cov)
@@ -154,8 +157,21 @@ static bool filter(Eval *E, Node *c, bool *holds)
 
 /* ---- joins (plan.h) ------------------------------------------------------ */
 
+/* Rules that read their sources the same way share one scan: the same
+ * `for`s and filters up to the end of the inner `for`'s filters. Each then
+ * goes on with its own clauses, as itself (its name on what it emits). */
+typedef struct Shared {
+	Decl **rules;
+	Node **rest;          /* each rule's clauses after the shared ones */
+	const char **names;   /* "file:line name", as E->rule */
+	long long *ms, *emitted; /* --profile: each rule's own part */
+	int n;
+	int failed;           /* the rule that failed, or -1 */
+} Shared;
+
 typedef struct {
 	Decl *rule;
+	Shared *sh;
 	const JoinPlan *j;
 	Arena *A;             /* the kept outer rows and their keys */
 	const Row **rows;     /* outer rows that passed their filters, in order */
@@ -175,7 +191,7 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 	row_enter(E, &fr, J->j->outer->s, row);
 	bool ok = true, keep = true;
 	for (Node *c = J->j->outer->next; ok && keep && c != J->j->inner; c = c->next)
-		ok = filter(E, c, &keep);
+		ok = filter(E, c, J->j->outer, &keep);
 	Value key = { .k = V_UNSET };
 	if (ok && keep)
 		ok = eval_expr(E, E->mod, J->j->key, &key);
@@ -198,6 +214,34 @@ static bool join_collect(Eval *E, const Row *row, void *arg)
 	return row_leave(E, &fr, ok);
 }
 
+/* The inner row's clauses, for each rule of the group: the shared filters
+ * once (the first rule's), then each rule's own. */
+static bool run_shared(Eval *E, JoinCtx *J)
+{
+	Shared *sh = J->sh;
+	for (Node *c = J->j->inner->next; c != sh->rest[0]; c = c->next) {
+		bool holds;
+		if (!filter(E, c, J->j, &holds))
+			return false;
+		if (!holds)
+			return true;
+	}
+	for (int k = 0; k < sh->n; k++) {
+		long long t0 = E->profile && sh->n > 1 ? clock_ms() : 0, em = E->rows_emitted;
+		E->rule = sh->names[k];
+		bool ok = run_clauses(E, sh->rules[k], sh->rest[k], 2, J->j);
+		if (E->profile && sh->n > 1) {
+			sh->ms[k] += clock_ms() - t0;
+			sh->emitted[k] += E->rows_emitted - em;
+		}
+		if (!ok) {
+			sh->failed = k;
+			return false;
+		}
+	}
+	return true;
+}
+
 /* One row of the big table: every outer row with its key, in their order. */
 static bool join_probe(Eval *E, const Row *row, void *arg)
 {
@@ -210,25 +254,34 @@ static bool join_probe(Eval *E, const Row *row, void *arg)
 		Frame outer, inner;
 		row_enter(E, &outer, J->j->outer->s, J->rows[i - 1]);
 		row_enter(E, &inner, J->j->inner->s, row);
-		bool ok = row_leave(E, &inner, run_clauses(E, J->rule, J->j->inner->next, 2));
+		bool ok = row_leave(E, &inner, run_shared(E, J));
 		if (!row_leave(E, &outer, ok))
 			return false;
 	}
 	return true;
 }
 
-static bool run_join(Eval *E, Decl *rule, const JoinPlan *j)
+static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 {
-	JoinCtx J = { .rule = rule, .j = j, .A = arena_new() };
+	JoinCtx J = { .rule = sh->rules[0], .sh = sh, .j = j, .A = arena_new() };
 	bool ok = source_scan(E, j->outer, j->outer->s, j->outer->next, join_collect, &J);
 	((JoinPlan *)j)->nkeys = J.n;
 	((JoinPlan *)j)->hashed = J.n && !J.mixed && plan_hash_worth(E, j, J.n);
 	if (ok && J.n && !j->hashed) {
-		/* few keys (or keys that are not text): one index probe each */
-		for (size_t i = 0; ok && i < J.n; i++) {
-			Frame fr;
-			row_enter(E, &fr, j->outer->s, J.rows[i]);
-			ok = row_leave(E, &fr, run_clauses(E, rule, j->inner, 1));
+		/* few keys (or keys that are not text): one index probe each, and
+		 * each rule of a group reads for itself */
+		for (int k = 0; ok && k < sh->n; k++) {
+			Node *inner = sh->rules[k]->node->a;
+			while (inner->kind != N_FOR || inner == sh->rules[k]->node->a)
+				inner = inner->next;
+			E->rule = sh->names[k];
+			for (size_t i = 0; ok && i < J.n; i++) {
+				Frame fr;
+				row_enter(E, &fr, j->outer->s, J.rows[i]);
+				ok = row_leave(E, &fr, run_clauses(E, sh->rules[k], inner, 1, NULL));
+			}
+			if (!ok)
+				sh->failed = k;
 		}
 	} else if (ok && J.n) {
 		J.next = calloc(J.n, sizeof *J.next);
@@ -239,7 +292,8 @@ static bool run_join(Eval *E, Decl *rule, const JoinPlan *j)
 			J.next[i] = (size_t)map_get(&J.heads, J.keys[i]);
 			map_put(&J.heads, J.keys[i], (void *)(i + 1));
 		}
-		ok = source_scan_as(E, j, j->inner, j->inner->s, j->inner->next, join_probe, &J);
+		ok = source_scan_shared(E, j, j->inner, j->inner->s, j->inner->next, sh->n > 1 ? sh->rest[0] : NULL,
+					sh->rest + 1, sh->n - 1, join_probe, &J);
 		free(J.next);
 	}
 	map_free(&J.heads);
@@ -247,7 +301,7 @@ static bool run_join(Eval *E, Decl *rule, const JoinPlan *j)
 	return ok;
 }
 
-static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
+static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan)
 {
 	for (; c; c = c->next) {
 		switch (c->kind) {
@@ -255,15 +309,20 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 			/* why lists the lines in the nested loops' order (per SOW,
 			 * then by the index): speed does not matter there */
 			const JoinPlan *j = depth == 0 && !(E->sink && E->sink->tracing) ? plan_join(E, c) : NULL;
-			if (j)
-				return run_join(E, rule, j);
-			ForCtx f = { rule, c->next, c->s, depth };
+			if (j) {
+				Node *rest = j->inner->next;
+				const char *name = E->rule;
+				long long ms = 0, em = 0;
+				Shared one = { &rule, &rest, &name, &ms, &em, 1, -1 };
+				return run_join(E, &one, j);
+			}
+			ForCtx f = { rule, c->next, c->s, depth, c };
 			return source_scan(E, c, c->s, c->next, for_row, &f);
 		}
 		case N_WHERE:
 		case N_WHEN: {
 			bool holds;
-			if (!filter(E, c, &holds))
+			if (!filter(E, c, scan, &holds))
 				return false;
 			if (!holds)
 				return true;
@@ -274,7 +333,7 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth)
 			if (!eval_expr(E, E->mod, c->a, &s.v))
 				return false;
 			E->scope = &s;
-			bool ok = run_clauses(E, rule, c->next, depth);
+			bool ok = run_clauses(E, rule, c->next, depth, scan);
 			E->scope = s.up;
 			return ok;
 		}
@@ -356,7 +415,7 @@ bool rules_run_one(Eval *E, Decl *rule)
 {
 	E->mod = rule->mod;
 	E->sow = NULL;
-	bool ok = run_clauses(E, rule, rule->node->a, 0);
+	bool ok = run_clauses(E, rule, rule->node->a, 0, NULL);
 	arena_reset(E->tmp);
 	return ok;
 }
@@ -386,7 +445,103 @@ static int by_name(const void *a, const void *b)
 	return strcmp((*(Decl *const *)a)->name, (*(Decl *const *)b)->name);
 }
 
+/* ---- shared scans ---------------------------------------------------------- */
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_list(const Node *a, const Node *b);
+
+/* Do a and b say the same (ignoring where they are written)? */
+static bool same_node(const Node *a, const Node *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->kind == b->kind && a->op == b->op && same_str(a->s, b->s) && same_str(a->s2, b->s2) &&
+	       same_list(a->a, b->a) && same_list(a->b, b->b) && same_list(a->c, b->c) && same_list(a->d, b->d) &&
+	       same_list(a->e, b->e) && same_list(a->f, b->f);
+}
+
+static bool same_list(const Node *a, const Node *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (!same_node(a, b))
+			return false;
+	return a == b;
+}
+
+/* How many clauses of a rule with join j are its shared part: the two
+ * `for`s, the filters between them and the `where`s after the inner one. */
+static int join_length(const JoinPlan *j)
+{
+	int n = 1;
+	for (const Node *c = j->outer->next; c != j->inner; c = c->next)
+		n++;
+	for (const Node *c = j->inner->next; c && c->kind == N_WHERE; c = c->next)
+		n++;
+	return n + 1;
+}
+
+static Node *nth_clause(Decl *r, int n)
+{
+	Node *c = r->node->a;
+	while (c && n-- > 0)
+		c = c->next;
+	return c;
+}
+
+/* Can rule b share a's scan (a's plan j)? The same clauses up to the end
+ * of the join, in the same file, and no table both emit into (rows of one
+ * table keep the order of separate runs). */
+static bool can_share(Decl *a, const JoinPlan *j, Decl *b)
+{
+	if (a->mod != b->mod)
+		return false;
+	int n = join_length(j);
+	Node *ca = a->node->a, *cb = b->node->a;
+	for (int i = 0; i < n; i++, ca = ca->next, cb = cb->next)
+		if (!cb || !same_node(ca, cb))
+			return false;
+	for (Node *x = ca; x; x = x->next)
+		for (Node *y = cb; y && x->kind == N_EMIT; y = y->next)
+			if (y->kind == N_EMIT && strcmp(x->s, y->s) == 0)
+				return false;
+	return true;
+}
+
+void rules_name(const Decl *r, char *buf, size_t n)
+{
+	int line, col;
+	diag_linecol(r->mod->src, r->node->loc.beg, &line, &col);
+	snprintf(buf, n, "%s:%d %s", r->mod->src->path, line, r->name);
+}
+
+static const char *rule_name(Eval *E, Decl *r)
+{
+	char name[512];
+	rules_name(r, name, sizeof name);
+	return arena_strndup(E->P->A, name, strlen(name));
+}
+
+static RuleProfile *profile_add(Profile *p)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->r = realloc(p->r, (size_t)p->cap * sizeof *p->r);
+		if (!p->r)
+			abort();
+	}
+	return &p->r[p->n++];
+}
+
 bool rules_run_all(Eval *E)
+{
+	return rules_run_some(E, NULL, NULL);
+}
+
+bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *arg)
 {
 	Order o = { 0 };
 	for (size_t i = 0; i < E->P->decls.cap; i++) {
@@ -394,12 +549,16 @@ bool rules_run_all(Eval *E)
 		if (d && d->kind == D_RULE)
 			o.n++;
 	}
+	bool machines = !want || want(NULL, arg);
 	if (o.n == 0)
-		return machines_run(E);
+		return !machines || machines_run(E);
 	o.rules = calloc((size_t)o.n, sizeof *o.rules);
 	o.deps = calloc((size_t)o.n * (size_t)o.n, sizeof *o.deps);
-	int *done = calloc((size_t)o.n, sizeof *done);
-	if (!o.rules || !o.deps || !done)
+	int *done = calloc((size_t)o.n, sizeof *done), *ready = calloc((size_t)o.n, sizeof *ready);
+	Shared sh = { calloc((size_t)o.n, sizeof(Decl *)), calloc((size_t)o.n, sizeof(Node *)),
+		      calloc((size_t)o.n, sizeof(char *)), calloc((size_t)o.n, sizeof(long long)),
+		      calloc((size_t)o.n, sizeof(long long)), 0, -1 };
+	if (!o.rules || !o.deps || !done || !ready || !sh.rules || !sh.rest || !sh.names || !sh.ms || !sh.emitted)
 		abort();
 	int k = 0;
 	for (size_t i = 0; i < E->P->decls.cap; i++) {
@@ -410,56 +569,83 @@ bool rules_run_all(Eval *E)
 	qsort(o.rules, (size_t)o.n, sizeof *o.rules, by_name);
 	for (o.cur = 0; o.cur < o.n; o.cur++)
 		program_reads(E->P, o.rules[o.cur]->node->a, note_read, &o);
+	/* a rule not wanted counts as done: its rows are there already */
+	for (int i = 0; want && i < o.n; i++)
+		done[i] = !want(o.rules[i], arg);
 	bool ok = true;
 	E->started_ms = clock_ms();
-	/* Repeatedly run the first rule (by name) whose inputs are complete.
-	 * The checker has refused cycles, so each pass finds one. */
-	for (int ran = 0; ran < o.n && ok; ran++) {
-		int pick = -1;
-		for (int i = 0; i < o.n && pick < 0; i++) {
-			if (done[i])
-				continue;
-			bool ready = true;
-			for (int j = 0; j < o.n && ready; j++)
+	/* Repeatedly run the first rule (by name) whose inputs are complete,
+	 * with the other ready rules that can share its scan. The checker has
+	 * refused cycles, so each pass finds one. */
+	for (int ran = 0; ran < o.n && ok; ran += sh.n) {
+		for (int i = 0; i < o.n; i++) {
+			ready[i] = !done[i];
+			for (int j = 0; j < o.n && ready[i]; j++)
 				if (j != i && o.deps[i * o.n + j] && !done[j])
-					ready = false;
-			if (ready)
-				pick = i;
+					ready[i] = 0;
 		}
-		if (pick < 0)
+		int pick = 0;
+		while (pick < o.n && !ready[pick])
+			pick++;
+		if (pick == o.n)
 			break;
-		done[pick] = 1;
 		Decl *r = o.rules[pick];
-		char name[512];
-		int line, col;
-		diag_linecol(r->mod->src, r->node->loc.beg, &line, &col);
-		snprintf(name, sizeof name, "%s:%d %s", r->mod->src->path, line, r->name);
-		E->rule = arena_strndup(E->P->A, name, strlen(name));
 		E->mod = r->mod;
 		E->sow = NULL;
-		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
-		ok = run_clauses(E, r, r->node->a, 0);
-		if (!ok)
-			diag_at(E->D, r->mod->src, r->node->loc, DIAG_NOTE, "while evaluating rule %s", r->name);
-		if (E->profile) {
-			Profile *p = E->profile;
-			if (p->n == p->cap) {
-				p->cap = p->cap ? p->cap * 2 : 64;
-				p->r = realloc(p->r, (size_t)p->cap * sizeof *p->r);
-				if (!p->r)
-					abort();
+		/* coverage counts each rule's own filters: no sharing then */
+		const JoinPlan *j = E->cov || (E->sink && E->sink->tracing) || r->node->a->kind != N_FOR ? NULL : plan_join(E, r->node->a);
+		sh.n = 0;
+		sh.failed = -1;
+		for (int i = pick; i < o.n; i++)
+			if (i == pick || (j && ready[i] && can_share(r, j, o.rules[i]))) {
+				done[i] = 1;
+				sh.rules[sh.n] = o.rules[i];
+				sh.rest[sh.n] = j ? nth_clause(o.rules[i], join_length(j)) : NULL;
+				sh.names[sh.n] = rule_name(E, o.rules[i]);
+				sh.ms[sh.n] = sh.emitted[sh.n] = 0;
+				sh.n++;
 			}
-			RuleProfile *rp = &p->r[p->n++];
-			*rp = (RuleProfile){ E->rule, clock_ms() - t0, E->rows_seen - read, E->rows_emitted - emitted, "" };
-			plan_describe(E, r, rp->plan, sizeof rp->plan);
+		E->rule = sh.names[0];
+		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
+		if (sh.n > 1) {
+			ok = run_join(E, &sh, j);
+		} else {
+			ok = run_clauses(E, r, r->node->a, 0, NULL);
+			sh.failed = 0;
+		}
+		if (!ok) {
+			Decl *f = sh.rules[sh.failed >= 0 ? sh.failed : 0];
+			diag_at(E->D, f->mod->src, f->node->loc, DIAG_NOTE, "while evaluating rule %s", f->name);
+		}
+		if (E->profile) {
+			long long ms = clock_ms() - t0, own = 0;
+			for (int i = 1; i < sh.n; i++)
+				own += sh.ms[i];
+			for (int i = 0; i < sh.n; i++) {
+				RuleProfile *rp = profile_add(E->profile);
+				if (i == 0)
+					*rp = (RuleProfile){ sh.names[0], ms - own, E->rows_seen - read,
+							     sh.n > 1 ? sh.emitted[0] : E->rows_emitted - emitted, "" };
+				else
+					*rp = (RuleProfile){ sh.names[i], sh.ms[i], 0, sh.emitted[i], "" };
+				plan_describe(E, sh.rules[i], rp->plan, sizeof rp->plan);
+				if (i > 0)
+					snprintf(rp->plan, sizeof rp->plan, "shares the scan of rule %s", sh.rules[0]->name);
+			}
 		}
 		arena_reset(E->tmp);
 	}
 	free(o.rules);
 	free(o.deps);
 	free(done);
+	free(ready);
+	free(sh.rules);
+	free(sh.rest);
+	free(sh.names);
+	free(sh.ms);
+	free(sh.emitted);
 	if (E->progress && E->shown_ms)
 		fputs("\r\033[K", stderr); /* clear the progress line */
 	/* Machines run last: their guards read what the rules wrote. */
-	return ok && machines_run(E);
+	return ok && (!machines || machines_run(E));
 }

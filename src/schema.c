@@ -90,6 +90,10 @@ static const ColumnDef runs[] = {
 	{ "as_of", COL_DATE, "as_of TEXT" }, { "started_at", COL_TEXT, "started_at TEXT" },
 	{ "finished_at", COL_TEXT, "finished_at TEXT" }, { "rules_digest", COL_TEXT, "rules_digest TEXT" },
 	{ "status", COL_TEXT, "status TEXT" },
+	/* the database file's change counter when the run began (its commit
+	 * adds one): while it is one more, nothing was written since, and the
+	 * REPL reads this run's rows instead of recomputing them */
+	{ "change_counter", COL_INT, "change_counter INTEGER" },
 };
 static const ColumnDef revenue[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "period", COL_PERIOD, "period TEXT" },
@@ -303,6 +307,8 @@ const char schema_index_sql[] =
 	/* the period's lines summed, then rounded once (sow run computes it exactly) */
 	"CREATE INDEX IF NOT EXISTS forecast_totals_run ON forecast_totals(run_id);\n"
 	"CREATE INDEX IF NOT EXISTS reporting_lines_run ON reporting_lines(run_id, kind);\n"
+	/* fx_rate_on: the latest rate of a pair on or before a day */
+	"CREATE INDEX IF NOT EXISTS fx_rates_pair ON fx_rates(base, quote, day);\n"
 	/* views are replaced, so that an upgraded database gets their new columns */
 	"DROP VIEW IF EXISTS revenue_by_project;\n"
 	"CREATE VIEW revenue_by_project AS\n"

@@ -8,6 +8,7 @@
 #include "session.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,16 +45,189 @@ static bool build(Session *S)
 	}
 	check_program(&S->P);
 	S->loaded = ok && S->D.errors == 0;
+	/* before any statement adds a module of its own */
+	ledger_digest(&S->P, S->digest, sizeof S->digest);
 	return S->loaded;
 }
 
-static void unbuild(Session *S)
+/* ---- views: the rules' results as of a date, kept --------------------- */
+
+/* A view set aside by .asof: its TEMP tables renamed NAME__vSLOT (their
+ * indexes dropped, made again when it comes back), its evaluator (with the
+ * declared relations) and run context moved out of the session. */
+typedef struct Parked {
+	Date as_of;
+	Eval E;
+	RunCtx R;
+	int slot;
+} Parked;
+
+#define PARKED (int)(sizeof ((Session *)0)->parked / sizeof *((Session *)0)->parked)
+
+/* Move results: both hold pointers into themselves (the sink chain). */
+static void move_results(Eval *dE, RunCtx *dR, Eval *sE, RunCtx *sR)
+{
+	*dE = *sE;
+	*dR = *sR;
+	if (sE->sink == &sR->sink)
+		dE->sink = &dR->sink;
+	if (sR->sink.next == &sR->relations)
+		dR->sink.next = &dR->relations;
+}
+
+/* The TEMP tables a scratch run makes (ledger_scratch): one per output table. */
+static bool view_table(const TableDef *t)
+{
+	size_t n = strlen(t->name);
+	return t->output && !(n > 8 && strcmp(t->name + n - 8, "_history") == 0);
+}
+
+/* (sqlite3_mprintf's formats: %Q quotes a text) */
+static bool exec_fmt(sqlite3 *db, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	if (!sql)
+		abort();
+	bool ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_free(sql);
+	return ok;
+}
+
+static void free_parked(Session *S, Parked *p)
+{
+	for (int i = 0; i < schema_ntables; i++)
+		if (view_table(&schema_tables[i]))
+			exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s__v%d\"", schema_tables[i].name, p->slot);
+	ledger_end(&p->R);
+	eval_free(&p->E);
+	free(p);
+}
+
+static void drop_parked(Session *S)
+{
+	for (int i = 0; i < S->nparked; i++)
+		free_parked(S, S->parked[i]);
+	S->nparked = 0;
+}
+
+static void forget_stale(Session *S)
+{
+	free(S->stale);
+	S->stale = NULL;
+	S->stale_machines = S->stale_totals = false;
+}
+
+/* Drop the view's results (the next statement that reads them makes them
+ * again). */
+static void forget(Session *S)
 {
 	if (S->fresh) {
 		ledger_end(&S->R);
 		eval_free(&S->E);
 		S->fresh = false;
 	}
+	if (S->stored_run) {
+		const char *err = NULL;
+		ledger_stored_views(S->db, S->stored_run, "", true, &err);
+		S->stored_run = 0;
+	}
+	forget_stale(S);
+}
+
+static bool any_stale(const Session *S)
+{
+	for (int i = 0; S->stale && i < S->nrules; i++)
+		if (S->stale[i])
+			return true;
+	return S->stale_machines || S->stale_totals;
+}
+
+/* Set the current view aside (for .asof back to its date), or drop it:
+ * a stored run's views cost nothing to make again, and one that an assume
+ * left part stale is not kept. */
+static void park(Session *S)
+{
+	if (!S->fresh || S->stored_run || !S->reuse || !S->db || any_stale(S)) {
+		forget(S);
+		return;
+	}
+	if (S->nparked == PARKED) { /* the oldest makes way */
+		free_parked(S, S->parked[0]);
+		memmove(S->parked, S->parked + 1, (PARKED - 1) * sizeof *S->parked);
+		S->nparked--;
+	}
+	Parked *p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	p->as_of = S->results_asof;
+	p->slot = ++S->slots;
+	bool ok = true;
+	sqlite3_stmt *st;
+	/* an index name is the schema's, not the table's: they go */
+	if (sqlite3_prepare_v2(S->db, "SELECT name FROM temp.sqlite_master WHERE type = 'index' AND sql IS NOT NULL", -1, &st,
+			       NULL) == SQLITE_OK) {
+		char names[64][64];
+		int n = 0;
+		while (sqlite3_step(st) == SQLITE_ROW && n < 64)
+			snprintf(names[n++], sizeof names[0], "%s", (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		for (int i = 0; i < n; i++)
+			ok &= exec_fmt(S->db, "DROP INDEX temp.\"%s\"", names[i]);
+	}
+	for (int i = 0; ok && i < schema_ntables; i++)
+		if (view_table(&schema_tables[i]))
+			ok = exec_fmt(S->db, "ALTER TABLE temp.\"%s\" RENAME TO \"%s__v%d\"", schema_tables[i].name,
+				      schema_tables[i].name, p->slot);
+	move_results(&p->E, &p->R, &S->E, &S->R);
+	S->fresh = false;
+	forget_stale(S);
+	if (!ok) {
+		free_parked(S, p);
+		return;
+	}
+	S->parked[S->nparked++] = p;
+}
+
+/* The view of the session date, if one was set aside: back under its names. */
+static bool unpark(Session *S)
+{
+	int k = -1;
+	for (int i = 0; i < S->nparked && k < 0; i++)
+		if (S->parked[i]->as_of == S->as_of)
+			k = i;
+	if (k < 0)
+		return false;
+	Parked *p = S->parked[k];
+	memmove(S->parked + k, S->parked + k + 1, (size_t)(S->nparked - k - 1) * sizeof *S->parked);
+	S->nparked--;
+	bool ok = true;
+	for (int i = 0; ok && i < schema_ntables; i++)
+		if (view_table(&schema_tables[i]))
+			ok = exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s\"; ALTER TABLE temp.\"%s__v%d\" RENAME TO \"%s\"",
+				      schema_tables[i].name, schema_tables[i].name, p->slot, schema_tables[i].name);
+	const char *err = NULL;
+	if (!ok || !ledger_scratch_indexes(S->db, &err)) {
+		free_parked(S, p);
+		return false;
+	}
+	move_results(&S->E, &S->R, &p->E, &p->R);
+	free(p);
+	S->fresh = true;
+	S->results_asof = S->as_of;
+	S->kept = true;
+	return true;
+}
+
+static void unbuild(Session *S)
+{
+	forget(S);
+	drop_parked(S);
+	free(S->rules);
+	S->rules = NULL;
+	S->nrules = 0;
 	if (S->A) {
 		program_free(&S->P);
 		arena_free(S->A);
@@ -64,6 +238,7 @@ static void unbuild(Session *S)
 int session_open(Session *S, const char *argv0, const char *db_path, char **paths, int npaths, Date as_of)
 {
 	memset(S, 0, sizeof *S);
+	S->reuse = true;
 	S->argv0 = argv0;
 	S->db_path = db_path;
 	S->as_of = as_of;
@@ -99,19 +274,26 @@ bool session_reload(Session *S)
 
 void session_set_asof(Session *S, Date d)
 {
+	if (S->fresh && d == S->results_asof && !S->stored_run)
+		return;
+	park(S);
 	S->as_of = d;
-	if (S->fresh) {
-		ledger_end(&S->R);
-		eval_free(&S->E);
-		S->fresh = false;
-	}
+	if (S->reuse && S->db)
+		unpark(S);
 }
+
+static void mark_stale(Session *S, char **tables, int n);
 
 void session_clear_assumptions(Session *S)
 {
+	char *tables[64];
+	int n = 0;
 	for (int i = 0; i < S->nassumes; i++) {
 		Assume *a = &S->assumes[i];
-		free(a->table);
+		if (n < 64)
+			tables[n++] = a->table;
+		else
+			free(a->table);
 		free(a->id);
 		free(a->column);
 		free(a->value);
@@ -120,11 +302,14 @@ void session_clear_assumptions(Session *S)
 	free(S->assumes);
 	S->assumes = NULL;
 	S->nassumes = 0;
-	session_set_asof(S, S->as_of);
-	if (S->db)
-		sqlite3_exec(S->db, "DROP TABLE IF EXISTS temp.projects; DROP TABLE IF EXISTS temp.milestones;"
-				    "DROP TABLE IF EXISTS temp.trainings; DROP TABLE IF EXISTS temp.time_entries;"
-				    "DROP TABLE IF EXISTS temp.allocations", NULL, NULL, NULL);
+	drop_parked(S); /* made with the assumptions */
+	for (int i = 0; S->db && i < n; i++)
+		exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s\"", tables[i]);
+	/* what read the assumed tables runs again; the rest stays */
+	if (n)
+		mark_stale(S, tables, n);
+	for (int i = 0; i < n; i++)
+		free(tables[i]);
 }
 
 /* Copy each assumed table into TEMP (shadowing it) and apply the changes. */
@@ -167,12 +352,391 @@ static void light_eval(Session *S, Eval *E)
 		E->max_steps = S->max_steps;
 }
 
-/* Make sure E holds the rules' results as of the session date. */
-static bool refresh(Session *S)
+/* Rules to run? Without any, results are read from the database as they are. */
+static bool has_rules(const Session *S)
 {
-	if (S->fresh)
+	for (size_t i = 0; i < S->P.decls.cap; i++) {
+		const Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE)
+			return true;
+	}
+	return false;
+}
+
+/* ---- what an assume makes stale -------------------------------------- */
+
+/* Is any name e reads in names? */
+typedef struct Hit {
+	const Map *names;
+	bool hit;
+} Hit;
+
+static void note_hit(const char *rel, void *arg)
+{
+	Hit *h = arg;
+	h->hit = h->hit || map_get(h->names, rel);
+}
+
+static bool reads_any(Program *P, Node *e, const Map *names)
+{
+	Hit h = { names, false };
+	program_reads(P, e, note_hit, &h);
+	return h.hit;
+}
+
+static void note_name(const char *rel, void *arg)
+{
+	map_put(arg, rel, (void *)1);
+}
+
+/* The names a rule emits into (its emit clauses are its own clauses). */
+static bool emits_any(const Decl *r, const Map *names)
+{
+	for (Node *c = r->node->a; c; c = c->next)
+		if (c->kind == N_EMIT && map_get(names, c->s))
+			return true;
+	return false;
+}
+
+static void add_emits(const Decl *r, Map *names)
+{
+	for (Node *c = r->node->a; c; c = c->next)
+		if (c->kind == N_EMIT)
+			map_put(names, c->s, (void *)1);
+}
+
+static int by_rule_name(const void *a, const void *b)
+{
+	return strcmp((*(Decl *const *)a)->name, (*(Decl *const *)b)->name);
+}
+
+/* The program's rules, by name (once per build). */
+static void list_rules(Session *S)
+{
+	if (S->rules)
+		return;
+	for (size_t i = 0; i < S->P.decls.cap; i++) {
+		Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
+		if (d && d->kind == D_RULE) {
+			S->rules = realloc(S->rules, (size_t)(S->nrules + 1) * sizeof *S->rules);
+			if (!S->rules)
+				abort();
+			S->rules[S->nrules++] = d;
+		}
+	}
+	if (S->nrules)
+		qsort(S->rules, (size_t)S->nrules, sizeof *S->rules, by_rule_name);
+}
+
+/* Status machines read projects and status_history (machine.c), and what
+ * their guards read. */
+static bool machines_read_any(Session *S, const Map *names)
+{
+	if (map_get(names, "projects") || map_get(names, "status_history"))
 		return true;
+	for (int mi = 0; mi < S->P.nmods; mi++)
+		for (Node *it = S->P.mods[mi]->items; it; it = it->next)
+			if (it->kind == N_MACHINE && reads_any(&S->P, it, names))
+				return true;
+	return false;
+}
+
+static void add_machine_reads(Session *S, Map *names)
+{
+	map_put(names, "projects", (void *)1);
+	map_put(names, "status_history", (void *)1);
+	for (int mi = 0; mi < S->P.nmods; mi++)
+		for (Node *it = S->P.mods[mi]->items; it; it = it->next)
+			if (it->kind == N_MACHINE)
+				program_reads(&S->P, it, note_name, names);
+}
+
+/* The tables changed (an assumption added or dropped): every rule that
+ * reads them, or reads what such a rule emits, is stale, its rows in the
+ * view are deleted and it runs again when a statement reads what it
+ * emits (catch_up). A declared relation one of them emits is emptied and
+ * all its emitters run again. Without a current view (or with reuse off)
+ * the view is simply made again. */
+static void mark_stale(Session *S, char **tables, int n)
+{
+	if (!S->fresh || S->stored_run || !S->reuse || !S->db) {
+		forget(S);
+		return;
+	}
+	list_rules(S);
+	if (!S->stale && !(S->stale = calloc((size_t)(S->nrules ? S->nrules : 1), 1)))
+		abort();
+	S->reran = S->left = 0; /* counted from this assumption on */
+	S->reread = 0;
+	unsigned char *newly = calloc((size_t)(S->nrules ? S->nrules : 1), 1);
+	if (!newly)
+		abort();
+	Map changed = { 0 }, emptied = { 0 };
+	for (int i = 0; i < n; i++)
+		map_put(&changed, tables[i], (void *)1);
+	bool machines = false;
+	for (bool more = true; more;) {
+		more = false;
+		for (int i = 0; i < S->nrules; i++) {
+			Decl *r = S->rules[i];
+			if (S->stale[i] || !(reads_any(&S->P, r->node->a, &changed) || emits_any(r, &emptied)))
+				continue;
+			S->stale[i] = newly[i] = 1;
+			add_emits(r, &changed);
+			/* a relation, or a table whose rows do not name their rule
+			 * (invoice_lines), is emptied: all its emitters run again */
+			for (Node *c = r->node->a; c; c = c->next)
+				if (c->kind == N_EMIT && (!schema_table(c->s) || schema_column(schema_table(c->s), "rule") < 0))
+					map_put(&emptied, c->s, (void *)1);
+			more = true;
+		}
+		if (!S->stale_machines && machines_read_any(S, &changed)) {
+			S->stale_machines = machines = true;
+			map_put(&changed, "transitions", (void *)1);
+			map_put(&changed, "findings", (void *)1);
+			more = true;
+		}
+	}
+	/* their rows go (every row names its rule); totals are summed again */
+	char name[512];
+	for (int i = 0; i < S->nrules; i++) {
+		if (!newly[i])
+			continue;
+		rules_name(S->rules[i], name, sizeof name);
+		for (Node *c = S->rules[i]->node->a; c; c = c->next) {
+			const TableDef *t = c->kind == N_EMIT ? schema_table(c->s) : NULL;
+			if (t && t->output && schema_column(t, "rule") >= 0)
+				exec_fmt(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld AND rule = %Q", t->name, S->R.run_id, name);
+		}
+		S->stale_totals = true;
+	}
+	for (int mi = 0; machines && mi < S->P.nmods; mi++)
+		for (Node *it = S->P.mods[mi]->items; it; it = it->next) {
+			Decl *d = it->kind == N_MACHINE ? map_get(&S->P.decls, it->s) : NULL;
+			if (!d || d->node != it)
+				continue;
+			machines_name(d, name, sizeof name);
+			exec_fmt(S->db, "DELETE FROM temp.transitions WHERE run_id = %lld AND rule = %Q;"
+					"DELETE FROM temp.findings WHERE run_id = %lld AND rule = %Q", S->R.run_id, name, S->R.run_id, name);
+		}
+	for (size_t i = 0; i < emptied.cap; i++) {
+		const TableDef *t = emptied.keys[i] ? schema_table(emptied.keys[i]) : NULL;
+		if (t && t->output)
+			exec_fmt(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld", t->name, S->R.run_id);
+		Rel *r = emptied.keys[i] && !t ? map_get(&S->E.rels, emptied.keys[i]) : NULL;
+		if (r) {
+			r->n = 0;
+			map_free(&r->keys);
+		}
+	}
+	/* what the evaluator keeps of the tables (hashed sides, prepared
+	 * scans, results of functions) may hold the old rows: it goes, the
+	 * relations stay */
+	Map rels = S->E.rels;
+	memset(&S->E.rels, 0, sizeof S->E.rels);
+	engine_free(&S->E);
+	S->E.rels = rels;
+	arena_free(S->E.memo_arena);
+	S->E.memo_arena = NULL;
+	bytesmap_free(&S->E.memo);
+	S->E.memo_size = 0;
+	map_free(&changed);
+	map_free(&emptied);
+	free(newly);
+}
+
+/* The rules to run again before a statement that reads need (NULL:
+ * anything): the stale ones that emit what it reads, and those that emit
+ * what these read. */
+typedef struct Want {
+	Session *S;
+	unsigned char *want;
+	bool machines;
+} Want;
+
+static bool wanted(const Decl *r, void *arg)
+{
+	Want *w = arg;
+	if (!r)
+		return w->machines;
+	for (int i = 0; i < w->S->nrules; i++)
+		if (w->S->rules[i] == r)
+			return w->want[i];
+	return false;
+}
+
+static bool reads_totals(const Map *need)
+{
+	return !need || map_get(need, "revenue_totals") || map_get(need, "forecast_totals") ||
+	       map_get(need, "revenue_by_project") || map_get(need, "forecast_by_quarter");
+}
+
+static bool catch_up(Session *S, const Map *need_in)
+{
+	if (!any_stale(S))
+		return true;
+	Map need = { 0 };
+	bool all = !need_in;
+	for (size_t i = 0; need_in && i < need_in->cap; i++)
+		if (need_in->keys[i])
+			map_put(&need, need_in->keys[i], (void *)1);
+	bool totals = S->stale_totals && reads_totals(need_in);
+	if (totals) { /* what ledger totals sum */
+		map_put(&need, "revenue", (void *)1);
+		map_put(&need, "forecast", (void *)1);
+		map_put(&need, "reporting_lines", (void *)1);
+	}
+	Want w = { S, calloc((size_t)(S->nrules ? S->nrules : 1), 1), false };
+	if (!w.want)
+		abort();
+	for (bool more = true; more;) {
+		more = false;
+		for (int i = 0; i < S->nrules; i++)
+			if (S->stale[i] && !w.want[i] && (all || emits_any(S->rules[i], &need))) {
+				w.want[i] = 1;
+				program_reads(&S->P, S->rules[i]->node->a, note_name, &need);
+				more = true;
+			}
+		if (S->stale_machines && !w.machines && (all || map_get(&need, "transitions") || map_get(&need, "findings"))) {
+			w.machines = true;
+			add_machine_reads(S, &need);
+			more = true;
+		}
+	}
+	map_free(&need);
+	Profile prof = { 0 };
+	if (S->profile)
+		S->E.profile = &prof;
+	long long read = S->E.rows_seen;
+	bool ok = rules_run_some(&S->E, wanted, &w);
+	if (S->profile) {
+		profile_print(&prof, stderr);
+		profile_free(&prof);
+		S->E.profile = NULL;
+	}
+	for (int i = 0; i < S->nrules; i++)
+		if (w.want[i]) {
+			S->stale[i] = 0;
+			S->reran++;
+		}
+	S->stale_machines = S->stale_machines && !w.machines;
+	S->reread += S->E.rows_seen - read;
+	S->left = 0;
+	for (int i = 0; i < S->nrules; i++)
+		S->left += S->stale[i];
+	free(w.want);
+	const char *err = NULL;
+	if (ok && totals) {
+		ok = ledger_scratch_totals(&S->R, &err);
+		S->stale_totals = !ok;
+		if (!ok && err)
+			fprintf(stderr, "sow: error: %s\n", err);
+	}
+	if (!ok) /* half caught up is no view */
+		forget(S);
+	return ok;
+}
+
+/* A read transaction, so that what is checked and what is read next are
+ * one state of the database (no writer commits in between); release()
+ * ends it after the statement. */
+static void hold(Session *S)
+{
+	if (S->db && sqlite3_get_autocommit(S->db))
+		sqlite3_exec(S->db, "BEGIN; SELECT count(*) FROM main.sqlite_master", NULL, NULL, NULL);
+}
+
+static void release(Session *S)
+{
+	if (S->db && !sqlite3_get_autocommit(S->db))
+		sqlite3_exec(S->db, "COMMIT", NULL, NULL, NULL);
+}
+
+/* The database's latest run, if its stored rows are what a scratch run
+ * would make now: as of the session date, by the same rules (the digest
+ * of the loaded files, paths and text), and nothing written to the
+ * database since it committed (the file's change counter is still the one
+ * its commit left; see store_change_counter). Else 0. Inside hold(). */
+static long long stored_run(Session *S, char *period, size_t n)
+{
+	sqlite3_stmt *st;
+	/* (a database made before runs.change_counter cannot say: recompute) */
+	if (sqlite3_prepare_v2(S->db, "SELECT id, period, as_of, rules_digest, status, change_counter FROM main.runs "
+				      "ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	long long id = 0;
+	unsigned long long now;
+	char day[DATE_BUFSZ];
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 5) == SQLITE_INTEGER) {
+		const char *p = (const char *)sqlite3_column_text(st, 1), *a = (const char *)sqlite3_column_text(st, 2);
+		const char *d = (const char *)sqlite3_column_text(st, 3), *status = (const char *)sqlite3_column_text(st, 4);
+		if (p && a && d && status && strcmp(status, "ok") == 0 && strcmp(a, date_fmt(S->as_of, day)) == 0 &&
+		    strcmp(d, S->digest) == 0 && store_change_counter(S->db, &now) &&
+		    now == (unsigned long long)sqlite3_column_int64(st, 5) + 1) {
+			id = sqlite3_column_int64(st, 0);
+			snprintf(period, n, "%s", p);
+		}
+	}
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* Answer from the stored run instead of running the rules, if it is this
+ * view; the evaluator is a light one (declared relations are not stored,
+ * so what reads them is recomputed: see refresh). */
+static bool use_stored(Session *S)
+{
+	char period[DATE_MONTH_BUFSZ + 8], day[DATE_BUFSZ];
+	hold(S);
+	long long id = stored_run(S, period, sizeof period);
+	const char *err = NULL;
+	if (!id || !ledger_stored_views(S->db, id, period, false, &err)) {
+		if (id)
+			ledger_stored_views(S->db, id, period, true, &err);
+		release(S);
+		return false;
+	}
 	light_eval(S, &S->E);
+	ledger_view(&S->E, &S->R, S->db); /* its own: `run_id` is the stored run's */
+	S->R.run_id = S->R.sink.run_id = id;
+	S->stored_run = id;
+	S->fresh = true;
+	fprintf(stderr, "sow: note: answering from run %lld (period %s, as of %s), as stored: the same rules, and nothing "
+			"written since (.reuse off or --no-reuse recomputes)\n", id, period, date_fmt(S->as_of, day));
+	if (S->profile)
+		fprintf(stderr, "profile: no rule ran: the rows are run %lld's\n", id);
+	return true;
+}
+
+/* Make sure E holds the rules' results as of the session date, for a
+ * statement that reads need (NULL: anything). stored_ok: it reads only
+ * database tables, so a stored run may answer. In order: the stored run
+ * still answering, this view (caught up after an assume), a view of this
+ * date set aside, the stored run, and else the rules run. */
+static bool refresh(Session *S, bool stored_ok, const Map *need)
+{
+	if (S->fresh && S->stored_run) {
+		char period[DATE_MONTH_BUFSZ + 8];
+		hold(S);
+		long long still = stored_run(S, period, sizeof period);
+		if (still == S->stored_run && stored_ok)
+			return true;
+		if (still != S->stored_run)
+			fprintf(stderr, "sow: note: the database changed after run %lld was read; the rules run again\n", S->stored_run);
+		forget(S);
+		release(S);
+	}
+	if (S->fresh)
+		return catch_up(S, need);
+	if (S->reuse && S->db && unpark(S))
+		return true;
+	if (stored_ok && S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S)) {
+		S->results_asof = S->as_of;
+		return true;
+	}
+	light_eval(S, &S->E);
+	S->results_asof = S->as_of;
+	S->kept = false;
 	if (!S->db) {
 		S->fresh = true;
 		memset(&S->R, 0, sizeof S->R);
@@ -281,25 +845,26 @@ static Node *parse_expr(Session *S, const char *text, Module **mod)
 	return ps.expr;
 }
 
-/* Does e read something rules produce (so the rules must run first)? */
+/* What a statement reads. */
+typedef struct Reads {
+	const Program *P;
+	bool needs;            /* something rules produce: they must run first */
+	bool relations;        /* a declared relation, which no run stores */
+	Map names;             /* every name read */
+} Reads;
+
 static void note_read(const char *rel, void *arg)
 {
-	bool *needs = arg;
+	Reads *r = arg;
 	const TableDef *t = schema_table(rel);
 	if (!t || t->output)
-		*needs = true;
+		r->needs = true;
+	const Decl *d = t ? NULL : map_get(&r->P->decls, rel);
+	if (d && d->kind == D_RELATION)
+		r->relations = true;
+	map_put(&r->names, rel, (void *)1);
 }
 
-/* Rules to run? Without any, results are read from the database as they are. */
-static bool has_rules(const Session *S)
-{
-	for (size_t i = 0; i < S->P.decls.cap; i++) {
-		const Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
-		if (d && d->kind == D_RULE)
-			return true;
-	}
-	return false;
-}
 
 
 static bool why_total(Session *S, Module *m, Node *record, const char *schema, FILE *out);
@@ -501,11 +1066,12 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 		Type t;
 		if (check_expr(&S->P, m, x->a, &t) != 0)
 			return false;
-		bool needs = false;
-		program_reads(&S->P, x->a, note_read, &needs);
-		needs = needs && has_rules(S);
+		Reads rd = { &S->P, false, false, { 0 } };
+		program_reads(&S->P, x->a, note_read, &rd);
+		map_free(&rd.names);
+		bool needs = rd.needs && has_rules(S);
 		if (needs || S->fresh) {
-			if (!refresh(S))
+			if (!refresh(S, false, NULL))
 				return false;
 			return why_expr(&S->E, m, x->a, out);
 		}
@@ -524,15 +1090,33 @@ static bool run_why(Session *S, const char *rest, FILE *out)
 		fprintf(stderr, "sow: error: why of rows needs a database (--db DB)\n");
 		return false;
 	}
-	if (!refresh(S))
+	if (!refresh(S, false, NULL))
 		return false;
 	return why_table(S, m, x, totals, full, out);
 }
 
 /* Forecast totals of the session's view, by quarter and currency. */
+/* What the forecast by quarter reads (the totals sum the forecast; their
+ * reporting amounts come from reporting_lines). */
+static void forecast_need(Map *m)
+{
+	map_put(m, "forecast_totals", (void *)1);
+	map_put(m, "forecast", (void *)1);
+	map_put(m, "reporting_lines", (void *)1);
+}
+
+static bool refresh_for(Session *S, void (*need)(Map *))
+{
+	Map m = { 0 };
+	need(&m);
+	bool ok = refresh(S, true, &m);
+	map_free(&m);
+	return ok;
+}
+
 static int forecast_totals(Session *S, const char *project, Total *t, int max)
 {
-	if (!refresh(S))
+	if (!refresh_for(S, forecast_need))
 		return -1;
 	return ledger_forecast_totals(S->db, S->R.run_id, project, t, max);
 }
@@ -583,7 +1167,7 @@ static bool row_exists(Session *S, const char *table, const char *id);
 /* .forecast: by quarter and currency, the actual (released) and forecast
  * parts and the whole, each exact and rounded once, and the whole in the
  * reporting currency; for one project, its own lines. */
-bool session_forecast(Session *S, const char *project, FILE *out)
+static bool forecast(Session *S, const char *project, FILE *out)
 {
 	if (!S->db) {
 		fprintf(stderr, "sow: error: the forecast needs a database (--db DB)\n");
@@ -604,7 +1188,7 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 		fprintf(stderr, "sow: error: no project %s in the projects table (.forecast PROJECT or .forecast FY2027-Q4)\n", project);
 		return false;
 	}
-	if (!refresh(S))
+	if (!refresh_for(S, forecast_need))
 		return false;
 	const char *sql = project
 		? "SELECT f.fiscal_quarter, f.currency, CASE WHEN f.basis = 'released' THEN f.amount ELSE '0' END, "
@@ -667,15 +1251,20 @@ bool session_forecast(Session *S, const char *project, FILE *out)
 	return ok && (project || forecast_reporting(S, quarter, out));
 }
 
+static void balances_need(Map *m)
+{
+	map_put(m, "balances", (void *)1);
+}
+
 /* Work in progress (SPEC 8.6) of the session's view: the balances rows its
  * run of the rules wrote, per project and currency, exact as written. */
-bool session_balances(Session *S, const char *project, FILE *out)
+static bool balances(Session *S, const char *project, FILE *out)
 {
 	if (!S->db) {
 		fprintf(stderr, "sow: error: balances need a database (--db DB)\n");
 		return false;
 	}
-	if (!refresh(S))
+	if (!refresh_for(S, balances_need))
 		return false;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db,
@@ -895,14 +1484,21 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 	if (!S->assumes)
 		abort();
 	S->assumes[S->nassumes++] = a;
-	session_set_asof(S, S->as_of);
+	/* this view: what reads the table runs again, when it is read; views
+	 * of other dates were made without the assumption */
+	drop_parked(S);
+	if (S->fresh && !S->stored_run && S->reuse && S->db && apply_assumptions(S)) {
+		char *changed[] = { a.table };
+		mark_stale(S, changed, 1);
+	} else
+		forget(S);
 	if (nb < 0)
 		return true;
 	fprintf(out, "forecast by fiscal quarter, before and after assuming %s:\n", a.source);
 	return forecast_change(S, before, nb, out);
 }
 
-bool session_run(Session *S, const char *text, FILE *out)
+static bool run_statement(Session *S, const char *text, FILE *out)
 {
 	const char *rest;
 	if (!S->loaded && !session_reload(S))
@@ -915,19 +1511,21 @@ bool session_run(Session *S, const char *text, FILE *out)
 		ok = run_assume(S, rest, out);
 	} else if (session_is_definition(text)) {
 		ok = run_definition(S, text);
-		if (ok && S->fresh) {
-			ledger_end(&S->R);
-			eval_free(&S->E);
-			S->fresh = false;
-		}
+		if (ok)
+			forget(S);
 	} else {
 		Module *m;
 		Node *e = parse_expr(S, text, &m);
 		ok = e != NULL;
 		if (ok) {
-			bool needs = false;
-			program_reads(&S->P, e, note_read, &needs);
-			needs = needs && has_rules(S);
+			Reads rd = { &S->P, false, false, { 0 } };
+			program_reads(&S->P, e, note_read, &rd);
+			bool needs = rd.needs && has_rules(S), known = true;
+			/* a name neither a table, a SOW term nor a declaration: anything */
+			for (size_t i = 0; i < rd.names.cap; i++)
+				if (rd.names.keys[i] && !schema_table(rd.names.keys[i]) && strncmp(rd.names.keys[i], "sow", 3) != 0 &&
+				    !map_get(&S->P.decls, rd.names.keys[i]))
+					known = false;
 			if (needs && !S->db) {
 				fprintf(stderr, "sow: error: this reads the database: give --db DB\n");
 				ok = false;
@@ -935,7 +1533,7 @@ bool session_run(Session *S, const char *text, FILE *out)
 			/* Only what reads rule results pays for running the rules. */
 			Eval light, *E = &S->E;
 			if (ok && needs) {
-				ok = refresh(S);
+				ok = refresh(S, !rd.relations && !S->explain, known ? &rd.names : NULL);
 			} else if (ok && !S->fresh) {
 				light_eval(S, &light);
 				E = &light;
@@ -949,7 +1547,57 @@ bool session_run(Session *S, const char *text, FILE *out)
 				eval_free(&light);
 			else if (S->fresh)
 				arena_reset(S->E.tmp);
+			map_free(&rd.names);
 		}
 	}
 	return ok && S->D.errors == errors;
+}
+
+bool session_run(Session *S, const char *text, FILE *out)
+{
+	bool ok = run_statement(S, text, out);
+	release(S);
+	return ok;
+}
+
+bool session_forecast(Session *S, const char *project, FILE *out)
+{
+	bool ok = forecast(S, project, out);
+	release(S);
+	return ok;
+}
+
+bool session_balances(Session *S, const char *project, FILE *out)
+{
+	bool ok = balances(S, project, out);
+	release(S);
+	return ok;
+}
+
+void session_set_reuse(Session *S, bool on)
+{
+	if (!on) {
+		drop_parked(S);
+		if (S->stored_run || any_stale(S))
+			forget(S);
+	}
+	S->reuse = on;
+}
+
+void session_reuse_status(Session *S, FILE *out)
+{
+	char day[DATE_BUFSZ];
+	if (S->fresh && S->stored_run)
+		fprintf(out, "reuse is on: answering from run %lld of the database, as stored (as of %s)\n", S->stored_run,
+			date_fmt(S->as_of, day));
+	else if (S->fresh && S->db)
+		fprintf(out, "reuse is %s: the rules ran in this session as of %s%s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day),
+			S->kept ? " (kept while another date was asked, and back)" : "");
+	else
+		fprintf(out, "reuse is %s: nothing computed yet as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
+	if (S->fresh && S->stale)
+		fprintf(out, "since the last assumption: %d of %d rules ran again, reading %lld rows; %d wait until their rows are read\n",
+			S->reran, S->nrules, S->reread, S->left);
+	for (int i = 0; i < S->nparked; i++)
+		fprintf(out, "kept for .asof %s: the rules' results as of that date\n", date_fmt(S->parked[i]->as_of, day));
 }

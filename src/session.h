@@ -5,7 +5,9 @@
  * any what-if assumptions. When a statement reads what rules produce
  * (revenue, forecast, findings, a declared relation), the session first runs
  * the rules as of its date into TEMP tables that shadow the real ones: the
- * database itself is never written. */
+ * database itself is never written. When the database's latest run is that
+ * view (the same date and rules, nothing written since), its stored rows are
+ * read instead, through TEMP views. */
 #ifndef SOW_SESSION_H
 #define SOW_SESSION_H
 
@@ -47,6 +49,21 @@ typedef struct Session {
 	bool explain;          /* sow eval --explain: print the why tree */
 	bool profile;          /* sow eval --profile: the rules' profile on stderr */
 	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
+	bool reuse;            /* reuse work (.reuse, --no-reuse): a stored run that is
+	                        * this view, views of other dates, what an assume left */
+	char digest[20];       /* ledger_digest of the rules as loaded (runs.rules_digest) */
+	long long stored_run;  /* E's view is this run's stored rows (TEMP VIEWs), or 0 */
+	Date results_asof;     /* the date E's results are for */
+	bool kept;             /* ... set aside earlier in the session, and back (.asof) */
+	struct Parked *parked[4]; /* views of other dates, kept for .asof back to them */
+	int nparked, slots;
+	Decl **rules;          /* the program's rules by name, for what an assume makes stale */
+	int nrules;
+	unsigned char *stale;  /* per rule: its rows in E are out of date (an assume changed
+	                        * what it reads); it runs again when something reads them */
+	bool stale_machines, stale_totals;
+	int reran, left;       /* the last catch-up: rules run again, stale ones left */
+	long long reread;      /* ... and the rows those read */
 } Session;
 
 /* Open: load and check paths, open db read-only. Returns an exit status. */
@@ -62,6 +79,10 @@ bool session_incomplete(Session *S, const char *text);
 /* Does text start with a definition keyword (rule, fn, const, query ...)? */
 bool session_is_definition(const char *text);
 void session_set_asof(Session *S, Date d);
+/* .reuse: where the session's results come from. */
+void session_reuse_status(Session *S, FILE *out);
+/* .reuse on|off: off drops what was kept and always recomputes. */
+void session_set_reuse(Session *S, bool on);
 void session_clear_assumptions(Session *S);
 /* The forecast by fiscal quarter (and currency) as of the session date. */
 bool session_forecast(Session *S, const char *project, FILE *out);

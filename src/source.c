@@ -5,6 +5,7 @@
  * they live while the statement stays on that row, which is exactly while
  * the rule runs for it. Values are checked as they are read: a date that is
  * not a date or "12,50" as hours is an error naming table, row and column. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,14 @@ typedef struct Plan {
 	sqlite3_stmt *plain;       /* SELECT ... (no filters), made when needed */
 	Node *params[MAX_PARAMS];  /* expressions bound to the ?s of pushed */
 	int nparams;
+	uint64_t cols;             /* columns selected (bit i: column i); the rest read as unset */
+	const Node *stop;          /* the first clause whose filters were not pushed (shared scans) */
+	struct {                   /* what is left to test in C of each pushed filter clause */
+		const Node *clause;
+		Node *cond;        /* NULL: all of it went into SQL */
+	} left[8];
+	int nleft;
+	bool filtered;             /* the scan running now uses `pushed`: its rows passed it */
 } Plan;
 
 /* ---- relations in memory ---------------------------------------------- */
@@ -376,7 +385,19 @@ static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, con
 	}
 	const char *id = idcol >= 0 ? (const char *)sqlite3_column_text(st, idcol + 1) : NULL;
 	if (!id) {
-		snprintf(idbuf, 24, "%lld", (long long)sqlite3_column_int64(st, 0));
+		/* the rowid as its name (no printf: once per row of a table without an id) */
+		long long r = sqlite3_column_int64(st, 0);
+		char tmp[24];
+		int k = 0;
+		unsigned long long u = r < 0 ? 0 - (unsigned long long)r : (unsigned long long)r;
+		do
+			tmp[k++] = (char)('0' + u % 10);
+		while (u /= 10);
+		if (r < 0)
+			tmp[k++] = '-';
+		for (int i = 0; i < k; i++)
+			idbuf[i] = tmp[k - 1 - i];
+		idbuf[k] = 0;
 		id = idbuf;
 	}
 	row->shape = shape;
@@ -395,12 +416,58 @@ static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, con
 	return true;
 }
 
-static size_t select_list(char *sql, size_t size, const TableDef *t)
+static size_t select_list(char *sql, size_t size, const TableDef *t, uint64_t cols)
 {
 	size_t n = (size_t)snprintf(sql, size, "SELECT rowid");
 	for (int i = 0; i < t->ncols; i++)
-		n += (size_t)snprintf(sql + n, size - n, ", \"%s\"", t->cols[i].name);
+		if (cols >> i & 1)
+			n += (size_t)snprintf(sql + n, size - n, ", \"%s\"", t->cols[i].name);
+		else
+			n += (size_t)snprintf(sql + n, size - n, ", NULL");
 	return n + (size_t)snprintf(sql + n, size - n, " FROM \"%s\"", t->name);
+}
+
+/* ---- the columns a scan reads ----------------------------------------- */
+
+typedef struct {
+	const TableDef *t;
+	uint64_t cols;
+	bool whole;           /* the row is used as a whole */
+} Need;
+
+static void need_column(const char *col, void *arg)
+{
+	Need *n = arg;
+	int c = col ? schema_column(n->t, col) : -1;
+	if (!col)
+		n->whole = true;
+	else if (c >= 0)
+		n->cols |= (uint64_t)1 << c;
+}
+
+/* The columns of t a scan of `clause` must read: those that `rest` (the
+ * rule's clauses after it, or the query it is a source of) reads as
+ * var.col, or as a bare name in a single-source query; the id and the
+ * currency (the row's name, its amounts' unit). Every column when the row
+ * is used whole, a query has no select (its rows are the source's), or
+ * nothing says who reads the row (a scan made by the engine itself). */
+static uint64_t columns_read(const Node *clause, const char *var, const Node *rest, const TableDef *t)
+{
+	uint64_t all = t->ncols >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << t->ncols) - 1;
+	if (!rest || t->ncols > 64 || (clause->kind == N_FROMITEM && (rest->kind != N_SELECTQ || !rest->d)))
+		return all;
+	Need n = { t, 0, false };
+	bool single = clause->kind == N_FROMITEM && rest->a == clause && !clause->next;
+	ast_uses(rest, var, single, need_column, &n);
+	if (n.whole)
+		return all;
+	int idcol, cur;
+	table_cols(t, &idcol, &cur);
+	if (idcol >= 0)
+		n.cols |= (uint64_t)1 << idcol;
+	if (cur >= 0)
+		n.cols |= (uint64_t)1 << cur;
+	return n.cols;
 }
 
 /* ---- pushdown --------------------------------------------------------- */
@@ -457,26 +524,36 @@ static int column_of(const Node *e, const char *var, const TableDef *t)
 	return ty == COL_TEXT || ty == COL_DATE || ty == COL_INT || ty == COL_BOOL || ty == COL_PERIOD ? c : -1;
 }
 
-static void push(Eval *E, Plan *p, const Node *e, const char *var, char *sql, size_t *n, size_t size)
+/* Push the conjuncts of e that SQL tests exactly as C does into the WHERE
+ * of sql; returns what is left for C to test (NULL: nothing, e: all). */
+static Node *push(Eval *E, Plan *p, Node *e, const char *var, char *sql, size_t *n, size_t size)
 {
 	static const char *const ops[] = { [OP_EQ - OP_EQ] = "=", [OP_NE - OP_EQ] = "!=", [OP_LT - OP_EQ] = "<",
 		[OP_LE - OP_EQ] = "<=", [OP_GT - OP_EQ] = ">", [OP_GE - OP_EQ] = ">=" };
 	static const char *const flipped[] = { "=", "!=", ">", ">=", "<", "<=" };
 	if (e->kind == N_BIN && e->op == OP_AND) {
-		push(E, p, e->a, var, sql, n, size);
-		push(E, p, e->b, var, sql, n, size);
-		return;
+		Node *a = push(E, p, e->a, var, sql, n, size), *b = push(E, p, e->b, var, sql, n, size);
+		if (!a || !b)
+			return a ? a : b;
+		if (a == e->a && b == e->b)
+			return e;
+		Node *both = ast_node(E->P->A, N_BIN, e->loc);
+		both->op = OP_AND;
+		both->a = a;
+		both->b = b;
+		return both;
 	}
 	const char *where = p->nparams || strstr(sql, " WHERE ") ? " AND " : " WHERE ";
 	if (e->kind == N_ISSET) {
 		int c = column_of(e->a, var, p->table);
-		if (c >= 0)
-			*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" IS %sNULL", where, p->table->cols[c].name,
-					       e->op ? "" : "NOT ");
-		return;
+		if (c < 0)
+			return e;
+		*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" IS %sNULL", where, p->table->cols[c].name,
+				       e->op ? "" : "NOT ");
+		return NULL;
 	}
 	if (e->kind != N_BIN || e->op < OP_EQ || e->op > OP_GE || p->nparams == MAX_PARAMS)
-		return;
+		return e;
 	int c = column_of(e->a, var, p->table);
 	const Node *other = e->b;
 	const char *op = ops[e->op - OP_EQ];
@@ -486,29 +563,49 @@ static void push(Eval *E, Plan *p, const Node *e, const char *var, char *sql, si
 		op = flipped[e->op - OP_EQ];
 	}
 	if (c < 0 || !source_fixed(E, other, var))
-		return;
+		return e;
 	*n += (size_t)snprintf(sql + *n, size - *n, "%s\"%s\" %s ?", where, p->table->cols[c].name, op);
 	p->params[p->nparams++] = (Node *)other;
+	return NULL;
 }
 
-static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, Node *filters, const TableDef *t)
+/* The scan kept under key, made on first use; `also`: columns others read
+ * too (a shared scan), which remakes a plan made without them. */
+static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const TableDef *t,
+		      uint64_t also, const Node *stop)
 {
 	Plan *p = ptrmap_get(&E->plans, key);
-	if (p)
+	if (p && (also & ~p->cols) == 0 && p->stop == stop)
 		return p;
-	p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	if (p) {
+		also |= p->cols;
+		sqlite3_finalize(p->pushed);
+		sqlite3_finalize(p->plain);
+		memset(p, 0, sizeof *p);
+	} else {
+		p = calloc(1, sizeof *p);
+		if (!p)
+			abort();
+	}
 	p->table = t;
+	p->cols = columns_read(clause, var, rest, t) | also;
 	char sql[8192];
-	size_t n = select_list(sql, sizeof sql, t);
-	/* A rule's filters up to its next `for`, or a query's where. */
+	size_t n = select_list(sql, sizeof sql, t, p->cols);
+	/* A rule's filters up to its next `for` (or the end of what a shared
+	 * scan shares), or a query's where. What SQL tests, C need not test
+	 * again: each clause's remainder is kept. */
+	p->stop = stop;
 	if (clause->kind == N_FOR) {
-		for (Node *f = filters; f && f->kind != N_FOR; f = f->next)
-			if (f->kind == N_WHERE || f->kind == N_WHEN)
-				push(E, p, f->a, var, sql, &n, sizeof sql);
-	} else if (filters) {
-		push(E, p, filters, var, sql, &n, sizeof sql);
+		for (Node *f = rest; f && f != stop && f->kind != N_FOR; f = f->next)
+			if (f->kind == N_WHERE || f->kind == N_WHEN) {
+				Node *left = push(E, p, f->a, var, sql, &n, sizeof sql);
+				if (left != f->a && p->nleft < (int)(sizeof p->left / sizeof *p->left)) {
+					p->left[p->nleft].clause = f;
+					p->left[p->nleft++].cond = left;
+				}
+			}
+	} else if (rest && rest->b) {
+		push(E, p, rest->b, var, sql, &n, sizeof sql);
 	}
 	if (n < sizeof sql - 1 && sqlite3_prepare_v2(E->db, sql, -1, &p->pushed, NULL) != SQLITE_OK) {
 		sqlite3_finalize(p->pushed);
@@ -555,12 +652,12 @@ static bool bind_params(Eval *E, Plan *p, bool *ok)
 	return true;
 }
 
-static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, Node *filters, const TableDef *t,
-		       const Shape *shape, RowFn fn, void *arg)
+static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, Node *rest, uint64_t also,
+		       const Node *stop, const TableDef *t, const Shape *shape, RowFn fn, void *arg)
 {
 	if (!E->db)
 		return eval_fail(E, clause, "reading %s needs a database (--db DB)", t->name);
-	Plan *p = plan_for(E, key, clause, var, filters, t);
+	Plan *p = plan_for(E, key, clause, var, rest, t, also, stop);
 	sqlite3_stmt *st = NULL;
 	bool ok = true;
 	if (p->pushed && bind_params(E, p, &ok))
@@ -570,7 +667,7 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 	if (!st) {
 		if (!p->plain) {
 			char sql[8192];
-			select_list(sql, sizeof sql, t);
+			select_list(sql, sizeof sql, t, p->cols);
 			if (sqlite3_prepare_v2(E->db, sql, -1, &p->plain, NULL) != SQLITE_OK)
 				return eval_fail(E, clause, "cannot read %s: %s", t->name,
 					       sqlite3_errmsg(E->db));
@@ -582,12 +679,16 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 	Row row = { .vals = vals };
 	char idbuf[24];
 	int rc;
+	bool filtered = p->filtered; /* (a scan of this clause inside its own rows) */
+	p->filtered = st == p->pushed;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!read_row(E, clause, st, t, shape, &row, idbuf) || !fn(E, &row, arg)) {
 			sqlite3_reset(st);
+			p->filtered = filtered;
 			return false;
 		}
 	}
+	p->filtered = filtered;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return eval_fail(E, clause, "reading %s: %s", t->name, sqlite3_errmsg(E->db));
@@ -646,7 +747,7 @@ static int find_eq(const Eval *E, const Node *e, const char *var, const Shape *s
 	return rel_eq(E, e, var, sh, other);
 }
 
-static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *filters, Rel *r, RowFn fn, void *arg)
+static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *rest, Rel *r, RowFn fn, void *arg)
 {
 	Plan *rp = ptrmap_get(&E->plans, clause);
 	if (!rp) {
@@ -655,11 +756,11 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *filt
 			abort();
 		int col = -1;
 		if (clause->kind == N_FOR) {
-			for (Node *f = filters; f && f->kind != N_FOR && col < 0; f = f->next)
+			for (Node *f = rest; f && f->kind != N_FOR && col < 0; f = f->next)
 				if (f->kind == N_WHERE || f->kind == N_WHEN)
 					col = find_eq(E, f->a, var, r->shape, &rp->key);
-		} else if (filters) {
-			col = find_eq(E, filters, var, r->shape, &rp->key);
+		} else if (rest && rest->b) {
+			col = find_eq(E, rest->b, var, r->shape, &rp->key);
 		}
 		if (col >= 0) {
 			rp->ix = calloc(1, sizeof *rp->ix);
@@ -702,12 +803,12 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *filt
 	return true;
 }
 
-bool source_scan(Eval *E, Node *clause, const char *var, Node *filters, RowFn fn, void *arg)
+bool source_scan(Eval *E, Node *clause, const char *var, Node *rest, RowFn fn, void *arg)
 {
-	return source_scan_as(E, clause, clause, var, filters, fn, arg);
+	return source_scan_as(E, clause, clause, var, rest, fn, arg);
 }
 
-bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *filters, RowFn fn, void *arg)
+bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Node *rest, RowFn fn, void *arg)
 {
 	Node *src = clause->a;
 	const Shape *shape = clause->aux;
@@ -741,11 +842,33 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 	}
 	const TableDef *t = shape && shape->table ? shape->table : schema_table(src->s); /* as the checker found it */
 	if (t)
-		return scan_table(E, key, clause, var, filters, t, shape, fn, arg);
+		return scan_table(E, key, clause, var, rest, 0, NULL, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);
 	if (!r)
 		return eval_fail(E, src, "unknown relation '%s'", src->s);
-	return scan_rel_filtered(E, clause, var, filters, r, fn, arg);
+	return scan_rel_filtered(E, clause, var, rest, r, fn, arg);
+}
+
+bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const Node *stop,
+			Node *const *more, int nmore, RowFn fn, void *arg)
+{
+	const TableDef *t = clause->a->kind == N_NAME ? schema_table(clause->a->s) : NULL;
+	if (!t || program_lookup(E->P, E->mod, clause->a->s))
+		return source_scan_as(E, key, clause, var, rest, fn, arg);
+	uint64_t also = 0;
+	for (int i = 0; i < nmore; i++)
+		also |= columns_read(clause, var, more[i], t);
+	return scan_table(E, key, clause, var, rest, also, stop, t, clause->aux, fn, arg);
+}
+
+const Node *source_left(Eval *E, const void *key, const Node *filter)
+{
+	const Plan *p = key ? ptrmap_get(&E->plans, key) : NULL;
+	if (p && p->filtered)
+		for (int i = 0; i < p->nleft; i++)
+			if (p->left[i].clause == filter)
+				return p->left[i].cond;
+	return filter->a;
 }
 
 const char *source_where(Eval *E, const void *key)
@@ -777,7 +900,7 @@ bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value
 	if (!t || !E->db)
 		return eval_fail(E, at, "looking up %s needs a database (--db DB)", shape->name);
 	char sql[4096];
-	size_t n = select_list(sql, sizeof sql, t);
+	size_t n = select_list(sql, sizeof sql, t, ~(uint64_t)0);
 	snprintf(sql + n, sizeof sql - n, " WHERE \"%s\" = ?", t->id);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(E->db, sql, -1, &st, NULL) != SQLITE_OK)

@@ -183,3 +183,18 @@ fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return false;
 }
+
+bool store_change_counter(sqlite3 *db, unsigned long long *counter)
+{
+	/* through SQLite's own file handle: opening the file a second time
+	 * and closing it would drop the locks SQLite holds (POSIX locks) */
+	sqlite3_file *f = NULL;
+	unsigned char h[100];
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) != SQLITE_OK || !f || !f->pMethods ||
+	    f->pMethods->xRead(f, h, sizeof h, 0) != SQLITE_OK)
+		return false;
+	if (memcmp(h, "SQLite format 3", 16) != 0 || h[18] != 1 || h[19] != 1)
+		return false; /* 2: WAL */
+	*counter = (unsigned long long)h[24] << 24 | (unsigned long long)h[25] << 16 | (unsigned long long)h[26] << 8 | h[27];
+	return true;
+}

@@ -15,5 +15,11 @@ typedef enum { STORE_READ, STORE_WRITE, STORE_CREATE } StoreMode;
 sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n);
 /* Create or upgrade the schema, in one transaction. */
 bool store_init(sqlite3 *db, char *err, size_t n);
+/* The database file's change counter (its header, offset 24), which every
+ * committed write transaction raises by one in a rollback-journal
+ * database. Call it inside a transaction (a lock is held). False when it
+ * cannot tell: a WAL database (whose writes leave the counter alone), an
+ * in-memory one, or a read error. */
+bool store_change_counter(sqlite3 *db, unsigned long long *counter);
 
 #endif

@@ -15,22 +15,36 @@ const char *vkind_name(VKind k)
 	return names[k];
 }
 
+/* a, b and c one after the other in buf (at most n bytes with the NUL, as
+ * snprintf would cut them): value_fmt makes group and memo keys per row. */
+static void put(char *buf, size_t n, const char *a, const char *b, const char *c)
+{
+	size_t len = 0;
+	const char *parts[3] = { a, b, c };
+	for (int i = 0; i < 3 && n; i++)
+		for (const char *s = parts[i]; s && *s && len + 1 < n; s++)
+			buf[len++] = *s;
+	if (n)
+		buf[len] = 0;
+}
+
 char *value_fmt(const Value *v, char *buf, size_t n)
 {
 	char t[DEC_BUFSZ], d[DATE_BUFSZ];
 	switch (v->k) {
-	case V_UNSET: snprintf(buf, n, "unset"); break;
-	case V_BOOL: snprintf(buf, n, "%s", v->b ? "true" : "false"); break;
-	case V_NUM: snprintf(buf, n, "%s", dec_fmt(v->d, t)); break;
-	case V_PERCENT: snprintf(buf, n, "%s%%", dec_fmt(v->d, t)); break;
-	case V_HOURS: snprintf(buf, n, "%s hours", dec_fmt(v->d, t)); break;
+	case V_UNSET: put(buf, n, "unset", NULL, NULL); break;
+	case V_BOOL: put(buf, n, v->b ? "true" : "false", NULL, NULL); break;
+	case V_NUM: put(buf, n, dec_fmt(v->d, t), NULL, NULL); break;
+	case V_PERCENT: put(buf, n, dec_fmt(v->d, t), "%", NULL); break;
+	case V_HOURS: put(buf, n, dec_fmt(v->d, t), " hours", NULL); break;
 	case V_MONEY: {
 		int minor = money_minor_unit(v->cur);
 		Dec x = v->d;
-		snprintf(buf, n, "%s %s", x.scale < minor ? dec_fmt_places(x, minor, t) : dec_fmt(x, t), v->cur);
+		char cur[5] = { ' ', v->cur[0], v->cur[1], v->cur[2], 0 };
+		put(buf, n, x.scale < minor ? dec_fmt_places(x, minor, t) : dec_fmt(x, t), cur, NULL);
 		break;
 	}
-	case V_DATE: snprintf(buf, n, "%s", date_fmt(v->date, d)); break;
+	case V_DATE: put(buf, n, date_fmt(v->date, d), NULL, NULL); break;
 	case V_DUR: {
 		long long c = 0;
 		dec_to_ll(v->d, &c);
@@ -45,8 +59,8 @@ char *value_fmt(const Value *v, char *buf, size_t n)
 		else
 			snprintf(buf, n, "FY%04d", v->year);
 		break;
-	case V_TEXT: snprintf(buf, n, "%s", v->s); break;
-	case V_SYM: snprintf(buf, n, "%s", v->s); break;
+	case V_TEXT: put(buf, n, v->s, NULL, NULL); break;
+	case V_SYM: put(buf, n, v->s, NULL, NULL); break;
 	case V_ROW:
 		if (v->row)
 			snprintf(buf, n, "%s %s", v->row->table, v->row->id);

@@ -136,29 +136,25 @@ bool why_expr(Eval *E, Module *m, Node *e, FILE *out)
 /* ---- rows ------------------------------------------------------------- */
 
 /* Columns of var that the rule uses, for showing its row. */
-static void used_columns(const Node *n, const char *var, const char **cols, int *ncols)
+typedef struct { const char **cols; int n; } Used;
+
+static void use_column(const char *col, void *arg)
 {
-	for (; n; n = n->next) {
-		if (n->kind == N_MEMBER && n->a && n->a->kind == N_NAME && strcmp(n->a->s, var) == 0) {
-			bool seen = false;
-			for (int i = 0; i < *ncols; i++)
-				seen |= strcmp(cols[i], n->s) == 0;
-			if (!seen && *ncols < 32)
-				cols[(*ncols)++] = n->s;
-		}
-		used_columns(n->a, var, cols, ncols);
-		used_columns(n->b, var, cols, ncols);
-		used_columns(n->c, var, cols, ncols);
-		used_columns(n->d, var, cols, ncols);
-	}
+	Used *u = arg;
+	bool seen = !col;
+	for (int i = 0; i < u->n && !seen; i++)
+		seen = strcmp(u->cols[i], col) == 0;
+	if (!seen && u->n < 32)
+		u->cols[u->n++] = col;
 }
 
 static void show_row(const Decl *rule, const char *var, const Row *r, FILE *out)
 {
 	fprintf(out, "  %s: %s %s", var, r->table, r->id);
 	const char *cols[32];
-	int n = 0;
-	used_columns(rule->node->a, var, cols, &n);
+	Used u = { cols, 0 };
+	ast_uses(rule->node->a, var, false, use_column, &u);
+	int n = u.n;
 	if (n)
 		fputs(" {", out);
 	for (int i = 0; i < n; i++) {

@@ -44,18 +44,27 @@ echo "sow benchmark, $BOOK book, SF=$SF ($(sqlite3 "$db" 'SELECT count(*) FROM t
 echo "machine: $(nproc) cores, $(uname -m), sqlite $(sqlite3 --version | cut -d' ' -f1)"
 run "1. sow run --period 2026-11" $SOW run --db "$dir/work.db" --period 2026-11 "$dir/sows"
 full=$(cat "$dir/last")
+# the database as the month-end left it, for the REPL figures (5, 5c)
+cp "$dir/work.db" "$dir/after.db"
 run "2. sow run --as-of 2026-11-30 --dry-run" $SOW run --db "$dir/work.db" --as-of 2026-11-30 --dry-run "$dir/sows"
 dry=$(cat "$dir/last")
 run "3. floor: hand-written SQL (sqlite3)" sh -c "sqlite3 $dir/work.db < $dir/floor.sql"
 floor=$(cat "$dir/last")
 run "4. raw scan: count(*), sum(hours)" sqlite3 "$dir/work.db" "SELECT count(*), sum(hours) FROM time_entries"
 scan=$(cat "$dir/last")
+# 5: after the month-end, whose stored rows answer (the REPL's reuse);
+# 5b: a database without a run as of that date, so every rule runs
+fresh=$db
+db=$dir/after.db
 run "5. sow eval: forecast by quarter, cold" $SOW eval --db "$dir/work.db" --as-of 2026-11-30 "$dir/sows" \
 	-e 'from f in forecast group by f.fiscal_quarter select f.fiscal_quarter, sum(f.amount)'
 cold=$(cat "$dir/last")
+db=$fresh
+run "5b. sow eval: the same, no stored run" $SOW eval --db "$dir/work.db" --as-of 2026-11-30 "$dir/sows" \
+	-e 'from f in forecast group by f.fiscal_quarter select f.fiscal_quarter, sum(f.amount)'
 run "5a. sow check of every SOW file" $SOW check "$dir/sows"
 # (the REPL cold is figure 5: the same work as the first statement of a session)
-printf '.timer on\n.forecast\n.forecast\n' | $SOW repl --db "$db" --as-of 2026-11-30 "$dir/sows" >"$dir/repl.out" 2>&1 || true
+printf '.timer on\n.forecast\n.forecast\n' | $SOW repl --db "$dir/after.db" --as-of 2026-11-30 "$dir/sows" >"$dir/repl.out" 2>&1 || true
 warm=$(grep 'Run Time' "$dir/repl.out" | tail -1 | sed 's/Run Time: //')
 printf '%-44s %8s\n' "5c. REPL: forecast again (warm session)" "$warm"
 echo
@@ -67,5 +76,7 @@ awk -v f="$full" -v fl="$floor" -v d="$dry" -v s="$scan" -v c="$cold" 'BEGIN {
 	printf "dry run / raw scan    %6.2fx   (target <= 3.0)\n", d / s
 	printf "cold eval / raw scan  %6.2fx   (target <= 3.0)\n", c / s
 }'
-[ -s "$dir/errors" ] && { echo "errors:"; sort -u "$dir/errors"; }
+grep -q '^sow: note: answering from run' "$dir/errors" && echo "(5 was answered from the month-end run's stored rows)"
+grep -v '^sow: note: answering from run' "$dir/errors" >"$dir/errors.other" || true
+[ -s "$dir/errors.other" ] && { echo "errors:"; sort -u "$dir/errors.other"; }
 exit 0

@@ -4,7 +4,8 @@
 # SOW file per project in DIR/sows, and DIR/floor.sql, the month's T&M
 # release of this book written by hand as one INSERT ... SELECT.
 # Hours are text with 2-3 decimals; 90% of entries approved, 90% billable;
-# roles PSE, PM, TA (one rate each); calendars US and NL.
+# roles PSE, PM, TA (one rate each); calendars US and NL; a USD to EUR rate
+# for every business day.
 #   BOOK=mixed (default): all six billing terms, 20,000 milestones and 5,000
 #     trainings; entry dates cycle with the id (the original bench).
 #   BOOK=tm: every SOW time and materials, no milestones or trainings; entry
@@ -68,6 +69,11 @@ TM
 fi)
 INSERT INTO holidays VALUES ('US', '2026-09-07', 'Labor Day'), ('US', '2026-11-26', 'Thanksgiving'),
   ('US', '2026-12-25', 'Christmas'), ('NL', '2026-12-25', 'Kerst'), ('NL', '2026-12-26', 'Tweede Kerstdag');
+-- a USD to EUR rate for every business day (the reporting currency is EUR):
+-- without them every reporting line would be an fx_rate_missing finding
+WITH RECURSIVE d(day) AS (SELECT '2026-07-01' UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < '2027-06-30')
+INSERT INTO fx_rates (day, base, quote, rate)
+SELECT day, 'USD', 'EUR', printf('%.4f', 0.9000 + (julianday(day) % 97) / 10000.0) FROM d WHERE strftime('%w', day) NOT IN ('0', '6');
 -- the floor's rate table: the same rate cards as the SOW files
 CREATE TABLE bench_rates (project_id TEXT, role TEXT, rate REAL, PRIMARY KEY (project_id, role));
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $projects)

@@ -23,11 +23,17 @@ awk -F, -v OFS=, '/^fiscal_quarter,currency,actual_amount,forecast_amount,amount
 awk -F, -v OFS=, '/^fiscal_quarter,currency,actual_amount,forecast_amount,amount,/ { on = 1; next } on && /^[^F]/ { on = 0 }
 	on { print $1, $2, $3, $4 }' out.csv | diff "$f/split.txt" - > diff.txt &&
 	echo "actual and forecast parts: $(wc -l < "$f/split.txt"), the same" || head -20 diff.txt
-# the REPL's totals per project
+# the REPL's totals per project: recomputed, then read from the stored run
 cut -d' ' -f1 "$f/projects.txt" | uniq > projects.txt
-sed 's/^/.forecast /' projects.txt | sow repl --db "$DB" --as-of 2026-11-30 --format csv book.sow | tr -d '\r' |
-	awk -F, 'NR == FNR { p[++n] = $0; next } /^fiscal_quarter,currency,/ { k++; next } { print p[k] " " $1 "," $2 "," $5 }' projects.txt - |
-	diff "$f/projects.txt" - > diff.txt && echo "project totals: $(wc -l < "$f/projects.txt"), the same" || head -20 diff.txt
+for reuse in --no-reuse ""; do
+	# shellcheck disable=SC2086
+	sed 's/^/.forecast /' projects.txt | sow repl --db "$DB" --as-of 2026-11-30 --format csv $reuse book.sow 2>&1 | tr -d '\r' |
+		awk -F, 'NR == FNR { p[++n] = $0; next } /^sow: note: answering from run/ { print "(" $0 ")" > "/dev/stderr"; next }
+			/^fiscal_quarter,currency,/ { k++; next } { print p[k] " " $1 "," $2 "," $5 }' projects.txt - 2>note.txt |
+		diff "$f/projects.txt" - > diff.txt && echo "project totals${reuse:+ recomputed}: $(wc -l < "$f/projects.txt"), the same" || head -20 diff.txt
+	[ -s note.txt ] && echo "read from the stored run: $(grep -c 'answering from run 1 ' note.txt)"
+done
+rm -f note.txt
 sqlite3 "$DB" "SELECT subject FROM findings WHERE code = 'stale_forecast' ORDER BY 1" | diff "$f/stale.txt" - > diff.txt &&
 	echo "stale forecast warnings: $(wc -l < "$f/stale.txt"), the same" || head -20 diff.txt
 rm -f book.sow out.csv got.txt diff.txt projects.txt

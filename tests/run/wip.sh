@@ -51,7 +51,7 @@ sqlite3 -header "$DB" "SELECT period, project_id, currency, recognized_to_date, 
 sqlite3 "$DB" "SELECT r.period, f.severity, f.code, f.message FROM findings f JOIN runs r ON r.id = f.run_id
   WHERE f.code IN ('unbilled_revenue_aged', 'deferred_beyond_work', 'amendment_after_completion') ORDER BY r.period, f.code"
 echo "-- the REPL, as of the last day of November"
-printf '.balances\n.balances P-OC\n.format csv\n.balances P-UP\n' | sow repl --db "$DB" --as-of 2026-11-30 wip.sow
+printf '.balances\n.balances P-OC\n.format csv\n.balances P-UP\n' | sow repl --no-reuse --db "$DB" --as-of 2026-11-30 wip.sow
 echo "-- November again: its earlier balances are kept in balances_history"
 sow run --db "$DB" --period 2026-11 wip.sow >/dev/null; echo "exit $?"
 sqlite3 "$DB" "SELECT period, count(*) FROM balances GROUP BY period; SELECT 'history', period, count(*) FROM balances_history GROUP BY period"
