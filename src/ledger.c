@@ -401,7 +401,7 @@ bool ledger_scratch_totals(RunCtx *R, const char **err)
 	return exec(R->db, sql, err) && totals(R, err);
 }
 
-bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
+bool ledger_scratch_open(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
 {
 	char period[DATE_MONTH_BUFSZ], sql[512];
 	date_fmt_month(as_of, period);
@@ -427,7 +427,12 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	}
 	if (!run_sql(db, "DELETE FROM temp.runs WHERE period >= ?", period, err))
 		return false;
-	if (!ledger_begin(E, R, db, period, as_of, err))
+	return ledger_begin(E, R, db, period, as_of, err);
+}
+
+bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err)
+{
+	if (!ledger_scratch_open(E, R, db, as_of, err))
 		return false;
 	bool ok = rules_run_all(E) && totals(R, err);
 	if (!ok && !*err)

@@ -106,6 +106,9 @@ void ledger_view(Eval *E, RunCtx *R, sqlite3 *db);
  * as_of. Works on a read-only connection; E must be fresh (eval_init) and
  * keeps the results (and the relations) for queries. */
 bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
+/* ledger_scratch up to the rules: the TEMP tables made, the run begun
+ * (the caller runs the rules it needs, then ledger_scratch_totals). */
+bool ledger_scratch_open(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **err);
 /* ledger_scratch's indexes on its TEMP tables (made again when a view's
  * tables come back under their names: see session.c). */
 bool ledger_scratch_indexes(sqlite3 *db, const char **err);

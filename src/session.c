@@ -60,6 +60,10 @@ typedef struct Parked {
 	Eval E;
 	RunCtx R;
 	int slot;
+	unsigned char *stale;  /* the session's stale state, as it was */
+	bool stale_machines, stale_totals;
+	int reran, left;
+	long long reread, adopted;
 } Parked;
 
 #define PARKED (int)(sizeof ((Session *)0)->parked / sizeof *((Session *)0)->parked)
@@ -103,6 +107,7 @@ static void free_parked(Session *S, Parked *p)
 			exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s__v%d\"", schema_tables[i].name, p->slot);
 	ledger_end(&p->R);
 	eval_free(&p->E);
+	free(p->stale);
 	free(p);
 }
 
@@ -146,11 +151,10 @@ static bool any_stale(const Session *S)
 }
 
 /* Set the current view aside (for .asof back to its date), or drop it:
- * a stored run's views cost nothing to make again, and one that an assume
- * left part stale is not kept. */
+ * a stored run's views cost nothing to make again. */
 static void park(Session *S)
 {
-	if (!S->fresh || S->stored_run || !S->reuse || !S->db || any_stale(S)) {
+	if (!S->fresh || S->stored_run || !S->reuse || !S->db) {
 		forget(S);
 		return;
 	}
@@ -182,6 +186,14 @@ static void park(Session *S)
 			ok = exec_fmt(S->db, "ALTER TABLE temp.\"%s\" RENAME TO \"%s__v%d\"", schema_tables[i].name,
 				      schema_tables[i].name, p->slot);
 	move_results(&p->E, &p->R, &S->E, &S->R);
+	p->stale = S->stale;
+	S->stale = NULL;
+	p->stale_machines = S->stale_machines;
+	p->stale_totals = S->stale_totals;
+	p->reran = S->reran;
+	p->left = S->left;
+	p->reread = S->reread;
+	p->adopted = S->adopted;
 	S->fresh = false;
 	forget_stale(S);
 	if (!ok) {
@@ -214,6 +226,14 @@ static bool unpark(Session *S)
 		return false;
 	}
 	move_results(&S->E, &S->R, &p->E, &p->R);
+	forget_stale(S);
+	S->stale = p->stale;
+	S->stale_machines = p->stale_machines;
+	S->stale_totals = p->stale_totals;
+	S->reran = p->reran;
+	S->left = p->left;
+	S->reread = p->reread;
+	S->adopted = p->adopted;
 	free(p);
 	S->fresh = true;
 	S->results_asof = S->as_of;
@@ -776,6 +796,25 @@ static bool refresh(Session *S, bool stored_ok, const Map *need)
 		return true;
 	}
 	const char *err = NULL;
+	if (S->reuse) {
+		/* only what the statement reads: every rule starts stale */
+		if (!apply_assumptions(S) || !ledger_scratch_open(&S->E, &S->R, S->db, S->as_of, &err)) {
+			fprintf(stderr, "sow: error: %s\n", err ? err : sqlite3_errmsg(S->db));
+			ledger_end(&S->R);
+			eval_free(&S->E);
+			return false;
+		}
+		S->fresh = true;
+		list_rules(S);
+		free(S->stale);
+		if (!(S->stale = malloc((size_t)(S->nrules ? S->nrules : 1))))
+			abort();
+		memset(S->stale, 1, (size_t)(S->nrules ? S->nrules : 1));
+		S->stale_machines = S->stale_totals = true;
+		S->reran = S->left = 0;
+		S->reread = 0;
+		return catch_up(S, need);
+	}
 	Profile prof = { 0 };
 	if (S->profile)
 		S->E.profile = &prof;
@@ -1634,8 +1673,8 @@ void session_reuse_status(Session *S, FILE *out)
 	else
 		fprintf(out, "reuse is %s: nothing computed yet as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
 	if (S->fresh && S->stale)
-		fprintf(out, "since the last assumption: %d of %d rules ran again, reading %lld rows; %d wait until their rows are read\n",
-			S->reran, S->nrules, S->reread, S->left);
+		fprintf(out, "%d of %d rules ran for what was asked (since the view was made or an assumption changed it), "
+			     "reading %lld rows; %d wait until their rows are read\n", S->reran, S->nrules, S->reread, S->left);
 	for (int i = 0; i < S->nparked; i++)
 		fprintf(out, "kept for .asof %s: the rules' results as of that date\n", date_fmt(S->parked[i]->as_of, day));
 }

@@ -38,13 +38,13 @@ EOF
 sow repl --db "$DB" --as-of 2026-11-30 common.sow < session.repl > on.txt 2>&1; echo "exit $?" >> on.txt
 sow repl --db "$DB" --as-of 2026-11-30 --no-reuse common.sow < session.repl > off.txt 2>&1; echo "exit $?" >> off.txt
 echo "-- what the assume ran again (reuse on):"
-grep -e '^reuse is' -e '^since the last' on.txt
-reread=$(grep -m1 '^since the last' on.txt | sed 's/.*reading \([0-9]*\) rows.*/\1/')
+grep -e '^reuse is' -e 'rules ran for what was asked' on.txt
+reread=$(grep -m1 'rules ran for what was asked' on.txt | sed 's/.*reading \([0-9]*\) rows.*/\1/')
 entries=$(sqlite3 "$DB" "SELECT count(*) FROM time_entries")
 [ "$reread" -lt "$entries" ] && echo "rows read again: $reread, fewer than the $entries time entries"
 echo "-- the same answers as the rules run from the start (rows in any order):"
-grep -v -e '^reuse is' -e '^since the last' on.txt | sort > on.sorted
-grep -v -e '^reuse is' -e '^since the last' off.txt | sort > off.sorted
+grep -v -e '^reuse is' -e 'rules ran for what was asked' on.txt | sort > on.sorted
+grep -v -e '^reuse is' -e 'rules ran for what was asked' off.txt | sort > off.sorted
 cmp on.sorted off.sorted && echo "the same, $(wc -l < on.txt) lines"
 grep -c 'P-MS-M2' on.txt
 echo "-- sow eval --profile: the rules the assume ran again, none reading time entries"
@@ -61,18 +61,18 @@ printf '.forecast\n.asof 2026-12-31\n.forecast\n.asof 2026-11-30\n.reuse\n.forec
 sow repl --db "$DB" --as-of 2026-11-30 common.sow < asof.repl > on.txt 2>&1
 sow repl --db "$DB" --as-of 2026-11-30 --no-reuse common.sow < asof.repl > off.txt 2>&1
 grep -e '^reuse is' -e '^kept for' on.txt
-grep -v -e '^reuse is' -e '^kept for' on.txt > on.sorted
-grep -v -e '^reuse is' -e '^kept for' off.txt > off.sorted
+grep -v -e '^reuse is' -e '^kept for' -e 'rules ran for what was asked' on.txt | sort > on.sorted
+grep -v -e '^reuse is' -e '^kept for' off.txt | sort > off.sorted
 cmp on.sorted off.sorted && echo "the same answers"
 
 echo "-- after the month-end: the stored run answers; an assume copies its rows and runs again what it changes"
 sow run --db "$DB" --period 2026-11 common.sow > /dev/null; echo "run: exit $?"
 sow repl --db "$DB" --as-of 2026-11-30 common.sow < session.repl > on.txt 2>&1; echo "exit $?" >> on.txt
 sow repl --db "$DB" --as-of 2026-11-30 --no-reuse common.sow < session.repl > off.txt 2>&1; echo "exit $?" >> off.txt
-grep -e '^reuse is' -e '^since the last' -e '^sow: note' on.txt | sed 's/(period .*//'
-reread=$(grep -m1 '^since the last' on.txt | sed 's/.*reading \([0-9]*\) rows.*/\1/')
+grep -e '^reuse is' -e 'rules ran for what was asked' -e '^sow: note' on.txt | sed 's/(period .*//'
+reread=$(grep -m1 'rules ran for what was asked' on.txt | sed 's/.*reading \([0-9]*\) rows.*/\1/')
 [ "$reread" -lt "$entries" ] && echo "rows read again: $reread, fewer than the $entries time entries"
-grep -v -e '^reuse is' -e '^since the last' -e '^sow: note' on.txt | sort > on.sorted
-grep -v -e '^reuse is' -e '^since the last' off.txt | sort > off.sorted
+grep -v -e '^reuse is' -e 'rules ran for what was asked' -e '^sow: note' on.txt | sort > on.sorted
+grep -v -e '^reuse is' -e 'rules ran for what was asked' off.txt | sort > off.sorted
 cmp on.sorted off.sorted && echo "the same, $(wc -l < on.txt) lines"
 rm -f all.repl session.repl asof.repl ./*.txt ./*.sorted
