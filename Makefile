@@ -75,11 +75,11 @@ test: deps
 	@rm -f build/demo.db
 	@sh tests/run.sh ./sow build/sow-san
 
-build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/obj
-	$(CC) $(CFLAGS) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+build/unit: tests/unit/unit.c src/decimal.c src/date.c src/money.c src/map.c | build/obj
+	$(CC) $(CFLAGS) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c src/map.c
 
-build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c | build/san
-	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c
+build/unit-san: tests/unit/unit.c src/decimal.c src/date.c src/money.c src/map.c | build/san
+	$(CC) $(CFLAGS) $(SAN) $(WARN) $(DEFS) -Isrc -o $@ tests/unit/unit.c src/decimal.c src/date.c src/money.c src/map.c
 
 build/lspdrive: tests/lsp/lspdrive.c | build/obj
 	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $<

@@ -80,6 +80,11 @@ enum { OP_OR = 256, OP_AND, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
  * by comparing text), as_of, run_id, a const or an enum member. */
 enum { NAME_VAR = 1, NAME_AS_OF, NAME_RUN_ID, NAME_CONST, NAME_SYM };
 
+/* Whether a SOW block has a `rounding` clause of its own (an N_SOW's idx,
+ * set by the checker; 0: not known), so that a rounding call need not
+ * look through the clauses of every SOW. */
+enum { SOW_ROUNDING_NONE = 1, SOW_ROUNDING_SOME };
+
 /* A top-level definition written `override ...`: it means to replace the library's. */
 enum { DEF_OVERRIDE = 1 };
 
@@ -101,7 +106,8 @@ struct Node {
 	                    * const's definition (eval.c, on first use) */
 	int idx;           /* member access: column index + 1 (0: not resolved);
 	                    * a rounding mode + 1, parsed by the checker (the
-	                    * name after round's mode:, a rounding, a SOW's) */
+	                    * name after round's mode:, a rounding, a SOW's);
+	                    * an N_SOW: SOW_ROUNDING_* */
 	Node *tail;        /* last of a list; kept on the head only */
 };
 

@@ -1297,6 +1297,10 @@ static void ck_sow(Ck *C, Node *sow)
 	if (!*sow->s)
 		ERR(C, sow->loc, "a SOW needs an id");
 	ck_sow_clauses(C, sow->a, seen, NULL);
+	sow->idx = SOW_ROUNDING_NONE;
+	for (const Node *c = sow->a; c; c = c->next)
+		if (c->kind == N_SOWROUND)
+			sow->idx = SOW_ROUNDING_SOME;
 	ck_amendments(C, sow);
 	if (!seen[N_CURRENCY])
 		ERR(C, sow->loc, "SOW \"%s\" has no currency (add: currency USD)", sow->s);

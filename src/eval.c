@@ -436,7 +436,9 @@ static bool memo_key(Eval *E, Decl *d, const Value *args, int n, char *key, size
 	return true;
 }
 
-static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
+/* not inlined into eval: its memo key and argument frames would make every
+ * step of the tree walk reserve kilobytes of stack */
+__attribute__((noinline)) static bool call_decl(Eval *E, Node *e, Decl *d, Value *out)
 {
 	if (++E->depth > MAX_DEPTH) {
 		E->depth--;
@@ -738,7 +740,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 		Decl *d = lookup_def(E, e);
 		if (d && E->cov)
 			coverage_hit(E->cov, d->node);
-		if (d && d->kind == D_ROUNDING && E->sow) {
+		if (d && d->kind == D_ROUNDING && E->sow && E->sow->sow->idx != SOW_ROUNDING_NONE) {
 			/* a SOW's own rounding clause overrides the policy for it */
 			for (Node *c = E->sow->sow->a; c; c = c->next)
 				if (c->kind == N_SOWROUND && strcmp(c->s, e->s) == 0) {

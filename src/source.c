@@ -840,7 +840,8 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 		E->mod = saved_mod;
 		return ok && scan_rel(E, r, fn, arg);
 	}
-	const TableDef *t = shape && shape->table ? shape->table : schema_table(src->s); /* as the checker found it */
+	/* a table or not, as the checker found it: no name looked up per scan */
+	const TableDef *t = shape ? shape->table : schema_table(src->s);
 	if (t)
 		return scan_table(E, key, clause, var, rest, 0, NULL, t, shape, fn, arg);
 	Rel *r = engine_rel(E, src->s);

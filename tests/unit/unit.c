@@ -11,6 +11,7 @@
 
 #include "date.h"
 #include "decimal.h"
+#include "map.h"
 #include "money.h"
 
 static int passed, failed;
@@ -263,6 +264,39 @@ static void spec_cases(void)
 	result("money", 9, "ZAR, the last", "2", money_minor_unit("ZAR") == 2 ? "2" : "?");
 }
 
+/* The byte-keyed map of the memo (map.c): keys that hold NULs, keys that
+ * differ only in length, many keys of one hash (every probe a collision),
+ * growth and replacement. */
+static void bytes_map(void)
+{
+	BytesMap m = { 0 };
+	static unsigned char keys[3000][9];
+	for (int i = 0; i < 3000; i++) {
+		memset(keys[i], 0, sizeof keys[i]); /* mostly NULs */
+		keys[i][1] = (unsigned char)(i & 0xff);
+		keys[i][5] = (unsigned char)(i >> 8);
+		size_t n = 6 + (size_t)(i % 3); /* 6, 7 or 8 bytes: prefixes of one another */
+		size_t h = i % 2 ? 42 : map_hash(keys[i], n); /* half of them share a hash */
+		bytesmap_put(&m, keys[i], n, h, (void *)(size_t)(i + 1));
+	}
+	int right = 0;
+	for (int i = 0; i < 3000; i++) {
+		size_t n = 6 + (size_t)(i % 3);
+		size_t h = i % 2 ? 42 : map_hash(keys[i], n);
+		right += bytesmap_get(&m, keys[i], n, h) == (void *)(size_t)(i + 1);
+	}
+	char got[32];
+	snprintf(got, sizeof got, "%d of %zu", right, m.len);
+	result("map", 1, "3000 keys found, each its own", "3000 of 3000", got);
+	unsigned char other[9] = { 0 };
+	result("map", 2, "a key never put", "absent", bytesmap_get(&m, other, 9, map_hash(other, 9)) ? "found" : "absent");
+	bytesmap_put(&m, keys[7], 7, 42, (void *)(size_t)99999);
+	snprintf(got, sizeof got, "%zu %zu", (size_t)bytesmap_get(&m, keys[7], 7, 42), m.len);
+	result("map", 3, "put again replaces", "99999 3000", got);
+	bytesmap_free(&m);
+	result("map", 4, "an empty map", "absent", bytesmap_get(&m, other, 1, 0) ? "found" : "absent");
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "tests/unit";
@@ -271,6 +305,7 @@ int main(int argc, char **argv)
 	decimals(dir);
 	dates(dir);
 	spec_cases();
+	bytes_map();
 	for (int i = 0; i < ncals; i++)
 		cal_free(&cals[i]);
 	printf("unit: %d passed, %d failed\n", passed, failed);
