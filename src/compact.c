@@ -8,8 +8,10 @@
  * Its text, tokens and comments are not kept: a message about it later (a
  * run-time error, `why`, a duplicate id in another file) reads the file again
  * (src_text). Every SOW block keeps a node of its own (SowRef and the
- * duplicate-id checks tell SOWs apart by node), and the copy is read-only, as
- * every reader of SOW terms treats it. Anything else -- a definition, a SOW's
+ * duplicate-id checks tell SOWs apart by node), and so does each milestone
+ * and training (their ids are unique); those stand first among a SOW's
+ * clauses (unique_first), so that the rest is shared. The copy is read-only,
+ * as every reader of SOW terms treats it. Anything else -- a definition, a SOW's
  * own rounding clause (checked against the whole program), a syntax error or
  * a warning -- keeps the whole tree, and is checked with everything else. */
 #include <stdint.h>
@@ -118,7 +120,9 @@ static void grow_nodes(struct Compact *c)
 static Node *keep_node(Program *P, const Node *n)
 {
 	struct Compact *c = P->compact;
-	bool own = n->kind == N_SOW; /* a SOW is told apart by its node */
+	/* a SOW is told apart by its node; a milestone or training id is
+	 * unique in the book, so there is nothing to share */
+	bool own = n->kind == N_SOW || n->kind == N_MILESTONE || n->kind == N_TRAINING;
 	if (!own) {
 		if ((c->len + 1) * 2 > c->cap)
 			grow_nodes(c);
@@ -177,6 +181,30 @@ static Node *keep_list(Program *P, const Node *list)
 	return keep_one(P, list, keep_list(P, list->next));
 }
 
+/* A SOW without amendments, with its milestones and trainings (unique ids)
+ * moved first, each kind still in file order: then the clauses after them
+ * (customer, currency, rates) are a tail other files share. Every reader
+ * takes these clauses one kind at a time; with amendments, where a clause
+ * stands among them decides which of two equal ids is "first declared",
+ * so those stay as written. */
+static void unique_first(Node *sow)
+{
+	for (Node *c = sow->a; c; c = c->next)
+		if (c->kind == N_AMENDMENT)
+			return;
+	Node *ids = NULL, *rest = NULL, **li = &ids, **lr = &rest;
+	for (Node *c = sow->a, *next; c; c = next) {
+		next = c->next;
+		c->next = NULL;
+		if (c->kind == N_MILESTONE || c->kind == N_TRAINING)
+			*li = c, li = &c->next;
+		else
+			*lr = c, lr = &c->next;
+	}
+	*li = rest;
+	sow->a = ids;
+}
+
 static void quiet(void *arg, const Src *src, Loc loc, DiagLevel lv, const char *msg)
 {
 	(void)src, (void)loc, (void)lv, (void)msg;
@@ -228,6 +256,9 @@ bool compact_sow_file(Program *P, const Src *src, Src **out_src, Node **out_item
 			*ls = it, ls = &it->next;
 	}
 	*ls = imports;
+	for (Node *it = sows; it; it = it->next)
+		if (it->kind == N_SOW)
+			unique_first(it);
 	*out_items = keep_list(P, sows);
 	c->files++;
 	return true;
