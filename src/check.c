@@ -1007,8 +1007,8 @@ static Type ck_query(Ck *C, Node *q, const Shape **out)
 	} else {
 		ERR(C, q->loc, "a query over several sources needs a select that names its columns (select * takes every column of one source)");
 	}
-	/* order by and limit see the selected names as well as the sources;
-	 * a selected name hides a variable of that name, as when evaluated */
+	/* order by sees the selected names as well as the sources; a selected
+	 * name hides a variable of that name, as when evaluated */
 	if (s)
 		for (int i = 0; i < s->ncols; i++)
 			bind(C, s->cols[i], s->types[i]);
@@ -1020,6 +1020,9 @@ static Type ck_query(Ck *C, Node *q, const Shape **out)
 			ERR(C, o->a->loc, "cannot order by %s", vkind_name(t.k));
 	}
 	C->agg -= grouped;
+	/* limit is one value for the whole query, evaluated before any row:
+	 * it sees only the names around the query */
+	C->scope = saved;
 	if (q->f) {
 		Type t = ck(C, q->f);
 		Dec d;
