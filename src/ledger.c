@@ -80,12 +80,18 @@ void ledger_view(Eval *E, RunCtx *R, sqlite3 *db)
 	E->sink = &R->sink;
 }
 
-bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err)
+void ledger_adopt(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, long long run_id)
 {
 	ledger_view(E, R, db);
 	R->sink.emit = ledger_emit;
 	snprintf(R->period, sizeof R->period, "%s", period);
 	R->period_end = date_month_end(as_of);
+	R->run_id = R->sink.run_id = run_id;
+}
+
+bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err)
+{
+	ledger_adopt(E, R, db, period, as_of, 0);
 	char started[32], day[DATE_BUFSZ], dig[20];
 	date_timestamp_utc(started, sizeof started);
 	ledger_digest(E->P, dig, sizeof dig);
@@ -429,8 +435,9 @@ bool ledger_scratch(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char **er
 	return ok;
 }
 
-bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool drop, const char **err)
+bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, StoredAs how, const char **err)
 {
+	bool drop = how == STORED_DROP;
 	for (int i = 0; i < schema_ntables; i++) {
 		const TableDef *t = &schema_tables[i];
 		if (!t->output || is_history(t))
@@ -449,7 +456,9 @@ bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool
 			keep = "%s WHERE run_id IS NULL OR run_id NOT IN (SELECT id FROM main.runs WHERE period >= %Q AND id <> %lld)";
 		else if (by_run)
 			keep = "%s WHERE run_id = %lld";
-		char *from = sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT rowid AS rowid, * FROM main.%s", t->name, t->name);
+		char *from = how == STORED_TABLES ? sqlite3_mprintf("DROP TABLE IF EXISTS temp.%s; CREATE TEMP TABLE %s AS SELECT * FROM main.%s",
+								     t->name, t->name, t->name)
+			   : sqlite3_mprintf("CREATE TEMP VIEW %s AS SELECT rowid AS rowid, * FROM main.%s", t->name, t->name);
 		char *sql = drop ? sqlite3_mprintf("DROP VIEW IF EXISTS temp.%s", t->name)
 			  : by_run && !carried(t) ? sqlite3_mprintf(keep, from, run_id)
 			  : sqlite3_mprintf(keep, from, period, run_id);
@@ -461,7 +470,7 @@ bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool
 		if (!ok)
 			return false;
 	}
-	return true;
+	return how != STORED_TABLES || ledger_scratch_indexes(db, err);
 }
 
 int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max)

@@ -114,8 +114,14 @@ bool ledger_scratch_indexes(sqlite3 *db, const char **err);
 bool ledger_scratch_totals(RunCtx *R, const char **err);
 /* The same view read from run run_id of period (the database's latest,
  * which the caller has found to be what a scratch run would make): TEMP
- * VIEWs of its rows shadow the output tables. With drop, remove them. */
-bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, bool drop, const char **err);
+ * VIEWs of its rows shadow the output tables (STORED_DROP removes them),
+ * or TEMP tables copy them, as ledger_scratch leaves its own, for rules to
+ * add to (then ledger_adopt makes run_id the run they write as). */
+typedef enum { STORED_VIEWS, STORED_TABLES, STORED_DROP } StoredAs;
+bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, StoredAs how, const char **err);
+/* E's rows go into the TEMP tables as run run_id's (ledger_begin without a
+ * new runs row). */
+void ledger_adopt(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, long long run_id);
 /* Which rules produced a run: a digest of the loaded files (runs.rules_digest). */
 void ledger_digest(const Program *P, char *buf, size_t n);
 

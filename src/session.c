@@ -131,7 +131,7 @@ static void forget(Session *S)
 	}
 	if (S->stored_run) {
 		const char *err = NULL;
-		ledger_stored_views(S->db, S->stored_run, "", true, &err);
+		ledger_stored_views(S->db, S->stored_run, "", STORED_DROP, &err);
 		S->stored_run = 0;
 	}
 	forget_stale(S);
@@ -282,7 +282,7 @@ void session_set_asof(Session *S, Date d)
 		unpark(S);
 }
 
-static void mark_stale(Session *S, char **tables, int n);
+static void mark_stale(Session *S, char **tables, int n, bool relations);
 
 void session_clear_assumptions(Session *S)
 {
@@ -307,7 +307,7 @@ void session_clear_assumptions(Session *S)
 		exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s\"", tables[i]);
 	/* what read the assumed tables runs again; the rest stays */
 	if (n)
-		mark_stale(S, tables, n);
+		mark_stale(S, tables, n, false);
 	for (int i = 0; i < n; i++)
 		free(tables[i]);
 }
@@ -457,7 +457,7 @@ static void add_machine_reads(Session *S, Map *names)
  * emits (catch_up). A declared relation one of them emits is emptied and
  * all its emitters run again. Without a current view (or with reuse off)
  * the view is simply made again. */
-static void mark_stale(Session *S, char **tables, int n)
+static void mark_stale(Session *S, char **tables, int n, bool relations)
 {
 	if (!S->fresh || S->stored_run || !S->reuse || !S->db) {
 		forget(S);
@@ -474,6 +474,11 @@ static void mark_stale(Session *S, char **tables, int n)
 	Map changed = { 0 }, emptied = { 0 };
 	for (int i = 0; i < n; i++)
 		map_put(&changed, tables[i], (void *)1);
+	for (size_t i = 0; relations && i < S->P.decls.cap; i++) {
+		const Decl *d = S->P.decls.keys[i] ? S->P.decls.vals[i] : NULL;
+		if (d && d->kind == D_RELATION)
+			map_put(&emptied, d->name, (void *)1);
+	}
 	bool machines = false;
 	for (bool more = true; more;) {
 		more = false;
@@ -543,6 +548,26 @@ static void mark_stale(Session *S, char **tables, int n)
 	map_free(&changed);
 	map_free(&emptied);
 	free(newly);
+}
+
+/* The stored run's rows as the session's own view: TEMP tables, as a
+ * scratch run leaves them, written as that run, so that an assume runs
+ * again only what it changes. No run stores the declared relations: their
+ * emitters are stale from the start. Inside the statement's hold(), so the
+ * copy is of what was checked. */
+static void promote(Session *S)
+{
+	const char *err = NULL;
+	long long id = S->stored_run;
+	ledger_stored_views(S->db, id, "", STORED_DROP, &err);
+	S->stored_run = 0;
+	if (!ledger_stored_views(S->db, id, S->stored_period, STORED_TABLES, &err)) {
+		forget(S);
+		return;
+	}
+	ledger_adopt(&S->E, &S->R, S->db, S->stored_period, S->as_of, id);
+	S->adopted = id;
+	mark_stale(S, NULL, 0, true);
 }
 
 /* The rules to run again before a statement that reads need (NULL:
@@ -690,9 +715,9 @@ static bool use_stored(Session *S)
 	hold(S);
 	long long id = stored_run(S, period, sizeof period);
 	const char *err = NULL;
-	if (!id || !ledger_stored_views(S->db, id, period, false, &err)) {
+	if (!id || !ledger_stored_views(S->db, id, period, STORED_VIEWS, &err)) {
 		if (id)
-			ledger_stored_views(S->db, id, period, true, &err);
+			ledger_stored_views(S->db, id, period, STORED_DROP, &err);
 		release(S);
 		return false;
 	}
@@ -700,6 +725,7 @@ static bool use_stored(Session *S)
 	ledger_view(&S->E, &S->R, S->db); /* its own: `run_id` is the stored run's */
 	S->R.run_id = S->R.sink.run_id = id;
 	S->stored_run = id;
+	snprintf(S->stored_period, sizeof S->stored_period, "%s", period);
 	S->fresh = true;
 	fprintf(stderr, "sow: note: answering from run %lld (period %s, as of %s), as stored: the same rules, and nothing "
 			"written since (.reuse off or --no-reuse recomputes)\n", id, period, date_fmt(S->as_of, day));
@@ -721,22 +747,29 @@ static bool refresh(Session *S, bool stored_ok, const Map *need)
 		long long still = stored_run(S, period, sizeof period);
 		if (still == S->stored_run && stored_ok)
 			return true;
-		if (still != S->stored_run)
+		if (still == S->stored_run) /* needs a relation, or why: what no run stores runs */
+			promote(S);
+		else {
 			fprintf(stderr, "sow: note: the database changed after run %lld was read; the rules run again\n", S->stored_run);
-		forget(S);
-		release(S);
+			forget(S);
+			release(S);
+		}
 	}
 	if (S->fresh)
 		return catch_up(S, need);
 	if (S->reuse && S->db && unpark(S))
 		return true;
-	if (stored_ok && S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S)) {
+	if (S->reuse && S->db && S->nassumes == 0 && has_rules(S) && use_stored(S)) {
 		S->results_asof = S->as_of;
-		return true;
+		if (stored_ok)
+			return true;
+		promote(S); /* what no run stores runs, from its rows */
+		return !S->fresh || catch_up(S, need);
 	}
 	light_eval(S, &S->E);
 	S->results_asof = S->as_of;
 	S->kept = false;
+	S->adopted = 0;
 	if (!S->db) {
 		S->fresh = true;
 		memset(&S->R, 0, sizeof S->R);
@@ -1487,9 +1520,11 @@ static bool run_assume(Session *S, const char *rest, FILE *out)
 	/* this view: what reads the table runs again, when it is read; views
 	 * of other dates were made without the assumption */
 	drop_parked(S);
+	if (S->fresh && S->stored_run && S->reuse)
+		promote(S);
 	if (S->fresh && !S->stored_run && S->reuse && S->db && apply_assumptions(S)) {
 		char *changed[] = { a.table };
-		mark_stale(S, changed, 1);
+		mark_stale(S, changed, 1, false);
 	} else
 		forget(S);
 	if (nb < 0)
@@ -1590,6 +1625,9 @@ void session_reuse_status(Session *S, FILE *out)
 	if (S->fresh && S->stored_run)
 		fprintf(out, "reuse is on: answering from run %lld of the database, as stored (as of %s)\n", S->stored_run,
 			date_fmt(S->as_of, day));
+	else if (S->fresh && S->db && S->adopted)
+		fprintf(out, "reuse is on: run %lld's stored rows (as of %s), and the rules an assumption changed run again here\n",
+			S->adopted, date_fmt(S->as_of, day));
 	else if (S->fresh && S->db)
 		fprintf(out, "reuse is %s: the rules ran in this session as of %s%s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day),
 			S->kept ? " (kept while another date was asked, and back)" : "");

@@ -53,8 +53,10 @@ typedef struct Session {
 	                        * this view, views of other dates, what an assume left */
 	char digest[20];       /* ledger_digest of the rules as loaded (runs.rules_digest) */
 	long long stored_run;  /* E's view is this run's stored rows (TEMP VIEWs), or 0 */
+	char stored_period[16]; /* ... of this period */
 	Date results_asof;     /* the date E's results are for */
 	bool kept;             /* ... set aside earlier in the session, and back (.asof) */
+	long long adopted;     /* ... are this stored run's rows, copied when an assume came */
 	struct Parked *parked[4]; /* views of other dates, kept for .asof back to them */
 	int nparked, slots;
 	Decl **rules;          /* the program's rules by name, for what an assume makes stale */

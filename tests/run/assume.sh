@@ -64,4 +64,15 @@ grep -e '^reuse is' -e '^kept for' on.txt
 grep -v -e '^reuse is' -e '^kept for' on.txt > on.sorted
 grep -v -e '^reuse is' -e '^kept for' off.txt > off.sorted
 cmp on.sorted off.sorted && echo "the same answers"
+
+echo "-- after the month-end: the stored run answers; an assume copies its rows and runs again what it changes"
+sow run --db "$DB" --period 2026-11 common.sow > /dev/null; echo "run: exit $?"
+sow repl --db "$DB" --as-of 2026-11-30 common.sow < session.repl > on.txt 2>&1; echo "exit $?" >> on.txt
+sow repl --db "$DB" --as-of 2026-11-30 --no-reuse common.sow < session.repl > off.txt 2>&1; echo "exit $?" >> off.txt
+grep -e '^reuse is' -e '^since the last' -e '^sow: note' on.txt | sed 's/(period .*//'
+reread=$(grep -m1 '^since the last' on.txt | sed 's/.*reading \([0-9]*\) rows.*/\1/')
+[ "$reread" -lt "$entries" ] && echo "rows read again: $reread, fewer than the $entries time entries"
+grep -v -e '^reuse is' -e '^since the last' -e '^sow: note' on.txt | sort > on.sorted
+grep -v -e '^reuse is' -e '^since the last' off.txt | sort > off.sorted
+cmp on.sorted off.sorted && echo "the same, $(wc -l < on.txt) lines"
 rm -f all.repl session.repl asof.repl ./*.txt ./*.sorted

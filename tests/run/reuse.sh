@@ -16,6 +16,8 @@ from f in forecast select f.project_id, f.fiscal_quarter, f.amount, f.basis, f.r
 from t in revenue_totals select t.period, t.project_id, t.amount
 from t in transitions select t.project_id, t.from_status, t.to_status, t.reason
 from l in invoice_lines select l.line, l.description, l.quantity, l.unit_price, l.amount
+from i in invoice_items select i.draft, i.sort, i.description, i.quantity, i.amount
+from r in readiness select r.project_id, r.what, r.done
 .balances
 EOF
 # answers: on.txt from the stored run, off.txt recomputed; the same but the note
