@@ -484,7 +484,9 @@ __attribute__((noinline)) static bool call_decl(Eval *E, Node *e, Decl *d, Value
 		khash = map_hash(key, klen);
 		Value *hit = bytesmap_get(&E->memo, key, klen, khash);
 		if (hit) {
-			*out = *hit;
+			/* a copy in the row's scratch: the memo may start again
+			 * (below) while the caller still holds what it returned */
+			*out = value_keep(E->tmp, *hit);
 			E->depth--;
 			return true;
 		}
