@@ -60,10 +60,7 @@ typedef struct Parked {
 	Eval E;
 	RunCtx R;
 	int slot;
-	unsigned char *stale;  /* the session's stale state, as it was */
-	bool stale_machines, stale_totals;
-	int reran, left;
-	long long reread, adopted;
+	ViewState vs;          /* the session's, as it was */
 } Parked;
 
 #define PARKED (int)(sizeof ((Session *)0)->parked / sizeof *((Session *)0)->parked)
@@ -107,7 +104,7 @@ static void free_parked(Session *S, Parked *p)
 			exec_fmt(S->db, "DROP TABLE IF EXISTS temp.\"%s__v%d\"", schema_tables[i].name, p->slot);
 	ledger_end(&p->R);
 	eval_free(&p->E);
-	free(p->stale);
+	free(p->vs.stale);
 	free(p);
 }
 
@@ -120,9 +117,9 @@ static void drop_parked(Session *S)
 
 static void forget_stale(Session *S)
 {
-	free(S->stale);
-	S->stale = NULL;
-	S->stale_machines = S->stale_totals = false;
+	free(S->vs.stale);
+	S->vs.stale = NULL;
+	S->vs.stale_machines = S->vs.stale_totals = false;
 }
 
 /* Drop the view's results (the next statement that reads them makes them
@@ -144,10 +141,10 @@ static void forget(Session *S)
 
 static bool any_stale(const Session *S)
 {
-	for (int i = 0; S->stale && i < S->nrules; i++)
-		if (S->stale[i])
+	for (int i = 0; S->vs.stale && i < S->nrules; i++)
+		if (S->vs.stale[i])
 			return true;
-	return S->stale_machines || S->stale_totals;
+	return S->vs.stale_machines || S->vs.stale_totals;
 }
 
 /* Set the current view aside (for .asof back to its date), or drop it:
@@ -186,14 +183,8 @@ static void park(Session *S)
 			ok = exec_fmt(S->db, "ALTER TABLE temp.\"%s\" RENAME TO \"%s__v%d\"", schema_tables[i].name,
 				      schema_tables[i].name, p->slot);
 	move_results(&p->E, &p->R, &S->E, &S->R);
-	p->stale = S->stale;
-	S->stale = NULL;
-	p->stale_machines = S->stale_machines;
-	p->stale_totals = S->stale_totals;
-	p->reran = S->reran;
-	p->left = S->left;
-	p->reread = S->reread;
-	p->adopted = S->adopted;
+	p->vs = S->vs;
+	S->vs.stale = NULL;
 	S->fresh = false;
 	forget_stale(S);
 	if (!ok) {
@@ -227,13 +218,7 @@ static bool unpark(Session *S)
 	}
 	move_results(&S->E, &S->R, &p->E, &p->R);
 	forget_stale(S);
-	S->stale = p->stale;
-	S->stale_machines = p->stale_machines;
-	S->stale_totals = p->stale_totals;
-	S->reran = p->reran;
-	S->left = p->left;
-	S->reread = p->reread;
-	S->adopted = p->adopted;
+	S->vs = p->vs;
 	free(p);
 	S->fresh = true;
 	S->results_asof = S->as_of;
@@ -484,10 +469,10 @@ static void mark_stale(Session *S, char **tables, int n, bool relations)
 		return;
 	}
 	list_rules(S);
-	if (!S->stale && !(S->stale = calloc((size_t)(S->nrules ? S->nrules : 1), 1)))
+	if (!S->vs.stale && !(S->vs.stale = calloc((size_t)(S->nrules ? S->nrules : 1), 1)))
 		abort();
-	S->reran = S->left = 0; /* counted from this assumption on */
-	S->reread = 0;
+	S->vs.reran = S->vs.left = 0; /* counted from this assumption on */
+	S->vs.reread = 0;
 	unsigned char *newly = calloc((size_t)(S->nrules ? S->nrules : 1), 1);
 	if (!newly)
 		abort();
@@ -504,9 +489,9 @@ static void mark_stale(Session *S, char **tables, int n, bool relations)
 		more = false;
 		for (int i = 0; i < S->nrules; i++) {
 			Decl *r = S->rules[i];
-			if (S->stale[i] || !(reads_any(&S->P, r->node->a, &changed) || emits_any(r, &emptied)))
+			if (S->vs.stale[i] || !(reads_any(&S->P, r->node->a, &changed) || emits_any(r, &emptied)))
 				continue;
-			S->stale[i] = newly[i] = 1;
+			S->vs.stale[i] = newly[i] = 1;
 			add_emits(r, &changed);
 			/* a relation, or a table whose rows do not name their rule
 			 * (invoice_lines), is emptied: all its emitters run again */
@@ -515,8 +500,8 @@ static void mark_stale(Session *S, char **tables, int n, bool relations)
 					map_put(&emptied, c->s, (void *)1);
 			more = true;
 		}
-		if (!S->stale_machines && machines_read_any(S, &changed)) {
-			S->stale_machines = machines = true;
+		if (!S->vs.stale_machines && machines_read_any(S, &changed)) {
+			S->vs.stale_machines = machines = true;
 			map_put(&changed, "transitions", (void *)1);
 			map_put(&changed, "findings", (void *)1);
 			more = true;
@@ -533,7 +518,7 @@ static void mark_stale(Session *S, char **tables, int n, bool relations)
 			if (t && t->output && schema_column(t, "rule") >= 0)
 				exec_fmt(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld AND rule = %Q", t->name, S->R.run_id, name);
 		}
-		S->stale_totals = true;
+		S->vs.stale_totals = true;
 	}
 	for (int mi = 0; machines && mi < S->P.nmods; mi++)
 		for (Node *it = S->P.mods[mi]->items; it; it = it->next) {
@@ -586,7 +571,7 @@ static void promote(Session *S)
 		return;
 	}
 	ledger_adopt(&S->E, &S->R, S->db, S->stored_period, S->as_of, id);
-	S->adopted = id;
+	S->vs.adopted = id;
 	mark_stale(S, NULL, 0, true);
 }
 
@@ -625,7 +610,7 @@ static bool catch_up(Session *S, const Map *need_in)
 	for (size_t i = 0; need_in && i < need_in->cap; i++)
 		if (need_in->keys[i])
 			map_put(&need, need_in->keys[i], (void *)1);
-	bool totals = S->stale_totals && reads_totals(need_in);
+	bool totals = S->vs.stale_totals && reads_totals(need_in);
 	if (totals) { /* what ledger totals sum */
 		map_put(&need, "revenue", (void *)1);
 		map_put(&need, "forecast", (void *)1);
@@ -637,12 +622,12 @@ static bool catch_up(Session *S, const Map *need_in)
 	for (bool more = true; more;) {
 		more = false;
 		for (int i = 0; i < S->nrules; i++)
-			if (S->stale[i] && !w.want[i] && (all || emits_any(S->rules[i], &need))) {
+			if (S->vs.stale[i] && !w.want[i] && (all || emits_any(S->rules[i], &need))) {
 				w.want[i] = 1;
 				program_reads(&S->P, S->rules[i]->node->a, note_name, &need);
 				more = true;
 			}
-		if (S->stale_machines && !w.machines && (all || map_get(&need, "transitions") || map_get(&need, "findings"))) {
+		if (S->vs.stale_machines && !w.machines && (all || map_get(&need, "transitions") || map_get(&need, "findings"))) {
 			w.machines = true;
 			add_machine_reads(S, &need);
 			more = true;
@@ -661,19 +646,19 @@ static bool catch_up(Session *S, const Map *need_in)
 	}
 	for (int i = 0; i < S->nrules; i++)
 		if (w.want[i]) {
-			S->stale[i] = 0;
-			S->reran++;
+			S->vs.stale[i] = 0;
+			S->vs.reran++;
 		}
-	S->stale_machines = S->stale_machines && !w.machines;
-	S->reread += S->E.rows_seen - read;
-	S->left = 0;
+	S->vs.stale_machines = S->vs.stale_machines && !w.machines;
+	S->vs.reread += S->E.rows_seen - read;
+	S->vs.left = 0;
 	for (int i = 0; i < S->nrules; i++)
-		S->left += S->stale[i];
+		S->vs.left += S->vs.stale[i];
 	free(w.want);
 	const char *err = NULL;
 	if (ok && totals) {
 		ok = ledger_scratch_totals(&S->R, &err);
-		S->stale_totals = !ok;
+		S->vs.stale_totals = !ok;
 		if (!ok && err)
 			fprintf(stderr, "sow: error: %s\n", err);
 	}
@@ -789,7 +774,7 @@ static bool refresh(Session *S, bool stored_ok, const Map *need)
 	light_eval(S, &S->E);
 	S->results_asof = S->as_of;
 	S->kept = false;
-	S->adopted = 0;
+	S->vs.adopted = 0;
 	if (!S->db) {
 		S->fresh = true;
 		memset(&S->R, 0, sizeof S->R);
@@ -806,13 +791,13 @@ static bool refresh(Session *S, bool stored_ok, const Map *need)
 		}
 		S->fresh = true;
 		list_rules(S);
-		free(S->stale);
-		if (!(S->stale = malloc((size_t)(S->nrules ? S->nrules : 1))))
+		free(S->vs.stale);
+		if (!(S->vs.stale = malloc((size_t)(S->nrules ? S->nrules : 1))))
 			abort();
-		memset(S->stale, 1, (size_t)(S->nrules ? S->nrules : 1));
-		S->stale_machines = S->stale_totals = true;
-		S->reran = S->left = 0;
-		S->reread = 0;
+		memset(S->vs.stale, 1, (size_t)(S->nrules ? S->nrules : 1));
+		S->vs.stale_machines = S->vs.stale_totals = true;
+		S->vs.reran = S->vs.left = 0;
+		S->vs.reread = 0;
 		return catch_up(S, need);
 	}
 	Profile prof = { 0 };
@@ -1664,17 +1649,17 @@ void session_reuse_status(Session *S, FILE *out)
 	if (S->fresh && S->stored_run)
 		fprintf(out, "reuse is on: answering from run %lld of the database, as stored (as of %s)\n", S->stored_run,
 			date_fmt(S->as_of, day));
-	else if (S->fresh && S->db && S->adopted)
+	else if (S->fresh && S->db && S->vs.adopted)
 		fprintf(out, "reuse is on: run %lld's stored rows (as of %s), and the rules an assumption changed run again here\n",
-			S->adopted, date_fmt(S->as_of, day));
+			S->vs.adopted, date_fmt(S->as_of, day));
 	else if (S->fresh && S->db)
 		fprintf(out, "reuse is %s: the rules ran in this session as of %s%s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day),
 			S->kept ? " (kept while another date was asked, and back)" : "");
 	else
 		fprintf(out, "reuse is %s: nothing computed yet as of %s\n", S->reuse ? "on" : "off", date_fmt(S->as_of, day));
-	if (S->fresh && S->stale)
+	if (S->fresh && S->vs.stale)
 		fprintf(out, "%d of %d rules ran for what was asked (since the view was made or an assumption changed it), "
-			     "reading %lld rows; %d wait until their rows are read\n", S->reran, S->nrules, S->reread, S->left);
+			     "reading %lld rows; %d wait until their rows are read\n", S->vs.reran, S->nrules, S->vs.reread, S->vs.left);
 	for (int i = 0; i < S->nparked; i++)
 		fprintf(out, "kept for .asof %s: the rules' results as of that date\n", date_fmt(S->parked[i]->as_of, day));
 }

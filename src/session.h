@@ -24,6 +24,17 @@ typedef struct Assume {
 	char *source;                /* the statement, for .assume */
 } Assume;
 
+/* What of a view's results is out of date, and what the last catch-up did
+ * (a view set aside for .asof keeps its own). */
+typedef struct ViewState {
+	unsigned char *stale;  /* per rule: its rows in E are out of date (an assume changed
+	                        * what it reads); it runs again when something reads them */
+	bool stale_machines, stale_totals;
+	int reran, left;       /* the last catch-up: rules run again, stale ones left */
+	long long reread;      /* ... and the rows those read */
+	long long adopted;     /* E's rows are this stored run's, copied when an assume came */
+} ViewState;
+
 typedef struct Session {
 	Arena *A;              /* the program's arena (rebuilt on reload) */
 	Diag D;
@@ -56,16 +67,11 @@ typedef struct Session {
 	char stored_period[16]; /* ... of this period */
 	Date results_asof;     /* the date E's results are for */
 	bool kept;             /* ... set aside earlier in the session, and back (.asof) */
-	long long adopted;     /* ... are this stored run's rows, copied when an assume came */
 	struct Parked *parked[4]; /* views of other dates, kept for .asof back to them */
 	int nparked, slots;
 	Decl **rules;          /* the program's rules by name, for what an assume makes stale */
 	int nrules;
-	unsigned char *stale;  /* per rule: its rows in E are out of date (an assume changed
-	                        * what it reads); it runs again when something reads them */
-	bool stale_machines, stale_totals;
-	int reran, left;       /* the last catch-up: rules run again, stale ones left */
-	long long reread;      /* ... and the rows those read */
+	ViewState vs;          /* what of E's results is out of date */
 } Session;
 
 /* Open: load and check paths, open db read-only. Returns an exit status. */
