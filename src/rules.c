@@ -1,4 +1,4 @@
-/* rules.c: evaluating rules and queries.
+/* rules.c: evaluating rules.
  *
  * A rule is run as nested loops, one per `for`, written as recursion over
  * its clauses: `for` scans its source and runs the rest of the clauses once
@@ -6,6 +6,8 @@
  * to the Eval's sink (sink.h), whichever it is.
  * Rules run in dependency order (what a rule reads is complete before it
  * runs), ties broken by name, so results never depend on file order.
+ * Ready rules written alike up to their inner `for`'s filters share one
+ * scan of the table: each row goes to each of them in turn.
  *
  * Queries are evaluated in query.c; status machines, which run after the
  * rules, in machine.c. */

@@ -3,8 +3,10 @@
  *
  * A database row is read into Values that point into SQLite's own buffers:
  * they live while the statement stays on that row, which is exactly while
- * the rule runs for it. Values are checked as they are read: a date that is
- * not a date or "12,50" as hours is an error naming table, row and column. */
+ * the rule runs for it. A scan selects only the columns its rule or query
+ * reads. Values are checked as they are read: a date that is not a date or
+ * "12,50" as hours is an error naming table, row and column. What SQL
+ * filtered is not tested again in C (source_left). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
