@@ -17,6 +17,7 @@
 
 #include "decimal.h"
 #include "money.h"
+#include "report.h"
 #include "sequence.h"
 #include "store.h"
 
@@ -334,18 +335,6 @@ bool invoice_finalize(const char *path, const char *number, InvoiceError *e) { r
 bool invoice_sent(const char *path, const char *number, InvoiceError *e) { return advance(path, number, "final", "sent", e); }
 
 /* ---- the printable page ------------------------------------------------ */
-
-static void html_text(FILE *out, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		default: fputc(*s, out);
-		}
-}
 
 /* 36300.00 -> "36,300.00": the grouping a printed invoice uses. */
 static void html_money(FILE *out, const char *amount, const char *currency)

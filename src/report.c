@@ -11,7 +11,7 @@
 #include "money.h"
 #include "summary.h"
 
-static void esc(FILE *out, const char *s)
+void html_text(FILE *out, const char *s)
 {
 	for (; s && *s; s++)
 		switch (*s) {
@@ -41,7 +41,7 @@ static void grouped(FILE *out, const char *s)
 			fputc(',', out);
 		fputc(s[i], out);
 	}
-	esc(out, s + whole);
+	html_text(out, s + whole);
 }
 
 /* A money cell: grouped, with the currency's places (more if exact needs). */
@@ -66,13 +66,13 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		fputs("<h2 id=\"", out);
 		anchor(out, s->sheet);
 		fputs("\">", out);
-		esc(out, s->title);
+		html_text(out, s->title);
 		fputs("</h2>\n", out);
 	}
 	fputs("<table>\n<tr>", out);
 	for (int i = 0; i < n; i++) {
 		fputs(s->cols[i] == 'm' || s->cols[i] == 'n' ? "<th class=n>" : "<th>", out);
-		esc(out, summary_colname(r, i));
+		html_text(out, summary_colname(r, i));
 		fputs("</th>", out);
 	}
 	fputs("</tr>\n", out);
@@ -89,7 +89,7 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 			} else if (k == 'n') {
 				grouped(out, cells[i]);
 			} else {
-				esc(out, cells[i]);
+				html_text(out, cells[i]);
 			}
 			fputs("</td>", out);
 		}
@@ -170,7 +170,7 @@ static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 			sum = b->forecast;
 		int y = i * row;
 		fprintf(out, "<g><text x=\"0\" y=\"%d\">", y + 18);
-		esc(out, b->label);
+		html_text(out, b->label);
 		fputs("</text>", out);
 		if (split)
 			fprintf(out, "<rect class=actual x=\"%d\" y=\"%d\" width=\"%lld\" height=\"18\"/>", left, y + 4, a);
@@ -214,7 +214,7 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 			fputs("<a href=\"#", out);
 			anchor(out, summary_sections[i].sheet);
 			fputs("\">", out);
-			esc(out, summary_sections[i].sheet);
+			html_text(out, summary_sections[i].sheet);
 			fputs("</a> ", out);
 		}
 	fputs("</nav>\n", out);
@@ -230,7 +230,7 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 			fputs("<h2 id=\"", out);
 			anchor(out, s->sheet);
 			fputs("\">", out);
-			esc(out, s->title);
+			html_text(out, s->title);
 			fputs("</h2>\n", out);
 			ok = chart(out, db, s, R->run_id);
 		}

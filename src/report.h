@@ -11,4 +11,8 @@
  * forecast by fiscal quarter. False on a database error. */
 bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *out);
 
+/* s as HTML text: <, >, & and " escaped (NULL writes nothing). The
+ * invoice page uses it too. */
+void html_text(FILE *out, const char *s);
+
 #endif
