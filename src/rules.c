@@ -172,8 +172,7 @@ typedef struct Shared {
 } Shared;
 
 typedef struct {
-	Decl *rule;
-	Shared *sh;
+	Shared *sh;           /* the rules reading the join, and how each goes on */
 	const JoinPlan *j;
 	Arena *A;             /* the kept outer rows and their keys */
 	const Row **rows;     /* outer rows that passed their filters, in order */
@@ -265,7 +264,7 @@ static bool join_probe(Eval *E, const Row *row, void *arg)
 
 static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 {
-	JoinCtx J = { .rule = sh->rules[0], .sh = sh, .j = j, .A = arena_new() };
+	JoinCtx J = { .sh = sh, .j = j, .A = arena_new() };
 	bool ok = source_scan(E, j->outer, j->outer->s, j->outer->next, join_collect, &J);
 	((JoinPlan *)j)->nkeys = J.n;
 	((JoinPlan *)j)->hashed = J.n && !J.mixed && plan_hash_worth(E, j, J.n);
