@@ -275,6 +275,7 @@ run_runs() {
 	sow=$1
 	for t in tests/run/*.sh; do
 		name=$(basename "$t" .sh)
+		case " ${RUNS:-$name} " in *" $name "*) ;; *) continue ;; esac
 		work="build/runtests/$name"
 		rm -rf "$work"
 		mkdir -p "$work"
@@ -334,6 +335,7 @@ run_sessions() {
 
 # SUITES="runs repl" sh tests/run.sh ./sow runs only those suites (default: all):
 # unit bad check strict rule_tests runs repl sessions eval fmt cli editors lsp.
+# RUNS="ledger invoice" limits the runs suite to those tests/run/NAME.sh.
 want() { [ -z "${SUITES:-}" ] || case " $SUITES " in *" $1 "*) ;; *) return 1 ;; esac; }
 want unit && run_unit
 want editors && run_editors
