@@ -74,6 +74,9 @@ static const ColumnDef service_logs[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "customer", COL_TEXT, "customer TEXT" },
 	{ "logged_on", COL_DATE, "logged_on TEXT" }, { "service_type", COL_TEXT, "service_type TEXT" },
 	{ "title", COL_TEXT, "title TEXT" }, { "minutes", COL_INT, "minutes INTEGER" },
+	/* version 3: a log belongs to a SOW by id (or to its project's SOW),
+	 * never by the customer's display name */
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "sow_id", COL_TEXT, "sow_id TEXT" },
 };
 static const ColumnDef invoices[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "customer", COL_TEXT, "customer TEXT" },
