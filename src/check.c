@@ -392,6 +392,10 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 	case B_IS_CLOSED:
 		want(C, pos[0]->a, pt[0], V_PERIOD, b->name, 1);
 		return ty(V_BOOL);
+	case B_RELEASED_BEFORE:
+		want(C, pos[0]->a, pt[0], V_TEXT, b->name, 1);
+		want(C, pos[1]->a, pt[1], V_TEXT, b->name, 2);
+		return ty(V_BOOL);
 	case B_MINOR_UNIT:
 		want(C, pos[0]->a, pt[0], V_TEXT, b->name, 1);
 		return ty(V_NUM);

@@ -71,12 +71,33 @@ static bool ledger_closed(Sink *s, Eval *E, const Node *at, const char *month, b
 	return true;
 }
 
+/* released_before: the revenue table holds each source row once, ever
+ * (superseded runs' rows are in revenue_history). */
+static bool ledger_released(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month,
+			    bool *out)
+{
+	RunCtx *R = (RunCtx *)s;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(R->db, "SELECT 1 FROM revenue WHERE source = ?1 AND source_id = ?2 AND period < ?3", -1, &st,
+			       NULL) != SQLITE_OK)
+		return eval_fail(E, at, "cannot read the released revenue: %s", sqlite3_errmsg(R->db));
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, month, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return eval_fail(E, at, "cannot read the released revenue: %s", sqlite3_errmsg(R->db));
+	*out = rc == SQLITE_ROW;
+	return true;
+}
+
 void ledger_view(Eval *E, RunCtx *R, sqlite3 *db)
 {
 	memset(R, 0, sizeof *R);
 	R->db = db;
 	sink_relations(&R->relations);
-	R->sink = (Sink){ .emit = view_emit, .closed = ledger_closed, .next = &R->relations };
+	R->sink = (Sink){ .emit = view_emit, .closed = ledger_closed, .released = ledger_released, .next = &R->relations };
 	E->sink = &R->sink;
 }
 
