@@ -87,6 +87,7 @@ property() {
 			WHERE NOT EXISTS (SELECT 1 FROM revenue r WHERE r.source = d.source AND r.source_id = d.source_id)
 			AND d.subject NOT IN (SELECT subject FROM named);
 		SELECT 'released twice: ' || source || ' ' || source_id FROM revenue GROUP BY source, source_id HAVING count(*) > 1;
+		SELECT 'changed, though nothing was: ' || subject FROM findings WHERE code = 'released_row_changed';
 		SELECT 'released on a SOW-less project: ' || r.source_id FROM revenue r JOIN kind k ON k.project_id = r.project_id
 			WHERE k.kind = 'none';
 		SELECT 'released but unapproved or not billable: ' || r.source_id FROM revenue r JOIN time_entries t ON t.id = r.source_id
