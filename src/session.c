@@ -930,7 +930,8 @@ static bool why_total(Session *S, Module *m, Node *record, const char *schema, F
  * temp: re-derived as of the session date) that matches the record's fields,
  * with the run and period that wrote it. For stored revenue, a row that the
  * rules re-derive differently today says how. Returns how many rows, or -1. */
-static int why_summary(Session *S, Module *m, const char *schema, const char *table, Node *record, FILE *out)
+static int why_summary(Session *S, Module *m, const char *schema, const char *table, Node *record, bool in_period_only,
+		       FILE *out)
 {
 	const TableDef *t = schema_table(table);
 	if (!t || !t->output || schema_column(t, "run_id") < 0)
@@ -977,6 +978,10 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 			others = others && !(p && strcmp(p, period) == 0);
 		}
 		sqlite3_reset(st);
+		if (others && in_period_only) {
+			sqlite3_finalize(st);
+			return 0;
+		}
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (rev && *period && !others) {
@@ -1052,16 +1057,24 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 static bool why_table(Session *S, Module *m, Node *x, bool totals, bool full, FILE *out)
 {
 	const char *table = totals ? "revenue" : x->s;
-	int n = why_summary(S, m, "main", table, x->a, out);
+	/* one source of truth with the session's queries: a period the runs
+	 * stored nothing for is answered as the session derives it (a month
+	 * not yet run); "0.00, released in other periods" only when neither has it */
+	int n = why_summary(S, m, "main", table, x->a, true, out);
 	if (n < 0)
 		return false;
 	if (n > 0 && totals && !why_total(S, m, x->a, "main", out))
 		return false;
-	if (n == 0) {
-		int k = why_summary(S, m, "temp", table, x->a, out);
+	int k = n ? n : why_summary(S, m, "temp", table, x->a, true, out);
+	if (k < 0)
+		return false;
+	if (n == 0 && k > 0 && totals && !why_total(S, m, x->a, "temp", out))
+		return false;
+	if (k == 0) {
+		k = why_summary(S, m, "main", table, x->a, false, out);
+		if (k == 0)
+			k = why_summary(S, m, "temp", table, x->a, false, out);
 		if (k < 0)
-			return false;
-		if (k > 0 && totals && !why_total(S, m, x->a, "temp", out))
 			return false;
 		if (k == 0 && !full) {
 			fprintf(out, "no %s row like that, stored or re-derived as of this date\n", table);
