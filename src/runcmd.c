@@ -138,6 +138,12 @@ int runcmd_run(Program *P, const RunOptions *o, FILE *out)
 static int run_once(Program *P, const RunOptions *o, FILE *out)
 {
 	Run run;
+	char err[512];
+	/* a bad destination is found before anything is written */
+	if (!export_check(o, err, sizeof err)) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return 2;
+	}
 	if (!ledger_open(&run, P, o))
 		return failed(&run);
 	Profile prof = { 0 };
@@ -151,7 +157,6 @@ static int run_once(Program *P, const RunOptions *o, FILE *out)
 	/* The pack and the CSVs go to temporary files now, and into place
 	 * only once the run is committed: a failed run leaves none behind. */
 	Exports x = { 0 };
-	char err[512];
 	if (!export_write(run.db, &run.R, o, &x, err, sizeof err)) {
 		fprintf(stderr, "sow: error: %s\n", err);
 		run.status = RUN_DBERROR;
