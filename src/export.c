@@ -206,8 +206,10 @@ bool export_check(const RunOptions *o, char *err, size_t n)
 		return true;
 	if (!folder_ok("--output", o->output_dir, &odir, err, n))
 		return false;
-	if (lstat(o->output_dir, &sb) != 0)
+	if (lstat(o->output_dir, &sb) != 0) {
+		clear_leftovers(o->output_dir, false);
 		return true; /* made at commit */
+	}
 	if (S_ISLNK(sb.st_mode) || !S_ISDIR(sb.st_mode)) {
 		snprintf(err, n, "--output %s is not a folder%s", o->output_dir, S_ISLNK(sb.st_mode) ? " (a link; give the folder itself)" : "");
 		return false;
