@@ -28,7 +28,11 @@ void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of)
 	E->A = A;
 	E->db = db;
 	E->as_of = as_of;
-	E->max_steps = 10000000; /* per source row (rules.c for_row) */
+	/* Per source row (rules.c for_row) or per rule outside one, a query's
+	 * whole work included; and what one query keeps: together they bound a
+	 * runaway join's time and memory (README "Limits"). */
+	E->max_steps = 10000000;
+	E->max_rows = 1000000;
 	E->tmp = arena_new();
 }
 

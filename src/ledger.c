@@ -634,6 +634,8 @@ bool ledger_evaluate(Run *run, Profile *profile)
 	run->evaluating = true;
 	if (o->max_steps)
 		E->max_steps = o->max_steps;
+	if (o->max_rows)
+		E->max_rows = o->max_rows;
 	E->max_memory_mb = o->max_memory_mb;
 	E->progress = o->progress;
 	E->profile = profile;

@@ -416,6 +416,7 @@ bool rules_run_one(Eval *E, Decl *rule)
 {
 	E->mod = rule->mod;
 	E->sow = NULL;
+	E->steps = 0; /* outside its rows, each rule has the whole budget */
 	bool ok = run_clauses(E, rule, rule->node->a, 0, NULL);
 	arena_reset(E->tmp);
 	return ok;
@@ -607,6 +608,7 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 				sh.n++;
 			}
 		E->rule = sh.names[0];
+		E->steps = 0; /* outside its rows, each rule has the whole budget */
 		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
 		if (sh.n > 1) {
 			ok = run_join(E, &sh, j);

@@ -355,6 +355,8 @@ static void light_eval(Session *S, Eval *E)
 	E->interrupted = S->interrupted;
 	if (S->max_steps)
 		E->max_steps = S->max_steps;
+	if (S->max_rows)
+		E->max_rows = S->max_rows;
 }
 
 /* Rules to run? Without any, results are read from the database as they are. */
