@@ -33,6 +33,7 @@ typedef struct Eval {
 	long long steps;       /* nodes evaluated so far */
 	long long max_steps;   /* limit; exceeding it is an error */
 	long long max_rows;    /* rows (or groups) one query may keep; more is an error */
+	int rows_in;           /* source rows being evaluated (rules.c row_enter, query.c) */
 	int depth;             /* call depth, bounded */
 	bool warned_no_db;     /* said once that holidays need --db */
 	Arena *tmp;            /* per-row scratch, reset after each outermost row */

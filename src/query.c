@@ -333,9 +333,23 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 			cols[i] = (EScope){ row->shape->cols[i], row->vals[i], E->scope };
 			E->scope = &cols[i];
 		}
-	/* no fresh step budget per row: a query's whole work counts against
-	 * the row (or rule) that asked for it */
+	/* A query's whole work counts against the source row that asked for
+	 * it. Outside any row (a rule's source, sow eval) the rows of the
+	 * query's first source are the source rows, as a rule's `for` rows
+	 * are: each has the whole budget for its share (the rest of the join
+	 * and whatever it asks), so a pass over a large table is not stopped
+	 * but a join that explodes within one row is. */
+	bool source = E->rows_in == 0 && f->item == f->Q->q->a;
+	long long steps = E->steps;
+	if (source) {
+		E->steps = 0;
+		E->rows_in++;
+	}
 	bool ok = from_items(E, f->Q, f->item->next);
+	if (source) {
+		E->steps = steps;
+		E->rows_in--;
+	}
 	E->scope = s.up;
 	return ok;
 }

@@ -112,6 +112,7 @@ static void row_enter(Eval *E, Frame *f, const char *var, const Row *row)
 	 * grew): each row starts with the whole budget. */
 	f->steps = E->steps;
 	E->steps = 0;
+	E->rows_in++;
 }
 
 /* ok: whether the row's clauses succeeded (else name the row as context,
@@ -122,6 +123,7 @@ static bool row_leave(Eval *E, Frame *f, bool ok)
 	if (!ok)
 		fprintf(E->D->out, "  on %s %s\n", row->table, row->id);
 	E->steps = f->steps;
+	E->rows_in--;
 	E->scope = f->s.up;
 	E->sow = f->sow;
 	arena_release(E->tmp, f->mark); /* nothing made for this row is needed any more */

@@ -1,8 +1,8 @@
 # Limits on a query's work (SPEC 7: memory bounded). --max-steps counts a
-# query's whole work against the row that asked for it (it used to give each
-# of the query's rows a fresh budget: a three-way self-join of 24 entries
-# evaluated 13,824 rows under --max-steps 100 and exited 0), and a query
-# keeps at most --max-rows rows or groups. Either way a located error,
+# query's whole work against the source row that asked for it (it used to
+# give each of the query's rows a fresh budget: a three-way self-join of 24
+# entries evaluated 13,824 rows under --max-steps 100 and exited 0), and a
+# query keeps at most --max-rows rows or groups. Either way a located error,
 # exit 1, nothing written.
 sow init "$DB"
 sqlite3 "$DB" "INSERT INTO projects (id, name, customer, kind, status, country, calendar)
@@ -20,6 +20,10 @@ sow run --db "$DB" --period 2026-11 --max-steps 100 join.sow >/dev/null; echo "-
 sow run --db "$DB" --period 2026-11 --max-rows 1000 join.sow >/dev/null; echo "--max-rows 1000: exit $?"
 sow run --db "$DB" --period 2026-11 --max-rows 500 --max-steps 100 join.sow >/dev/null; echo "both: exit $? (the first reached)"
 sqlite3 "$DB" "SELECT count(*) || ' runs written' FROM runs"
+# outside any row (sow eval, a rule's own source) the rows of a query's
+# first source are the source rows: each has the budget for its share
+sow eval --db "$DB" --max-steps 100 -e 'size(from a in time_entries, b in time_entries, c in time_entries select x: a.id)'; echo "eval, --max-steps 100: exit $?"
+sow eval --db "$DB" --max-steps 100 -e 'size(from a in time_entries, b in time_entries select x: a.id)'; echo "eval, a two-way join within 100 steps a row: exit $?"
 # a grouped query keeps its groups, not its rows
 sow eval --db "$DB" --max-rows 5 -e 'from a in time_entries, b in time_entries group by a.id select id: a.id, n: count()'; echo "groups over --max-rows: exit $?"
 sow eval --db "$DB" --max-rows 24 -e 'size(from a in time_entries, b in time_entries group by a.id select id: a.id, n: count())'; echo "24 groups within 24: exit $?"
