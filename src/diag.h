@@ -25,6 +25,8 @@ typedef struct Diag {
 	int warnings;     /* warnings reported so far */
 	int max_errors;   /* stop reporting (but keep counting) past this; 0 = no cap */
 	int max_warnings; /* the same for warnings */
+	int db_errors;    /* errors of the database itself, not of the rules
+	                   * (locked, damaged, full): SPEC 3's exit status 3 */
 	bool muted;       /* the last error or warning was not shown: nor its notes */
 } Diag;
 

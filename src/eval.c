@@ -62,6 +62,19 @@ bool eval_fail(Eval *E, const Node *at, const char *fmt, ...)
 	return false;
 }
 
+/* The database as messages name it. */
+static const char *db_name(const Eval *E)
+{
+	const char *f = E->db_name ? E->db_name : sqlite3_db_filename(E->db, "main");
+	return f && *f ? f : "the database";
+}
+
+bool eval_db_fail(Eval *E, const Node *at, const char *what)
+{
+	E->D->db_errors++;
+	return eval_fail(E, at, "%s: %s (%s)", db_name(E), sqlite3_errmsg(E->db), what);
+}
+
 static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return eval_fail(E, at, "%s", dec_strerror(st)); }
 
 static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
@@ -106,7 +119,8 @@ const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc
 	if (E->db) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(E->db, "SELECT day, rowid FROM holidays WHERE calendar = ?", -1, &st, NULL) != SQLITE_OK) {
-			diag_at(E->D, src, loc, DIAG_ERROR, "cannot read holidays: %s", sqlite3_errmsg(E->db));
+			E->D->db_errors++;
+			diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
 			cal_free(c);
 			free(c);
 			return NULL;
@@ -128,7 +142,8 @@ const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
-			diag_at(E->D, src, loc, DIAG_ERROR, "cannot read holidays: %s", sqlite3_errmsg(E->db));
+			E->D->db_errors++;
+			diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
 			cal_free(c);
 			free(c);
 			return NULL;

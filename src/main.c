@@ -235,7 +235,7 @@ static int cmd_eval(int argc, char **argv)
 		S.profile = profile;
 		S.reuse = reuse;
 		if (!session_run(&S, text, stdout))
-			rc = EXIT_RULES;
+			rc = S.D.db_errors ? EXIT_DB : EXIT_RULES;
 	}
 	session_close(&S);
 	return rc;

@@ -350,6 +350,7 @@ static bool apply_assumptions(Session *S)
 static void light_eval(Session *S, Eval *E)
 {
 	eval_init(E, &S->P, S->P.A, S->db, S->as_of);
+	E->db_name = S->db_path;
 	if (S->db)
 		ledger_view(E, &S->view, S->db);
 	E->interrupted = S->interrupted;
