@@ -40,7 +40,6 @@ static char *dup(const char *s)
 	return p;
 }
 
-static void csv_cell(FILE *out, const char *s);
 static void json_string(FILE *out, const char *s);
 static void stream_row(FTable *t, const char *const *cells);
 
@@ -91,7 +90,7 @@ static int width(const char *s)
 	return w;
 }
 
-static void csv_cell(FILE *out, const char *s)
+void csv_cell(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\n\r")) {
 		fputs(s, out);
