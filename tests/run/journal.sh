@@ -3,7 +3,8 @@
 # November. Oracle: hledger (Debian's) checks each hledger journal and its
 # per-account books balances equal the CSV layout's; every CSV entry
 # balances in its currency and in the books; the journals tie to the run's
-# revenue totals and to the final invoices (net, VAT, receivables) to the cent.
+# revenue totals and to the final invoices (net, VAT, receivables) to the cent;
+# the IFRS 15 views roll forward and appear in the pack and the workbook.
 ex="$top/examples"
 sow init "$DB" >/dev/null
 for t in projects milestones trainings holidays people time_entries allocations status_history \
@@ -106,3 +107,16 @@ sow journal --db "$DB" --period 2026-11 --accounts bad.accounts --output out.csv
 cat out.csv
 ls out.csv.* 2>/dev/null
 cmp -s "$DB" before.db && echo "database unchanged"
+echo "-- IFRS 15: the contract balances roll forward (opening + revenue - billings = closing, per currency, in cents)"
+db_cents "SELECT run_id, currency, sum(CASE line WHEN 1 THEN 1 WHEN 2 THEN -1 WHEN 3 THEN 1 WHEN 5 THEN -1 WHEN 6 THEN -1 WHEN 7 THEN 1 ELSE 0 END * $(c amount))
+	FROM contract_balance_rollforward GROUP BY run_id, currency ORDER BY 1, 2" | sed 's/^/  run, difference: /'
+echo "  October (Initech billed 40000.00 in advance in September, 15000.00 of it earned in October):"
+db_cents "SELECT line, item, currency, sum($(c amount)) FROM contract_balance_rollforward WHERE run_id = 2 AND currency = 'EUR' GROUP BY line, currency ORDER BY line" | sed 's/^/  /'
+run=$(sqlite3 "$DB" "SELECT max(id) FROM runs")
+echo "-- remaining performance obligations: no time and materials, nothing released"
+db_cents "SELECT fiscal_quarter, currency, group_concat(DISTINCT basis), sum($(c amount)) FROM remaining_performance_obligations WHERE run_id = $run GROUP BY 1, 2 ORDER BY 1, 2" | sed 's/^/  /'
+echo "-- both in the pack and the workbook"
+sow run --db "$DB" --period 2026-11 --report pack.html "$ex/sows" >/dev/null
+sow run --db "$DB" --period 2026-11 --report pack.xlsx "$ex/sows" >/dev/null
+grep -o -e '<h2 id="contract-balances">' -e '<h2 id="remaining-obligations">' pack.html
+unzip -p pack.xlsx xl/worksheets/sheet1.xml | grep -o -e 'Contract balances, roll-forward' -e 'of which out of the opening contract liabilities' -e 'Remaining performance obligations' | sort -u
