@@ -202,14 +202,17 @@ bool accounts_compile(Accounts *A, Arena *arena, const Src *src, const Node *it,
 			at[A->nrules++] = c;
 	}
 	if (D->errors == before) {
+		char missing[256] = "";
 		for (int k = 0; k < ACC__COUNT; k++) {
 			bool plain = false;
 			for (int j = 0; j < A->nrules && !plain; j++)
 				plain = A->rules[j].kind == (AccountKind)k && A->rules[j].nconds == 0;
 			if (!plain)
-				ERR(D, src, it->loc, "accounts \"%s\" has no %s account without conditions (every kind of amount needs "
-				    "one: write %s \"CODE\")", it->s, kinds[k], kinds[k]);
+				snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s", *missing ? ", " : "", kinds[k]);
 		}
+		if (*missing)
+			ERR(D, src, it->loc, "accounts \"%s\" has no account without conditions for %s (every kind of amount needs "
+			    "one, for the amounts no condition takes: write KIND \"CODE\")", it->s, missing);
 	}
 	return D->errors == before;
 }

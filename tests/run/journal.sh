@@ -54,7 +54,7 @@ month() {
 	sow journal --db "$DB" --period "$p" --layout hledger --output "j-$p.journal"
 	load_csv "j-$p.csv"
 	echo "-- $p: $(q 'SELECT count(*) FROM j') lines, hledger check:"
-	hledger -f "j-$p.journal" check && echo "  accepted"
+	hledger -f - check < "j-$p.journal" && echo "  accepted"
 	hl_books "j-$p.journal" > hl.txt
 	csv_books > csv.txt
 	if cmp -s hl.txt csv.txt && [ -s hl.txt ]; then echo "  hledger balances = CSV balances ($(wc -l < hl.txt) accounts)"; else echo "  MISMATCH"; diff hl.txt csv.txt; fi
