@@ -497,11 +497,9 @@ static int entry_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->project, y->project);
 }
 
-static const char *amount(Dec d, const char *cur, char *buf)
-{
-	int minor = money_minor_unit(cur);
-	return dec_fmt_places(d, minor < 0 ? 2 : minor, buf);
-}
+/* Amounts are rounded to the minor unit by now: the shared money format
+ * shows them with its places, and no thousands separator (GL imports). */
+static const char *amount(Dec d, const char *cur, char *buf) { return money_fmt(d, cur, buf); }
 
 /* debit and credit columns: the positive side, the other empty */
 static void sides(Dec d, const char *cur, char *deb, char *cred)
