@@ -608,7 +608,10 @@ static void hl_posting(FILE *out, const char *account, const char *amt, const ch
  * cost (@@), so hledger balances each entry in the books currency. */
 static void write_hledger(const J *j, FILE *out)
 {
-	fprintf(out, "; sow journal: books currency %s\n\n", j->books);
+	if (j->books[0])
+		fprintf(out, "; sow journal: books currency %s\n\n", j->books);
+	else
+		fputs("; sow journal: nothing to journal in this period\n", out);
 	for (int i = 0; i < j->n; i++) {
 		const Entry *e = &j->e[i];
 		fprintf(out, "%s * (%d) %s\n", e->date, i + 1, e->desc);
@@ -701,8 +704,6 @@ bool journal_write(const char *path, const char *period, const Accounts *acc, Jo
 	if (!j.failed && load_projects(&j))
 		replay(&j, period, from, upto);
 	if (!j.failed) {
-		if (!j.books[0])
-			snprintf(j.books, sizeof j.books, "EUR"); /* nothing converted: the journal is empty */
 		qsort(j.e, (size_t)j.n, sizeof *j.e, entry_cmp);
 		switch (layout) {
 		case LAYOUT_CSV: write_csv(&j, out); break;

@@ -546,18 +546,18 @@ static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv,
 
 /* ---- sow journal ----------------------------------------------------------- */
 
-/* The shipped account mapping: beside the binary in the build tree, or
- * installed beside the library. */
+/* The shipped account mapping: in the build tree of the binary (beside it,
+ * or one folder up for build/sow-san), else installed beside the library. */
 static const char *standard_accounts(char *buf, size_t n)
 {
 	char exe[4096];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len > 0) {
-		exe[len] = 0;
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = 0;
-			snprintf(buf, n, "%s/examples/accounts/standard.accounts", exe);
+	char *slash = len > 0 ? (exe[len] = 0, strrchr(exe, '/')) : NULL;
+	if (slash) {
+		*slash = 0;
+		static const char *const up[] = { "", "/.." };
+		for (int i = 0; i < 2; i++) {
+			snprintf(buf, n, "%s%s/examples/accounts/standard.accounts", exe, up[i]);
 			if (access(buf, R_OK) == 0)
 				return buf;
 		}
