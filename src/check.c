@@ -6,6 +6,7 @@
  * definitions, then the library's, then enum symbols and built-ins. Rules
  * are ordered by the relations they read and emit; a cycle is an error. */
 #include "check.h"
+#include "accounts.h"
 #include "importmap.h"
 
 #include <stdarg.h>
@@ -1555,6 +1556,12 @@ static void ck_item(Ck *C, Node *it)
 		Mapping m;
 		if (mapping_compile(&m, C->P->A, C->mod->src, it, C->D))
 			mapping_free(&m);
+		break;
+	}
+	case N_ACCOUNTS: {
+		/* sow journal's own check: what passes here journals the same way */
+		Accounts a;
+		accounts_compile(&a, C->P->A, C->mod->src, it, C->D);
 		break;
 	}
 	default: break;

@@ -345,7 +345,44 @@ const char schema_index_sql[] =
 	"DROP VIEW IF EXISTS forecast_by_quarter;\n"
 	"CREATE VIEW forecast_by_quarter AS\n"
 	"  SELECT run_id, fiscal_quarter, currency, amount, reporting_currency, reporting_amount, actual_amount, forecast_amount\n"
-	"  FROM forecast_totals;\n";
+	"  FROM forecast_totals;\n"
+	/* IFRS 15.116-118 / ASC 606-10-50-8: each period's contract balances
+	 * rolled forward, one row per project, currency and item (opening and
+	 * closing contract assets and liabilities from balances, the period's
+	 * revenue, the part of it out of the opening liability, its billings);
+	 * the amounts are the stored exact texts, summed exactly by sow's pack.
+	 * Only the choice of the smaller of two amounts compares as SQLite
+	 * numbers; the value taken is the exact text. */
+	"DROP VIEW IF EXISTS contract_balance_rollforward;\n"
+	"CREATE VIEW contract_balance_rollforward AS\n"
+	"  WITH c AS (\n"
+	"    SELECT b.run_id, b.period, b.project_id, b.currency, b.unbilled, b.deferred,\n"
+	"      (SELECT p.unbilled FROM balances p WHERE p.project_id = b.project_id AND p.currency = b.currency\n"
+	"        AND p.period < b.period ORDER BY p.period DESC LIMIT 1) AS open_asset,\n"
+	"      (SELECT p.deferred FROM balances p WHERE p.project_id = b.project_id AND p.currency = b.currency\n"
+	"        AND p.period < b.period ORDER BY p.period DESC LIMIT 1) AS open_liability,\n"
+	"      (SELECT t.amount FROM revenue_totals t WHERE t.run_id = b.run_id AND t.project_id = b.project_id\n"
+	"        AND t.currency = b.currency) AS revenue\n"
+	"    FROM balances b)\n"
+	"  SELECT run_id, period, project_id, currency, 1 AS line, 'opening contract assets' AS item,\n"
+	"    coalesce(open_asset, '0') AS amount FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 2, 'opening contract liabilities', coalesce(open_liability, '0') FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 3, 'revenue recognized', coalesce(revenue, '0') FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 4, 'of which out of the opening contract liabilities',\n"
+	"    CASE WHEN open_liability IS NULL OR revenue IS NULL THEN '0'\n"
+	"      WHEN CAST(open_liability AS REAL) < CAST(revenue AS REAL) THEN open_liability ELSE revenue END FROM c\n"
+	"  UNION ALL SELECT b.run_id, b.period, b.project_id, b.currency, 5, 'billings', b.amount FROM billing b\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 6, 'closing contract assets', unbilled FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 7, 'closing contract liabilities', deferred FROM c;\n"
+	/* IFRS 15.120 / ASC 606-10-50-13: the forecast of work not yet done on
+	 * fixed-price SOWs. Time and materials (the allocation-based lines of
+	 * rules/std/forecast.sow) is left out under the right-to-invoice
+	 * expedient (IFRS 15.121(b), ASC 606-10-50-14(b)); released lines are
+	 * revenue already. */
+	"DROP VIEW IF EXISTS remaining_performance_obligations;\n"
+	"CREATE VIEW remaining_performance_obligations AS\n"
+	"  SELECT run_id, fiscal_quarter, project_id, currency, amount, basis FROM forecast\n"
+	"  WHERE basis <> 'released' AND basis NOT LIKE 'allocation_%';\n";
 
 void schema_insert_sql(const char *table, const char *const *cols, int n, char *buf, size_t size)
 {

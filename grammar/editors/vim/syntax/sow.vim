@@ -8,7 +8,7 @@ endif
 
 syn case match
 
-syn keyword sowDefine import sow calendar fiscal const fn relation enum machine rule query test rounding mapping override reporting
+syn keyword sowDefine import sow calendar fiscal const fn relation enum machine rule query test rounding mapping accounts override reporting
 syn keyword sowClause for in where when let emit if then else from select group by order asc desc limit unique because initial final given expect as of to mode starts
 syn keyword sowTerm customer currency billing acceptance passive business rate per milestone training authorized project weekend holiday
 syn keyword sowOperator and or not is set
