@@ -838,6 +838,16 @@ static const Shape *ck_source(Ck *C, Node *src)
 		C->agg = sa;
 		return s;
 	}
+	if (src->kind == N_CALL && !d && strcmp(name, "earlier") == 0) {
+		/* earlier(TABLE): an output table's rows of earlier runs */
+		const Node *a = src->a && !src->a->next ? src->a->a : NULL;
+		const TableDef *t = a && a->kind == N_NAME ? schema_table(a->s) : NULL;
+		if (!t || !t->output || schema_column(t, "run_id") < 0) {
+			ERR(C, src->loc, "earlier() takes one output table that rules emit into (revenue, billing, invoice_drafts, ...)");
+			return NULL;
+		}
+		return find_shape(C, a->s);
+	}
 	if (src->kind == N_CALL) {
 		ERR(C, src->loc, "'%s' is not a query that takes arguments", name);
 		return NULL;
@@ -1576,6 +1586,8 @@ static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void
 						ptrmap_put(seen, d, d);
 						reads_at(P, d->node->b, fn, arg, seen);
 					}
+				} else if (src->kind == N_CALL && !d && strcmp(src->s, "earlier") == 0) {
+					/* earlier runs' rows: not what this run's rules emit */
 				} else {
 					fn(src->s, arg);
 				}

@@ -132,8 +132,8 @@ static bool insert_credit(sqlite3 *db, const Draft *o, const char *number, const
 	snprintf(rule, sizeof rule, "sow credit --reason %s", reason);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO invoice_drafts (run_id, number, project_id, customer, invoice_on, due_on, currency, "
-				   "net, vat_rate, vat, gross, vat_text, po_reference, books_currency, fx_rate, books_gross, status, credit_of, rule) "
-				   "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)", -1, &st, NULL) != SQLITE_OK)
+				   "net, vat_rate, vat, gross, vat_text, po_reference, books_currency, fx_rate, books_gross, status, credit_of, rule, kind) "
+				   "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, 'credit')", -1, &st, NULL) != SQLITE_OK)
 		return err(e, E_DB, "%s", sqlite3_errmsg(db));
 	const char *vals[] = { number, col(o, D_PROJECT), col(o, D_CUSTOMER), on, due, col(o, D_CURRENCY), dec_fmt(net, n),
 			       col(o, D_VAT_RATE), dec_fmt(vat, v), dec_fmt(gross, g), col(o, D_VAT_TEXT), col(o, D_PO),

@@ -185,6 +185,9 @@ static const ColumnDef invoice_drafts[] = {
 	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
 	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
+	/* SPEC 9.1: invoice, supplementary (for more than the record of its
+	 * project and bill date: supplement_of the original) or credit */
+	{ "kind", COL_TEXT, "kind TEXT" }, { "supplement_of", COL_TEXT, "supplement_of TEXT" },
 };
 static const ColumnDef invoice_lines[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
