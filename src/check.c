@@ -1378,6 +1378,12 @@ static void ck_machine(Ck *C, Node *m)
 	C->scope = saved;
 }
 
+static bool is_history_table(const TableDef *t)
+{
+	size_t n = strlen(t->name);
+	return n > 8 && strcmp(t->name + n - 8, "_history") == 0;
+}
+
 static void ck_test(Ck *C, Node *t)
 {
 	bool asof = false;
@@ -1389,9 +1395,10 @@ static void ck_test(Ck *C, Node *t)
 			asof = true;
 			break;
 		case N_GIVEN: {
+			/* an output table given: rows earlier runs (or sow credit) wrote */
 			const TableDef *td = schema_table(c->s);
-			if (td && td->output) {
-				ERR(C, c->loc, "'%s' is written by sow run; given takes an input table", c->s);
+			if (td && td->output && is_history_table(td)) {
+				ERR(C, c->loc, "'%s' holds superseded rows; given takes an input table or the rows of earlier runs", c->s);
 				break;
 			}
 			if (!td) {
