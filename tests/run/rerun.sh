@@ -84,6 +84,8 @@ docs
 lines P-TM
 tie
 issued | cmp -s - issued.before && echo "the sent invoices are untouched"
+echo "-- its printable page says what it is and which invoice it adds to"
+sow invoice --db "$DB" --html 2026-0005 | grep -o -e '<h1>[^<]*' -e 'Supplements invoice</td><td>[^<]*'
 echo "-- the same re-run again: the supplementary keeps its number, nothing drawn"
 run | head -2
 echo "-- the supplementary is final; then entry 2 turns out not billable: a credit for the excess"
