@@ -439,14 +439,28 @@ bool ledger_scratch_open(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char
 	if (!ledger_scratch_indexes(db, err))
 		return false;
 	for (int i = 0; i < schema_ntables; i++) {
-		if (!run_results(&schema_tables[i]))
+		const TableDef *t = &schema_tables[i];
+		if (!run_results(t))
 			continue;
-		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)",
-			 schema_tables[i].name);
+		/* issued invoices stay: a re-run bills beside them (SPEC 9.1) */
+		const NumberedDef *nd = sequence_numbered(t->name);
+		char issued[256] = "";
+		if (nd)
+			snprintf(issued, sizeof issued, " AND status IS 'draft'");
+		for (int k = 0; k < schema_ntables && !nd; k++) {
+			const NumberedDef *m = sequence_numbered(schema_tables[k].name);
+			if (m && strcmp(m->detail, t->name) == 0)
+				snprintf(issued, sizeof issued, " AND number NOT IN (SELECT number FROM temp.\"%s\" WHERE status IS NOT 'draft')",
+					 m->table);
+		}
+		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)%s",
+			 t->name, issued);
 		if (!run_sql(db, sql, period, err))
 			return false;
 	}
-	if (!run_sql(db, "DELETE FROM temp.runs WHERE period >= ?", period, err))
+	/* (the runs that wrote them stay too: the rules ask for their period) */
+	if (!run_sql(db, "DELETE FROM temp.runs WHERE period >= ? AND id NOT IN "
+			 "(SELECT run_id FROM temp.invoice_drafts WHERE run_id IS NOT NULL)", period, err))
 		return false;
 	return ledger_begin(E, R, db, period, as_of, err);
 }

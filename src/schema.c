@@ -188,6 +188,9 @@ static const ColumnDef invoice_drafts[] = {
 	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
 	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
+	/* SPEC 9.1: invoice, supplementary (for more than the record of its
+	 * project and bill date: supplement_of the original) or credit */
+	{ "kind", COL_TEXT, "kind TEXT" }, { "supplement_of", COL_TEXT, "supplement_of TEXT" },
 };
 static const ColumnDef invoice_lines[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
@@ -372,6 +375,12 @@ const char schema_index_sql[] =
 	"    CASE WHEN open_liability IS NULL OR revenue IS NULL THEN '0'\n"
 	"      WHEN CAST(open_liability AS REAL) < CAST(revenue AS REAL) THEN open_liability ELSE revenue END FROM c\n"
 	"  UNION ALL SELECT b.run_id, b.period, b.project_id, b.currency, 5, 'billings', b.amount FROM billing b\n"
+	/* Finance's own credits (sow credit: no run) bill less than the billing
+	 * rows say; balances count them (rules/std/balances.sow), so does this. */
+	"  UNION ALL SELECT c.run_id, c.period, c.project_id, c.currency, 5, 'credit notes', d.net FROM c\n"
+	"    JOIN invoice_drafts d ON d.project_id = c.project_id AND d.currency = c.currency\n"
+	"    AND d.run_id IS NULL AND d.credit_of IS NOT NULL AND d.status <> 'void'\n"
+	"    AND substr(d.invoice_on, 1, 7) = c.period\n"
 	"  UNION ALL SELECT run_id, period, project_id, currency, 6, 'closing contract assets', unbilled FROM c\n"
 	"  UNION ALL SELECT run_id, period, project_id, currency, 7, 'closing contract liabilities', deferred FROM c;\n"
 	/* IFRS 15.120 / ASC 606-10-50-13: the forecast of work not yet done on

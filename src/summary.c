@@ -37,11 +37,12 @@ const SummarySection summary_sections[] = {
 	{ "Billing in the reporting currency", "Billing reporting",
 	  "SELECT reporting_currency, reporting_amount FROM reporting_lines WHERE run_id = ?1 AND kind = 'billing' ORDER BY reporting_currency",
 	  1, NULL, "cm", SUM_ALL, 0 },
-	/* SPEC 8.5: the run's drafts, numbered at commit (sequence.c) */
+	/* SPEC 8.5: the run's drafts, numbered at commit (sequence.c); 9.1: a
+	 * supplementary or credit names the invoice on the record it corrects */
 	{ "Invoice drafts (numbered when the run committed; VAT rounded once per invoice)", "Invoice drafts",
-	  "SELECT number, project_id, customer, invoice_on, due_on, currency, net, vat, gross, books_currency, books_gross, status "
-	  "FROM invoice_drafts WHERE run_id = ?1 ORDER BY number",
-	  0, NULL, "tttddcmmmcmt", SUM_ALL, 0 },
+	  "SELECT number, kind, coalesce(supplement_of, credit_of) AS corrects, project_id, customer, invoice_on, due_on, currency, "
+	  "net, vat, gross, books_currency, books_gross, status FROM invoice_drafts WHERE run_id = ?1 ORDER BY number",
+	  0, NULL, "tttttddcmmmcmt", SUM_ALL, 0 },
 	{ "Invoice drafts by currency", "Invoices by currency",
 	  "SELECT currency, net, vat, gross FROM invoice_drafts WHERE run_id = ?1 ORDER BY currency", 1, "drafts", "cnmmm", SUM_ALL, 0 },
 	{ "Forecast by fiscal quarter (each total exact, rounded once)", "Forecast by quarter",

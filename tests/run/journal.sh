@@ -110,6 +110,7 @@ cmp -s "$DB" before.db && echo "database unchanged"
 echo "-- IFRS 15: the contract balances roll forward (opening + revenue - billings = closing, per currency, in cents)"
 db_cents "SELECT run_id, currency, sum(CASE line WHEN 1 THEN 1 WHEN 2 THEN -1 WHEN 3 THEN 1 WHEN 5 THEN -1 WHEN 6 THEN -1 WHEN 7 THEN 1 ELSE 0 END * $(c amount))
 	FROM contract_balance_rollforward GROUP BY run_id, currency ORDER BY 1, 2" | sed 's/^/  run, difference: /'
+echo "  (runs 2 and 4, GBP: P-1006's credit undoing a mistake, dated in October after October ran; README, IFRS 15)"
 echo "  October (Initech billed 40000.00 in advance in September, 15000.00 of it earned in October):"
 db_cents "SELECT line, item, currency, sum($(c amount)) FROM contract_balance_rollforward WHERE run_id = 2 AND currency = 'EUR' GROUP BY line, currency ORDER BY line" | sed 's/^/  /'
 run=$(sqlite3 "$DB" "SELECT max(id) FROM runs")
