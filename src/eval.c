@@ -648,14 +648,21 @@ static bool eval_name(Eval *E, Node *e, Value *out)
 	return eval_fail(E, e, "unknown name '%s'", e->s);
 }
 
-static bool eval(Eval *E, Node *e, Value *out)
+bool eval_step(Eval *E, const Node *at)
 {
 	if (E->interrupted && *E->interrupted)
-		return eval_fail(E, e, "interrupted");
+		return eval_fail(E, at, "interrupted");
 	if (E->max_memory_mb && (E->steps & 0xffff) == 0 && resident_mb() > E->max_memory_mb)
-		return eval_fail(E, e, "memory limit reached (%lld MB); see --max-memory", E->max_memory_mb);
+		return eval_fail(E, at, "memory limit reached (%lld MB); see --max-memory", E->max_memory_mb);
 	if (++E->steps > E->max_steps)
-		return eval_fail(E, e, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
+		return eval_fail(E, at, "evaluation step limit reached (%lld steps); see --max-steps", E->max_steps);
+	return true;
+}
+
+static bool eval(Eval *E, Node *e, Value *out)
+{
+	if (!eval_step(E, e))
+		return false;
 	switch (e->kind) {
 	case N_NUM: case N_PERCENT: case N_MONEY: case N_QTY: case N_DATE: case N_PERIOD:
 		/* parsed on first use and kept on the node: no parsing on a hot path */

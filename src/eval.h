@@ -74,6 +74,10 @@ bool eval_binop(Eval *E, const Node *op, const Value *a, const Value *b, Value *
  * SQLite's reason, and it counts in D->db_errors (exit 3, not 1). */
 bool eval_db_fail(Eval *E, const Node *at, const char *what);
 bool eval_fail(Eval *E, const Node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* One step of work at at: the interrupt, the memory and the step limits
+ * (a query's rows are steps too, so a join that evaluates nothing per row
+ * is still bounded and can be interrupted). */
+bool eval_step(Eval *E, const Node *at);
 const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc);
 
 #endif

@@ -345,7 +345,7 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 		E->steps = 0;
 		E->rows_in++;
 	}
-	bool ok = from_items(E, f->Q, f->item->next);
+	bool ok = eval_step(E, f->item) && from_items(E, f->Q, f->item->next);
 	if (source) {
 		E->steps = steps;
 		E->rows_in--;

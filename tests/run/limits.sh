@@ -37,3 +37,7 @@ sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 25 UNION ALL SELECT i + 1 FROM n W
 sow eval --db "$DB" -e 'size(from a in time_entries, b in time_entries select x: a.id)'; echo "default --max-rows: exit $?"
 sow eval --db "$DB" --max-rows 1 -e 'size(from a in time_entries select x: a.id)' 2>&1 | head -1
 sow run --db "$DB" --period 2026-11 --max-rows 0 join.sow; echo "--max-rows 0: exit $?"
+# a join that evaluates nothing per row is work too: each row is a step
+# (count() of a three-way join ran to the end under any --max-steps, and
+# could not be interrupted)
+sow eval --db "$DB" --max-steps 100 -e 'first(from a in time_entries, b in time_entries, c in time_entries select n: count()).n'; echo "count of a join, --max-steps 100: exit $?"
