@@ -88,6 +88,12 @@ static bool load(sqlite3 *db, const char *path, const char *number, Draft *d, In
 		return true;
 	if (rc != SQLITE_DONE)
 		return err(e, E_DB, "%s: %s", path, sqlite3_errmsg(db));
+	return invoice_unknown(db, path, number, e);
+}
+
+bool invoice_unknown(sqlite3 *db, const char *path, const char *number, InvoiceError *e)
+{
+	sqlite3_stmt *st;
 	/* name the nearest numbers, as a hint */
 	char last[64] = "";
 	if (sqlite3_prepare_v2(db, "SELECT max(number) FROM invoice_drafts WHERE number GLOB '[0-9][0-9][0-9][0-9]-*'", -1, &st,

@@ -27,6 +27,8 @@ bool invoice_finalize(const char *db_path, const char *number, InvoiceError *e);
 bool invoice_sent(const char *db_path, const char *number, InvoiceError *e);
 /* sow invoice --html: the printable page of one invoice. */
 bool invoice_html(const char *db_path, const char *number, FILE *out, InvoiceError *e);
+/* The error for an invoice number that is not in invoice_drafts (false). */
+bool invoice_unknown(sqlite3 *db, const char *path, const char *number, InvoiceError *e);
 /* The run summary's line: numbers drawn, kept and voided at commit. */
 void invoice_numbering(const SequenceStats *s, const char *indent, FILE *out);
 
