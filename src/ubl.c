@@ -344,7 +344,8 @@ static bool prepare(sqlite3 *db, const char *path, const char *number, Doc *x, I
 	const char *status = d->v[D_STATUS];
 	if (strcmp(status, "final") != 0 && strcmp(status, "sent") != 0)
 		return fail(e, E_DATA, "%s: %s %s is %s, not sendable as an e-invoice%s", path, x->credit ? "credit" : "invoice",
-			    number, status, strcmp(status, "draft") == 0 ? ": review it, then sow invoice --finalize it" : "");
+			    number, strcmp(status, "draft") == 0 ? "a draft" : status,
+			    strcmp(status, "draft") == 0 ? ": review it, then sow invoice --finalize it" : "");
 	if (!*d->v[D_VAT_RATE] || !*d->v[D_VAT] || !*d->v[D_GROSS])
 		return fail(e, E_DATA, "%s: invoice %s has no VAT determined", path, number);
 	x->cur = d->v[D_CURRENCY];
