@@ -68,6 +68,20 @@ deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
 	  else echo "sow: missing build dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
 
+# Test-only tools (never needed by make demo): Saxon-HE and xmllint check
+# sow invoice --ubl against the official Peppol Schematron and the UBL 2.1
+# schema (make validate-ubl; tests/ubl/validate.sh says where they come from).
+TEST_DEPS = default-jre-headless libsaxonhe-java libxml2-utils
+test-deps:
+	@missing=""; for p in $(TEST_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+	  else echo "sow: missing test tools; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+validate-ubl: test-deps sow
+	@sh tests/ubl/validate.sh ./sow
+
 sanitize: build/sow-san
 
 test: deps
@@ -111,4 +125,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test demo install clean sanitize bench FORCE
+.PHONY: all deps test-deps validate-ubl test demo install clean sanitize bench FORCE
