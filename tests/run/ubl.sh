@@ -69,5 +69,15 @@ sow invoice --db m.db --ubl 2026-0001; echo "exit $?"
 echo "-- text is escaped"
 sqlite3 m.db "UPDATE invoice_drafts SET customer = 'Initech <GmbH> & \"Co\"' WHERE number = '2026-0004'"
 sow invoice --db m.db --ubl 2026-0004 | grep -m1 'RegistrationName>Initech'
+echo "-- the EU of the VAT category is the rules' eu_countries (rules/std/invoices.sow)"
+sqlite3 m.db "UPDATE projects SET customer_city = 'Berlin' WHERE id = 'P-1003'"
+eu=$(sow eval --db m.db "$top/rules/std" -e 'eu_countries' | tr -d '[],')
+for c in $eu CH GB NO IS US; do
+	sqlite3 m.db "UPDATE projects SET country = '$c' WHERE id = 'P-1003'"
+	cat=$(sow invoice --db m.db --ubl 2026-0001 | sed -n -e 's,.*<cbc:ID>\(AE\|O\)</cbc:ID>,\1,p' | head -1)
+	case " $eu " in *" $c "*) want=AE ;; *) want=O ;; esac
+	[ "$cat" = "$want" ] || echo "$c: category $cat, the rules say $want"
+done
+echo "$(echo $eu | wc -w) EU countries checked"
 cmp -s d.db before.db && echo "database unchanged"
 rm -f d.db m.db before.db credit.xml before-reopen.xml out.xml
