@@ -60,27 +60,40 @@ final_all
 "$sow" run --db d.db --period 2026-10 "$ex/sows" >/dev/null || exit 2
 final_all
 
+# every document, then each Schematron over all of them in one run
+mkdir docs CEN PEPPOL
+numbers=$(sqlite3 d.db "SELECT number FROM invoice_drafts WHERE status IN ('final', 'sent') ORDER BY number")
+for n in $numbers; do
+	"$sow" invoice --db d.db --ubl "$n" --output "docs/$n.xml" || exit 1
+done
+# a control: the first document with its amount due off by a cent must fail
+# BR-CO-16, or the checker checks nothing
+first=$(echo "$numbers" | head -1)
+sed 's|\(<cbc:PayableAmount currencyID="[A-Z]*">[0-9]*\.[0-9]\)\([0-8]\)|\1X\2|; s|X0|1|; s|X1|2|; s|X2|3|; s|X3|4|; s|X4|5|; s|X5|6|; s|X6|7|; s|X7|8|; s|X8|9|' \
+	"docs/$first.xml" > docs/control.xml
+cmp -s "docs/$first.xml" docs/control.xml && { echo "control: could not alter $first"; exit 1; }
+for s in CEN PEPPOL; do
+	saxon -s:docs -xsl:"$s.xsl" -o:"$s" 2>"$s.log" || { cat "$s.log"; echo "$s did not run"; exit 1; }
+done
+if grep -q '^fatal	BR-CO-16	' CEN/control.xml; then echo "ok   control: a cent off the amount due fails BR-CO-16"; else
+	echo "FAIL control: the altered $first passed the CEN Schematron"; exit 1; fi
 pass=0
 fail=0
-for n in $(sqlite3 d.db "SELECT number FROM invoice_drafts WHERE status IN ('final', 'sent') ORDER BY number"); do
+for n in $numbers; do
 	doc=$(sqlite3 d.db "SELECT CASE WHEN credit_of IS NULL THEN 'Invoice' ELSE 'CreditNote' END FROM invoice_drafts WHERE number = '$n'")
 	case=$(sqlite3 d.db "SELECT d.currency || ' ' || p.country FROM invoice_drafts d JOIN projects p ON p.id = d.project_id WHERE number = '$n'")
 	ok=1
-	if ! "$sow" invoice --db d.db --ubl "$n" --output "$n.xml"; then ok=0; fi
-	if [ $ok = 1 ] && ! xmllint --noout --schema "$xsd/maindoc/UBL-$doc-2.1.xsd" "$n.xml" 2>"$n.xsd.txt"; then
+	if ! xmllint --noout --schema "$xsd/maindoc/UBL-$doc-2.1.xsd" "docs/$n.xml" 2>"$n.xsd.txt"; then
 		ok=0
 		sed 's/^/  | /' "$n.xsd.txt"
 	fi
 	fatal=0
 	warn=0
 	for s in CEN PEPPOL; do
-		[ $ok = 1 ] || break
-		saxon -s:"$n.xml" -xsl:"$s.xsl" >"$n.$s.txt" 2>/dev/null || { ok=0; echo "  | $s did not run"; }
-		f=$(grep -c '^fatal' "$n.$s.txt")
-		w=$(grep -c -v '^fatal' "$n.$s.txt")
-		fatal=$((fatal + f))
-		warn=$((warn + w))
-		grep -v '^$' "$n.$s.txt" | sed "s/^/  | $s: /"
+		[ -f "$s/$n.xml" ] || { ok=0; echo "  | $s: no report"; continue; }
+		fatal=$((fatal + $(grep -c '^fatal' "$s/$n.xml")))
+		warn=$((warn + $(grep -c -v -e '^fatal' -e '^$' "$s/$n.xml")))
+		grep -v '^$' "$s/$n.xml" | sed "s/^/  | $s: /"
 	done
 	[ $fatal -gt 0 ] && ok=0
 	if [ $ok = 1 ]; then
