@@ -17,6 +17,9 @@ typedef struct InvoiceError {
 	char msg[768];
 } InvoiceError;
 
+/* Set e (status and message) and return false. */
+bool invoice_fail(InvoiceError *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* sow credit: a credit invoice (a draft) against final invoice `number`,
  * reason "cancelled" (dated today) or "mistake" (dated as the invoice), for
  * `amount` (net, NULL: all that is left). Its number goes into created. */

@@ -25,7 +25,6 @@
 #include "ubl.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +39,7 @@ enum { E_DATA = 1, E_DB = 3 };
 static const char customization[] = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0";
 static const char profile[] = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0";
 
-static bool fail(InvoiceError *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(InvoiceError *e, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-	va_end(ap);
-	e->status = status;
-	return false;
-}
+#define fail invoice_fail
 
 /* A row's text columns by name order of the query; empty when NULL. */
 enum { MAXCOLS = 16 };
