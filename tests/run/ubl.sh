@@ -69,6 +69,20 @@ sow invoice --db m.db --ubl 2026-0001; echo "exit $?"
 echo "-- text is escaped"
 sqlite3 m.db "UPDATE invoice_drafts SET customer = 'Initech <GmbH> & \"Co\"' WHERE number = '2026-0004'"
 sow invoice --db m.db --ubl 2026-0004 | grep -m1 'RegistrationName>Initech'
+echo "-- the buyer fields load through an import mapping too (a CRM export)"
+cat > crm.map <<'EOF2'
+mapping "crm-customers" for projects {
+  id                       from "Project"
+  customer_street          from "Street"
+  customer_postcode        from "Zip"
+  customer_city            from "City"
+  customer_endpoint_scheme from "Peppol scheme"
+  customer_endpoint_id     from "Peppol ID"
+}
+EOF2
+printf 'Project,Street,Zip,City,Peppol scheme,Peppol ID\nP-1003,Unter den Linden 5,10117,Berlin,9930,DE811907980\n' > crm.csv
+sow import --upsert m.db projects crm.csv --map crm.map
+sow invoice --db m.db --ubl 2026-0001 | sed -n '/<cac:AccountingCustomerParty>/,$p' | grep -m2 -E 'StreetName|CityName'
 echo "-- the EU of the VAT category is the rules' eu_countries (rules/std/invoices.sow)"
 sqlite3 m.db "UPDATE projects SET customer_city = 'Berlin' WHERE id = 'P-1003'"
 eu=$(sow eval --db m.db "$top/rules/std" -e 'eu_countries' | tr -d '[],')
@@ -80,4 +94,4 @@ for c in $eu CH GB NO IS US; do
 done
 echo "$(echo $eu | wc -w) EU countries checked"
 cmp -s d.db before.db && echo "database unchanged"
-rm -f d.db m.db before.db credit.xml before-reopen.xml out.xml
+rm -f d.db m.db before.db credit.xml before-reopen.xml out.xml crm.map crm.csv
