@@ -68,17 +68,27 @@ deps:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
 	  else echo "sow: missing build dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
 
+validate-ubl: ubl-deps sow
+	@sh tests/ubl/validate.sh ./sow
+
 sanitize: build/sow-san
 
-# Test-only tools: hledger is the oracle of sow journal's tests.
+# Test-only tools (never needed by make demo): hledger is the oracle of sow
+# journal's tests (make test); Saxon-HE and xmllint check sow invoice --ubl
+# against the official Peppol Schematron and the UBL 2.1 schema (make
+# validate-ubl; tests/ubl/validate.sh says where those come from).
 TESTDEPS = hledger
-test-deps:
-	@missing=""; for p in $(TESTDEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+UBLDEPS  = default-jre-headless libsaxonhe-java libxml2-utils
+need = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if ! command -v apt-get >/dev/null; then echo "sow: the tests need:$$missing"; exit 1; \
 	  elif [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
 	  else echo "sow: missing test dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+test-deps:
+	@$(call need,$(TESTDEPS))
+ubl-deps:
+	@$(call need,$(UBLDEPS))
 
 test: deps test-deps
 	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive build/lspdrive
@@ -139,4 +149,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test-deps test demo install clean sanitize bench fuzz FORCE
+.PHONY: all deps test-deps ubl-deps validate-ubl test demo install clean sanitize bench fuzz FORCE

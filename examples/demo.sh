@@ -42,10 +42,13 @@ echo "== November month-end"
 $sow run --db "$db" --period 2026-11 --report build/demo-pack.html examples/sows
 acme=$(drafts 'd.project_id == "P-1001" and d.invoice_on == 2026-11-30')
 $sow invoice --db "$db" --html "$acme" > build/demo-invoice.html
+globex=$(drafts 'd.project_id == "P-1002" and d.status == "sent"')
+$sow invoice --db "$db" --ubl "$globex" --output build/demo-einvoice.xml
 cat <<EOT
 
 The month-end pack for Finance (tables and a forecast chart): build/demo-pack.html
 ACME's November invoice draft $acme as a printable page: build/demo-invoice.html
+Globex's September invoice $globex as a Peppol e-invoice (UBL): build/demo-einvoice.xml
 
 Try next:
   ./sow repl --db $db --as-of 2026-11-30 examples/sows      (then .help, .forecast, why, assume)

@@ -6,6 +6,7 @@
  * plus a few everyday aliases; sorted by code. */
 #include "country.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,4 +99,11 @@ const char *country_for_name(const char *name)
 		if (strcasecmp(name, aliases[i].name) == 0)
 			return aliases[i].code;
 	return NULL;
+}
+
+bool country_in_eu(const char *code)
+{
+	static const char eu[] = " AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE ";
+	char k[5];
+	return strlen(code) == 2 && snprintf(k, sizeof k, " %s ", code) == 4 && strstr(eu, k) != NULL;
 }

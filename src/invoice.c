@@ -23,8 +23,10 @@
 
 enum { E_DATA = 1, E_USAGE = 2, E_DB = 3 };
 
-static bool err(InvoiceError *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool err(InvoiceError *e, int status, const char *fmt, ...)
+/* invoice_fail (invoice.h), by its short name here */
+#define err invoice_fail
+
+bool invoice_fail(InvoiceError *e, int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -88,6 +90,12 @@ static bool load(sqlite3 *db, const char *path, const char *number, Draft *d, In
 		return true;
 	if (rc != SQLITE_DONE)
 		return err(e, E_DB, "%s: %s", path, sqlite3_errmsg(db));
+	return invoice_unknown(db, path, number, e);
+}
+
+bool invoice_unknown(sqlite3 *db, const char *path, const char *number, InvoiceError *e)
+{
+	sqlite3_stmt *st;
 	/* name the nearest numbers, as a hint */
 	char last[64] = "";
 	if (sqlite3_prepare_v2(db, "SELECT max(number) FROM invoice_drafts WHERE number GLOB '[0-9][0-9][0-9][0-9]-*'", -1, &st,

@@ -17,6 +17,9 @@ typedef struct InvoiceError {
 	char msg[768];
 } InvoiceError;
 
+/* Set e (status and message) and return false. */
+bool invoice_fail(InvoiceError *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* sow credit: a credit invoice (a draft) against final invoice `number`,
  * reason "cancelled" (dated today) or "mistake" (dated as the invoice), for
  * `amount` (net, NULL: all that is left). Its number goes into created. */
@@ -27,6 +30,8 @@ bool invoice_finalize(const char *db_path, const char *number, InvoiceError *e);
 bool invoice_sent(const char *db_path, const char *number, InvoiceError *e);
 /* sow invoice --html: the printable page of one invoice. */
 bool invoice_html(const char *db_path, const char *number, FILE *out, InvoiceError *e);
+/* The error for an invoice number that is not in invoice_drafts (false). */
+bool invoice_unknown(sqlite3 *db, const char *path, const char *number, InvoiceError *e);
 /* The run summary's line: numbers drawn, kept and voided at commit. */
 void invoice_numbering(const SequenceStats *s, const char *indent, FILE *out);
 

@@ -23,6 +23,7 @@
 #include "import.h"
 #include "invoice.h"
 #include "journal.h"
+#include "ubl.h"
 #include "ledger.h"
 #include "repl.h"
 #include "runcmd.h"
@@ -663,15 +664,18 @@ static int cmd_invoice(int argc, char **argv)
 {
 	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { "finalize", required_argument, NULL, 'f' },
 					      { "sent", required_argument, NULL, 's' }, { "html", required_argument, NULL, 'h' },
+					      { "ubl", required_argument, NULL, 'u' }, { "output", required_argument, NULL, 'o' },
 					      { 0, 0, 0, 0 } };
-	const char *db = NULL, *number = NULL;
+	const char *db = NULL, *number = NULL, *output = NULL;
 	int action = 0, c;
-	while ((c = getopt_long(argc, argv, ":d:f:s:h:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":d:f:s:h:u:o:", opts, NULL)) != -1) {
 		if (c == 'd') {
 			db = optarg;
-		} else if (c == 'f' || c == 's' || c == 'h') {
+		} else if (c == 'o') {
+			output = optarg;
+		} else if (c == 'f' || c == 's' || c == 'h' || c == 'u') {
 			if (action)
-				return usage_error("invoice", "give one of --finalize, --sent, --html");
+				return usage_error("invoice", "give one of --finalize, --sent, --html, --ubl");
 			action = c;
 			number = optarg;
 		} else {
@@ -679,12 +683,17 @@ static int cmd_invoice(int argc, char **argv)
 		}
 	}
 	if (!db || !action || optind != argc)
-		return usage_error("invoice", "give --db DB and one of --finalize NUMBER, --sent NUMBER, --html NUMBER");
+		return usage_error("invoice", "give --db DB and one of --finalize NUMBER, --sent NUMBER, --html NUMBER, --ubl NUMBER");
+	if (output && action != 'u')
+		return usage_error("invoice", "--output goes with --ubl");
 	InvoiceError e = { 0 };
 	bool ok = action == 'f' ? invoice_finalize(db, number, &e)
-		: action == 's' ? invoice_sent(db, number, &e) : invoice_html(db, number, stdout, &e);
+		: action == 's' ? invoice_sent(db, number, &e)
+		: action == 'u' ? invoice_ubl(db, number, output, &e) : invoice_html(db, number, stdout, &e);
 	if (!ok)
 		return invoice_failed(&e);
+	if (action == 'u')
+		return 0;
 	if (action != 'h')
 		printf("%s is %s\n", number, action == 'f' ? "final" : "sent");
 	else if (fflush(stdout) != 0 || ferror(stdout))
@@ -896,11 +905,13 @@ static const Command commands[] = {
 	  "  --amount X           the net amount to credit (default: all that is left); VAT at the invoice's rate\n"
 	  "  --as-of DATE         the date today stands for\n"
 	  "The credit stays a draft until sow invoice --finalize.\n" },
-	{ "invoice", cmd_invoice, "invoice --db DB --finalize NUMBER | --sent NUMBER | --html NUMBER",
+	{ "invoice", cmd_invoice, "invoice --db DB --finalize NUMBER | --sent NUMBER | --html NUMBER | --ubl NUMBER [--output FILE]",
 	  "Finalize an invoice draft, mark a final one sent, or print one as an HTML page.",
 	  "  --finalize NUMBER    draft -> final (refused while its VAT or FX rate is undetermined)\n"
 	  "  --sent NUMBER        final -> sent (sent to the customer)\n"
-	  "  --html NUMBER        the printable page on stdout: seller, customer, PO, lines, VAT, due date\n" },
+	  "  --html NUMBER        the printable page on stdout: seller, customer, PO, lines, VAT, due date\n"
+	  "  --ubl NUMBER         the final invoice (a credit: CreditNote) as Peppol BIS Billing 3.0 UBL\n"
+	  "  --output FILE        with --ubl: write FILE (atomically) instead of stdout\n" },
 	{ "journal", cmd_journal, "journal --db DB --period YYYY-MM [--accounts FILE] [--layout csv|xero|netsuite|hledger] [--output FILE]",
 	  "The general-ledger journal of a period's latest run: revenue, final invoices and credits, double entry.",
 	  "  --accounts FILE  the account mapping (default: examples/accounts/standard.accounts as installed)\n"

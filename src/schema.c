@@ -14,6 +14,12 @@ static const ColumnDef projects[] = {
 	{ "sow_signed_on", COL_DATE, "sow_signed_on TEXT" },
 	{ "calendar", COL_TEXT, "calendar TEXT DEFAULT 'US'" },
 	{ "po_reference", COL_TEXT, "po_reference TEXT" },
+	/* version 3: the buyer block of an e-invoice (EN 16931 BG-7, BT-49) */
+	{ "customer_street", COL_TEXT, "customer_street TEXT" },
+	{ "customer_postcode", COL_TEXT, "customer_postcode TEXT" },
+	{ "customer_city", COL_TEXT, "customer_city TEXT" },
+	{ "customer_endpoint_scheme", COL_TEXT, "customer_endpoint_scheme TEXT" },
+	{ "customer_endpoint_id", COL_TEXT, "customer_endpoint_id TEXT" },
 };
 static const ColumnDef milestones[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "project_id", COL_TEXT, "project_id TEXT" },
@@ -205,6 +211,11 @@ static const ColumnDef seller[] = {
 	{ "country", COL_TEXT, "country TEXT" }, { "vat_number", COL_TEXT, "vat_number TEXT" },
 	{ "chamber_of_commerce", COL_TEXT, "chamber_of_commerce TEXT" }, { "email", COL_TEXT, "email TEXT" },
 	{ "iban", COL_TEXT, "iban TEXT" },
+	/* version 3: the seller block of an e-invoice (EN 16931 BG-4, BT-34,
+	 * BT-86); chamber_of_commerce is the KvK number, Peppol scheme 0106 */
+	{ "street", COL_TEXT, "street TEXT" }, { "postcode", COL_TEXT, "postcode TEXT" },
+	{ "city", COL_TEXT, "city TEXT" }, { "bic", COL_TEXT, "bic TEXT" },
+	{ "endpoint_scheme", COL_TEXT, "endpoint_scheme TEXT" }, { "endpoint_id", COL_TEXT, "endpoint_id TEXT" },
 };
 /* The last number drawn from each gap-free sequence, per calendar year. */
 static const ColumnDef sequences[] = {

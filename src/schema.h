@@ -30,7 +30,8 @@ typedef struct TableDef {
 
 /* Version 2 (SPEC 8): projects.po_reference, invoice drafts and the tables
  * the second version adds; version 3 (SPEC 9): service_logs.project_id and
- * sow_id. sow init upgrades an older database in place. */
+ * sow_id, the seller's and buyers' address, endpoint and payment fields of
+ * e-invoices. sow init upgrades an older database in place. */
 #define SCHEMA_VERSION 3
 
 extern const TableDef schema_tables[];

@@ -1,4 +1,5 @@
-# sow init upgrades a version-1 database in place (SPEC 8.5): every row is
+# sow init upgrades a version-1 database in place (SPEC 8.5; version 3 the
+# same way, with the e-invoice columns of SPEC 9.2): every row is
 # kept, projects gains po_reference, the tables of version 2 are created, and
 # PRAGMA user_version becomes 2 last, in one transaction. Until then every
 # other command asks for `sow init` (exit 3). The fixture tests/run/v1.sql is
