@@ -149,7 +149,7 @@ static void compact(char *s)
 enum { S_NAME, S_STREET, S_POSTCODE, S_CITY, S_COUNTRY, S_VAT, S_KVK, S_EMAIL, S_IBAN, S_BIC, S_SCHEME, S_ENDPOINT };
 enum { B_COUNTRY, B_VAT, B_STREET, B_POSTCODE, B_CITY, B_SCHEME, B_ENDPOINT };
 enum { D_NUMBER, D_PROJECT, D_CUSTOMER, D_INVOICE_ON, D_DUE_ON, D_CURRENCY, D_NET, D_VAT_RATE, D_VAT, D_GROSS, D_VAT_TEXT,
-       D_PO, D_STATUS, D_CREDIT_OF };
+       D_PO, D_STATUS, D_CREDIT_OF, D_SUPPLEMENT_OF };
 
 /* Name every empty field of a party that EN 16931 or Peppol requires. */
 static bool require(const Row *r, const int *cols, const char *const *names, int n, const char *who, InvoiceError *e)
@@ -324,7 +324,7 @@ static bool prepare(sqlite3 *db, const char *path, const char *number, Doc *x, I
 {
 	bool found;
 	if (!row_of(db, "SELECT number, project_id, customer, invoice_on, due_on, currency, net, vat_rate, vat, gross, "
-			"vat_text, po_reference, status, credit_of FROM invoice_drafts WHERE number = ? ORDER BY rowid DESC LIMIT 1",
+			"vat_text, po_reference, status, credit_of, supplement_of FROM invoice_drafts WHERE number = ? ORDER BY rowid DESC LIMIT 1",
 		    number, &x->d, &found, e))
 		return false;
 	if (!found)
@@ -419,14 +419,17 @@ static bool document(sqlite3 *db, FILE *out, Doc *x, InvoiceError *e)
 		elem(out, 4, "ID", d->v[D_PO]);
 		fputs("  </cac:OrderReference>\n", out);
 	}
-	if (x->credit) {
+	/* a credit, or a supplementary invoice (SPEC 9.1), names the invoice it
+	 * corrects: BG-3, the preceding invoice reference */
+	const char *of = x->credit ? d->v[D_CREDIT_OF] : d->v[D_SUPPLEMENT_OF];
+	if (*of) {
 		Row o;
 		bool found;
 		if (!row_of(db, "SELECT invoice_on FROM invoice_drafts WHERE number = ? ORDER BY rowid DESC LIMIT 1",
-			    d->v[D_CREDIT_OF], &o, &found, e))
+			    of, &o, &found, e))
 			return false;
 		fputs("  <cac:BillingReference>\n    <cac:InvoiceDocumentReference>\n", out);
-		elem(out, 6, "ID", d->v[D_CREDIT_OF]);
+		elem(out, 6, "ID", of);
 		if (found)
 			elem(out, 6, "IssueDate", o.v[0]);
 		fputs("    </cac:InvoiceDocumentReference>\n  </cac:BillingReference>\n", out);
