@@ -11,6 +11,7 @@ DEFS     = -D_DEFAULT_SOURCE -DSOW_VERSION='"$(VERSION)"' -DSOW_RULES_DIR='"$(PR
 LIBS     = -lsqlite3 -ledit
 LIBS    += -lxlsxwriter
 LIBS    += -ljansson
+LIBS    += -lmicrohttpd
 VERSION  = 0.1.0
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -60,6 +61,7 @@ FORCE:
 DEPS = flex bison libsqlite3-dev libedit-dev sqlite3
 DEPS += libxlsxwriter-dev unzip
 DEPS += libjansson-dev
+DEPS += libmicrohttpd-dev
 deps:
 	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

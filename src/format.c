@@ -91,13 +91,26 @@ static int width(const char *s)
 	return w;
 }
 
+/* A spreadsheet takes a cell starting with =, +, -, @, a tab or a carriage
+ * return as a formula; such a cell that is not a number gets a leading '. */
+static bool formula_like(const char *s)
+{
+	if (!*s || !strchr("=+-@\t\r", *s))
+		return false;
+	Dec d;
+	return dec_parse(s, strlen(s), &d) != DEC_OK;
+}
+
 static void csv_cell(FILE *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	bool formula = formula_like(s);
+	if (!formula && !strpbrk(s, ",\"\n\r")) {
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	if (formula)
+		fputc('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);
