@@ -62,17 +62,28 @@ DEPS = flex bison libsqlite3-dev libedit-dev sqlite3
 DEPS += libxlsxwriter-dev unzip
 DEPS += libjansson-dev
 DEPS += libmicrohttpd-dev
-deps:
-	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call install,PACKAGES,WHAT): install the missing Debian packages when
+# root, else print the exact apt-get command and fail.
+define install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null; then echo "sow: please install:$$missing (flex, bison, sqlite3 and libedit development files)"; exit 1; \
+	  if ! command -v apt-get >/dev/null; then echo "sow: please install:$$missing ($(2))"; exit 1; \
 	  elif [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
-	  else echo "sow: missing build dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+	  else echo "sow: missing $(2); run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+endef
+deps:
+	$(call install,$(DEPS),build dependencies)
+
+# Test-only tools, never needed by make demo: curl and headless Chromium
+# drive sow serve in tests/serve.
+TEST_DEPS = curl chromium
+test-deps:
+	$(call install,$(TEST_DEPS),test dependencies)
 
 sanitize: build/sow-san
 
-test: deps
+test: deps test-deps
 	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive build/lspdrive
 	@rm -f build/demo.db
 	@sh tests/run.sh ./sow build/sow-san
@@ -113,4 +124,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test demo install clean sanitize bench FORCE
+.PHONY: all deps test-deps test demo install clean sanitize bench FORCE

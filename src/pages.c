@@ -502,7 +502,7 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 	snprintf(title, sizeof title, "run %lld:", id);
 	head(out, title, t->name);
 	fprintf(out, "<p>Period %s, as of %s. <a href=\"/runs/%lld\">The run's month-end pack</a>. "
-		     "As <a href=\"?format=csv", run.period, run.as_of, id);
+		     "As <a href=\"/runs/%lld/%s?format=csv", run.period, run.as_of, id, id, t->name);
 	filters_query(p, out);
 	if (sort) {
 		fputs("&amp;sort=", out);
@@ -510,7 +510,7 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 		if (desc)
 			fputs("&amp;dir=desc", out);
 	}
-	fputs("\">CSV</a> or <a href=\"?format=json", out);
+	fprintf(out, "\">CSV</a> or <a href=\"/runs/%lld/%s?format=json", id, t->name);
 	filters_query(p, out);
 	fputs("\">JSON</a>.</p>\n<form method=get>", out);
 	static const char *const keys[] = { "project", "customer", "period" };
@@ -533,7 +533,7 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 		bool right = k >= 0 && decimal_col(t->cols[k].type);
 		fputs(right ? "<th class=n>" : "<th>", out);
 		bool this = sortcol >= 0 && strcmp(c, sort) == 0;
-		fputs("<a href=\"?sort=", out);
+		fprintf(out, "<a href=\"/runs/%lld/%s?sort=", id, t->name);
 		url(out, c);
 		if (this && !desc)
 			fputs("&amp;dir=desc", out);
@@ -844,7 +844,22 @@ void page_project(Site *s, Page *p, const char *id)
 	}
 	if (!finish(s, p, st, rc))
 		return;
+	/* a project the runs name (a finding about time booked to it) but the
+	 * projects table lacks still has its page */
+	bool named = found;
 	if (!found) {
+		st = prepare(s, p, "SELECT 1 FROM findings WHERE project_id = ?1 UNION ALL SELECT 1 FROM findings_history WHERE project_id = ?1 "
+				   "UNION ALL SELECT 1 FROM revenue_totals WHERE project_id = ?1 UNION ALL SELECT 1 FROM billing WHERE project_id = ?1 "
+				   "UNION ALL SELECT 1 FROM invoice_drafts WHERE project_id = ?1 LIMIT 1");
+		if (!st)
+			return;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		named = rc == SQLITE_ROW;
+		if (!finish(s, p, st, rc))
+			return;
+	}
+	if (!named) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "there is no project '%.200s'", id);
 		page_error(p, 404, msg);
@@ -852,17 +867,21 @@ void page_project(Site *s, Page *p, const char *id)
 	}
 	FILE *out = p->out;
 	head(out, "project", id);
-	fputs("<p>", out);
-	h(out, name);
-	fputs(" for ", out);
-	h(out, customer);
-	fputs(" (", out);
-	h(out, kind);
-	fputs(", ", out);
-	h(out, status);
-	fputs("). <a href=\"/data/projects/", out);
-	url(out, id);
-	fputs("\">The project's row</a>.</p>\n", out);
+	if (found) {
+		fputs("<p>", out);
+		h(out, name);
+		fputs(" for ", out);
+		h(out, customer);
+		fputs(" (", out);
+		h(out, kind);
+		fputs(", ", out);
+		h(out, status);
+		fputs("). <a href=\"/data/projects/", out);
+		url(out, id);
+		fputs("\">The project's row</a>.</p>\n", out);
+	} else {
+		fputs("<p>Not in the projects table; the runs name it (see its findings).</p>\n", out);
+	}
 
 	fputs("<h2>Revenue by run</h2>\n<table>\n<tr><th>run</th><th>period</th><th>currency</th><th class=n>amount</th>"
 	      "<th>reporting</th><th class=n>reporting amount</th></tr>\n", out);

@@ -50,7 +50,8 @@ void html_amount(FILE *out, const char *amount, const char *cur)
 	Dec d;
 	char buf[DEC_BUFSZ];
 	int minor = cur ? money_minor_unit(cur) : -1;
-	if (*amount && minor >= 0 && dec_parse(amount, strlen(amount), &d) == DEC_OK && d.scale <= minor)
+	/* 2200.0000 is 2,200.00; 12.3456 keeps its digits (SPEC 9.1) */
+	if (*amount && minor >= 0 && dec_parse(amount, strlen(amount), &d) == DEC_OK && (d = dec_trim(d, minor)).scale <= minor)
 		amount = dec_fmt_places(d, minor, buf);
 	grouped(out, amount);
 }
