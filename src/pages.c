@@ -6,6 +6,7 @@
  * from schema.c only, values are bound, so a URL never reaches SQL text. */
 #include "pages.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,16 @@ static void head(FILE *out, const char *title, const char *title2)
 
 static void foot(FILE *out) { fputs("</body></html>\n", out); }
 
+void page_errorf(Page *p, int status, const char *fmt, ...)
+{
+	char what[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	page_error(p, status, what);
+}
+
 void page_error(Page *p, int status, const char *what)
 {
 	rewind(p->out);
@@ -78,6 +89,9 @@ void page_error(Page *p, int status, const char *what)
 	foot(p->out);
 }
 
+/* A read that failed: a 500 page naming the database and SQLite's reason. */
+static void db_error(Site *s, Page *p) { page_errorf(p, 500, "%s: %s", s->db_path, sqlite3_errmsg(s->db)); }
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	const char *t = (const char *)sqlite3_column_text(st, i);
@@ -88,9 +102,7 @@ static sqlite3_stmt *prepare(Site *s, Page *p, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		char msg[600];
-		snprintf(msg, sizeof msg, "%s: %s", s->db_path, sqlite3_errmsg(s->db));
-		page_error(p, 500, msg);
+		db_error(s, p);
 		return NULL;
 	}
 	return st;
@@ -102,9 +114,7 @@ static bool finish(Site *s, Page *p, sqlite3_stmt *st, int rc)
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 		return true;
-	char msg[600];
-	snprintf(msg, sizeof msg, "%s: %s", s->db_path, sqlite3_errmsg(s->db));
-	page_error(p, 500, msg);
+	db_error(s, p);
 	return false;
 }
 
@@ -270,9 +280,7 @@ static bool load_run(Site *s, Page *p, long long id, RunRow *r)
 	if (!finish(s, p, st, rc))
 		return false;
 	if (!found) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "there is no run %lld", id);
-		page_error(p, 404, msg);
+		page_errorf(p, 404, "there is no run %lld", id);
 	}
 	return found;
 }
@@ -365,9 +373,7 @@ void page_run(Site *s, Page *p, long long id)
 	PackLinks l = { s, &run };
 	ReportLinks links = { pack_top, pack_cell, &l };
 	if (!report_html_links(s->db, &R, run.date, false, &links, p->out)) {
-		char msg[600];
-		snprintf(msg, sizeof msg, "%s: %s", s->db_path, sqlite3_errmsg(s->db));
-		page_error(p, 500, msg);
+		db_error(s, p);
 	}
 }
 
@@ -413,9 +419,7 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 {
 	const TableDef *t = run_table(name);
 	if (!t) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "a run has no table '%.200s'", name);
-		page_error(p, 404, msg);
+		page_errorf(p, 404, "a run has no table '%.200s'", name);
 		return;
 	}
 	RunRow run;
@@ -431,17 +435,13 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 	const char *sort = param(p, "sort"), *dir = param(p, "dir");
 	int sortcol = sort ? schema_column(t, sort) : -1;
 	if (sort && sortcol < 0) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s has no column '%.100s' to sort by", t->name, sort);
-		page_error(p, 400, msg);
+		page_errorf(p, 400, "%s has no column '%.100s' to sort by", t->name, sort);
 		return;
 	}
 	bool desc = dir && strcmp(dir, "desc") == 0;
 	int pc = schema_column(t, "project_id"), cc = schema_column(t, "customer"), perc = schema_column(t, "period");
 	if ((project && pc < 0) || (customer && pc < 0 && cc < 0)) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "%s has no project or customer to filter by", t->name);
-		page_error(p, 400, msg);
+		page_errorf(p, 400, "%s has no project or customer to filter by", t->name);
 		return;
 	}
 	/* SQL from schema names only; every value is bound */
@@ -860,9 +860,7 @@ void page_project(Site *s, Page *p, const char *id)
 			return;
 	}
 	if (!named) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "there is no project '%.200s'", id);
-		page_error(p, 404, msg);
+		page_errorf(p, 404, "there is no project '%.200s'", id);
 		return;
 	}
 	FILE *out = p->out;
@@ -945,9 +943,7 @@ void page_row(Site *s, Page *p, const char *table, const char *id)
 {
 	const TableDef *t = schema_table(table);
 	if (!t || t->output || !t->id) {
-		char msg[300];
-		snprintf(msg, sizeof msg, "no source table '%.200s' with rows by id", table);
-		page_error(p, 404, msg);
+		page_errorf(p, 404, "no source table '%.200s' with rows by id", table);
 		return;
 	}
 	char sql[256];
@@ -959,9 +955,7 @@ void page_row(Site *s, Page *p, const char *table, const char *id)
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
 		if (finish(s, p, st, rc)) {
-			char msg[300];
-			snprintf(msg, sizeof msg, "%s has no row '%.200s'", t->name, id);
-			page_error(p, 404, msg);
+			page_errorf(p, 404, "%s has no row '%.200s'", t->name, id);
 		}
 		return;
 	}
@@ -1003,9 +997,7 @@ void page_source(Site *s, Page *p)
 	size_t len;
 	char *text = src_load(file, &len);
 	if (!text) {
-		char msg[600];
-		snprintf(msg, sizeof msg, "%.500s: cannot read it", file);
-		page_error(p, 500, msg);
+		page_errorf(p, 500, "%.500s: cannot read it", file);
 		return;
 	}
 	FILE *out = p->out;

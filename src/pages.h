@@ -50,5 +50,6 @@ void page_row(Site *s, Page *p, const char *table, const char *id);
 void page_source(Site *s, Page *p);
 /* A page that says what went wrong: 404, 405, 400 or 500. */
 void page_error(Page *p, int status, const char *what);
+void page_errorf(Page *p, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
