@@ -13,11 +13,12 @@
 #include "decimal.h"
 #include "format.h"
 #include "invoice.h"
+#include "money.h"
 #include "report.h"
 #include "schema.h"
 #include "summary.h"
 
-enum { MAX_HTML_ROWS = 5000 };
+enum { MAX_HTML_ROWS = 5000, MAX_COLS = 32 };
 
 static const char style[] =
 	"body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:80em}\n"
@@ -401,6 +402,20 @@ static void filters_query(Page *p, FILE *out)
 	}
 }
 
+/* A row's cells as eval prints them: money at its currency's places. */
+static void row_cells(const TableDef *t, sqlite3_stmt *st, int n, const char **cells, char (*money)[DEC_BUFSZ])
+{
+	for (int i = 0; i < n; i++) {
+		const char *c = sqlite3_column_name(st, i);
+		int k = schema_column(t, c), cc = k >= 0 && t->cols[k].type == COL_MONEY ? schema_currency_column(t, c) : -1;
+		int at = -1;   /* the currency's column in the row, by name */
+		for (int j = 0; cc >= 0 && j < n && at < 0; j++)
+			if (strcmp(sqlite3_column_name(st, j), t->cols[cc].name) == 0)
+				at = j;
+		cells[i] = at >= 0 ? money_text(col_text(st, i), col_text(st, at), money[i]) : col_text(st, i);
+	}
+}
+
 static void why_link_row(FILE *out, long long run, const TableDef *t, sqlite3_stmt *st)
 {
 	int pc = schema_column(t, "project_id"), sc = schema_column(t, "source_id"), src = schema_column(t, "source");
@@ -480,17 +495,19 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 	sqlite3_bind_text(st, 4, period ? period : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, run.period, -1, SQLITE_STATIC);
 	int n = sqlite3_column_count(st);
+	if (n > MAX_COLS)
+		n = MAX_COLS;
 	FILE *out = p->out;
 	int rc;
+	char money[MAX_COLS][DEC_BUFSZ];
+	const char *cells[MAX_COLS];
 	if (fmt != FMT_TABLE) {
-		const char *headers[64];
-		for (int i = 0; i < n && i < 64; i++)
+		const char *headers[MAX_COLS];
+		for (int i = 0; i < n; i++)
 			headers[i] = sqlite3_column_name(st, i);
-		FTable *ft = format_begin(t->name, n < 64 ? n : 64, headers, NULL, fmt, out);
-		const char *cells[64];
+		FTable *ft = format_begin(t->name, n, headers, NULL, fmt, out);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			for (int i = 0; i < n && i < 64; i++)
-				cells[i] = col_text(st, i);
+			row_cells(t, st, n, cells, money);
 			format_row(ft, cells);
 		}
 		format_end(ft);
@@ -552,8 +569,9 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 		if (++rows > MAX_HTML_ROWS)
 			continue;   /* counted, not shown */
 		fputs("<tr>", out);
+		row_cells(t, st, n, cells, money);
 		for (int i = 0; i < n; i++) {
-			const char *c = sqlite3_column_name(st, i), *v = col_text(st, i);
+			const char *c = sqlite3_column_name(st, i), *v = cells[i];
 			int k = schema_column(t, c);
 			bool right = k >= 0 && decimal_col(t->cols[k].type);
 			fputs(right ? "<td class=n>" : "<td>", out);
@@ -696,8 +714,9 @@ static bool why_figure(Site *s, Page *p, const RunRow *run, const char *table, c
 		h(out, project);
 		fputc(' ', out);
 		h(out, period ? period : source_id);
+		char shown[DEC_BUFSZ];
 		fputs(": <data class=amount value=\"", out);
-		h(out, col_text(st, 0));
+		h(out, money_text(col_text(st, 0), col_text(st, 1), shown));
 		fputs("\">", out);
 		html_amount(out, col_text(st, 0), col_text(st, 1));
 		fputs("</data> ", out);

@@ -44,16 +44,10 @@ static void grouped(FILE *out, const char *s)
 	html_text(out, s + whole);
 }
 
-/* A money cell: grouped, with the currency's places (more if exact needs). */
 void html_amount(FILE *out, const char *amount, const char *cur)
 {
-	Dec d;
 	char buf[DEC_BUFSZ];
-	int minor = cur ? money_minor_unit(cur) : -1;
-	/* 2200.0000 is 2,200.00; 12.3456 keeps its digits (SPEC 9.1) */
-	if (*amount && minor >= 0 && dec_parse(amount, strlen(amount), &d) == DEC_OK && (d = dec_trim(d, minor)).scale <= minor)
-		amount = dec_fmt_places(d, minor, buf);
-	grouped(out, amount);
+	grouped(out, money_text(amount, cur, buf));
 }
 
 static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run_id, bool heading, const ReportLinks *links)
@@ -91,10 +85,7 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 				html_text(out, href);
 				fputs("\">", out);
 			}
-			if (k == 'm') {
-				int cc = summary_currency_col(s, i);
-				html_amount(out, cells[i], cc >= 0 ? cells[cc] : NULL);
-			} else if (k == 'n') {
+			if (k == 'm' || k == 'n') { /* money is as summary.c shows it */
 				grouped(out, cells[i]);
 			} else {
 				html_text(out, cells[i]);
@@ -187,7 +178,7 @@ static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		fprintf(out, "<rect class=%s x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"18\"/>", split ? "forecast" : "total", left + a,
 			y + 4, f);
 		fprintf(out, "<text x=\"%lld\" y=\"%d\">", left + a + f + 6, y + 18);
-		html_amount(out, dec_fmt(sum, total), b->cur);
+		grouped(out, money_fmt(sum, b->cur, total));
 		fputs("</text></g>\n", out);
 	}
 	if (split)

@@ -990,8 +990,16 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 				date_fmt(S->as_of, day));
 		if (!rev) {
 			fprintf(out, " ");
+			const TableDef *td = schema_table(table);
 			for (int c = 0; c < ncol - 1; c++) {
 				const char *name = sqlite3_column_name(st, c), *val = (const char *)sqlite3_column_text(st, c);
+				char shown[DEC_BUFSZ];
+				if (val && td && c < td->ncols && td->cols[c].type == COL_MONEY) {
+					int cc = schema_currency_column(td, name);
+					val = money_text(val, cc >= 0 ? (const char *)sqlite3_column_text(st, cc) : NULL, shown);
+				} else if (val && td && c < td->ncols && td->cols[c].type == COL_HOURS) {
+					val = hours_text(val, shown);
+				}
 				if (strcmp(name, "run_id") != 0 && strcmp(name, "rule") != 0 && val)
 					fprintf(out, " %s: %s", name, val);
 			}
@@ -1005,8 +1013,9 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 		bool here = !*period || (col[1] && strcmp(col[1], period) == 0);
 		in_period += here;
 		snprintf(who, sizeof who, "%s", col[2] ? col[2] : "");
+		char amt[DEC_BUFSZ];
 		fprintf(out, "  %s %s %s: %s %s, recognized %s, basis %s, released in %s %s %s%s\n", col[2] ? col[2] : "",
-			col[3] ? col[3] : "", col[4] ? col[4] : "", col[5] ? col[5] : "", col[6] ? col[6] : "", col[7] ? col[7] : "",
+			col[3] ? col[3] : "", col[4] ? col[4] : "", money_text(col[5], col[6], amt), col[6] ? col[6] : "", col[7] ? col[7] : "",
 			col[8] ? col[8] : "", col[1] ? col[1] : "?", stored ? "by run" : "as of", stored ? col[0] : date_fmt(S->as_of, day),
 			here ? "" : " (not in the period asked)");
 		if (!stored || !col[3] || !col[4])
@@ -1026,7 +1035,7 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 			if ((a && col[5] && strcmp(a, col[5]) != 0) || (b && col[8] && strcmp(b, col[8]) != 0) ||
 			    (o && col[7] && strcmp(o, col[7]) != 0))
 				fprintf(out, "    re-derived as of %s it differs: %s %s, recognized %s, basis %s\n", date_fmt(S->as_of, day),
-					a ? a : "", col[6] ? col[6] : "", o ? o : "", b ? b : "");
+					money_text(a, col[6], amt), col[6] ? col[6] : "", o ? o : "", b ? b : "");
 		}
 		sqlite3_finalize(q);
 	}
@@ -1209,7 +1218,7 @@ static bool forecast_reporting(Session *S, const char *quarter, FILE *out)
 		Dec r;
 		if (totals_rounded(&T, 0, T.key[1], &r)) {
 			char d[DEC_BUFSZ];
-			snprintf(b, sizeof b, "%s %.7s", dec_fmt(r, d), T.key[1]);
+			snprintf(b, sizeof b, "%s %.7s", money_fmt(r, T.key[1], d), T.key[1]);
 		}
 		const char *cells[] = { T.key[0], *b ? b : "(a rate is missing)" };
 		format_row(ft, cells);
@@ -1283,7 +1292,7 @@ static bool forecast(Session *S, const char *project, FILE *out)
 			for (int i = 0; i < 3; i++) {
 				Dec r;
 				if (totals_rounded(&T, i, T.key[1], &r))
-					cells[2 + i] = dec_fmt(r, b[i]);
+					cells[2 + i] = money_fmt(r, T.key[1], b[i]);
 			}
 			format_row(ft, cells);
 		}
@@ -1291,14 +1300,15 @@ static bool forecast(Session *S, const char *project, FILE *out)
 	} else {
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *cells[6];
-			char rep[DEC_BUFSZ + 8] = "";
+			char rep[DEC_BUFSZ + 8] = "", b[3][DEC_BUFSZ];
 			for (int i = 0; i < 5; i++) {
 				const char *c = (const char *)sqlite3_column_text(st, i);
-				cells[i] = c ? c : "";
+				cells[i] = i >= 2 ? money_text(c, cells[1], b[i - 2]) : c ? c : "";
 			}
 			const char *rc = (const char *)sqlite3_column_text(st, 5), *ra = (const char *)sqlite3_column_text(st, 6);
+			char rb[DEC_BUFSZ];
 			if (rc && ra)
-				snprintf(rep, sizeof rep, "%s %s", ra, rc);
+				snprintf(rep, sizeof rep, "%s %s", money_text(ra, rc, rb), rc);
 			cells[5] = rep;
 			format_row(ft, cells);
 		}
@@ -1341,9 +1351,10 @@ static bool balances(Session *S, const char *project, FILE *out)
 	int rows = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *cells[6];
+		char m[4][DEC_BUFSZ];
 		for (int i = 0; i < 6; i++) {
 			const char *c = (const char *)sqlite3_column_text(st, i);
-			cells[i] = c ? c : "";
+			cells[i] = i >= 2 ? money_text(c, cells[1], m[i - 2]) : c ? c : "";
 		}
 		format_row(ft, cells);
 		rows++;
@@ -1372,11 +1383,9 @@ static bool forecast_change(Session *S, const Total *before, int nb, FILE *out)
 		const char *key = c <= 0 ? before[i].key : after[j].key;
 		char q[16] = "", cur[8] = "", bb[DEC_BUFSZ], ab[DEC_BUFSZ], db[DEC_BUFSZ + 1];
 		split_key(key, q, cur);
-		int places = money_minor_unit(cur) < 0 ? 2 : money_minor_unit(cur); /* totals are rounded to it */
 		dec_sub(a, b, &d);
-		d = dec_trim(d, places);
-		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", dec_fmt_places(d, places, ab));
-		const char *cells[] = { q, cur, c <= 0 ? dec_fmt_places(b, places, bb) : "", c >= 0 ? dec_fmt_places(a, places, ab) : "",
+		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", money_fmt(d, cur, ab));
+		const char *cells[] = { q, cur, c <= 0 ? money_fmt(b, cur, bb) : "", c >= 0 ? money_fmt(a, cur, ab) : "",
 					dec_sign(d) ? db : "" };
 		format_row(ft, cells);
 		i += c <= 0;
@@ -1419,7 +1428,7 @@ static bool why_total(Session *S, Module *m, Node *record, const char *schema, F
 		if (!totals_rounded(&T, 0, T.key[2], &r))
 			continue;
 		fprintf(out, "  total %s %s %s: %lld line%s summing to %s exactly; rounded once: %s %s\n", T.key[0], T.key[1], T.key[2],
-			T.lines, T.lines == 1 ? "" : "s", dec_fmt(T.sum[0].exact, a), dec_fmt(r, b), T.key[2]);
+			T.lines, T.lines == 1 ? "" : "s", money_fmt(T.sum[0].exact, T.key[2], a), money_fmt(r, T.key[2], b), T.key[2]);
 	}
 	sqlite3_finalize(st);
 	return !T.err;
