@@ -312,6 +312,12 @@ static void pack_top(void *arg, FILE *out)
 		if (run_table(schema_tables[i].name))
 			fprintf(out, "<a href=\"/runs/%lld/%s\">%s</a> ", l->run->id, schema_tables[i].name, schema_tables[i].name);
 	fputs("</nav>\n", out);
+	/* the pack reads the current tables; a superseded run's rows moved to
+	 * the *_history tables, which its table pages read */
+	if (strcmp(l->run->status, "superseded") == 0)
+		fputs("<p class=note>This run was superseded (its period was run again or reopened): the pack below reads "
+		      "the current tables and is empty; its rows are kept in the tables linked above.</p>\n",
+		      out);
 }
 
 static int colno(const struct SummaryRows *r, const char *name)

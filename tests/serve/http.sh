@@ -106,6 +106,8 @@ echo "sow run beside it: exit $?"
 curl -s "$base/" | grep -o 'href="/runs/4"' | sort -u
 curl -s "$base/runs/3/why/revenue_by_project?project_id=P-1002&period=2026-11&currency=EUR" | grep -o '<data class=amount value="[^"]*">'
 code /runs/3/revenue
+curl -s "$base/runs/3" | grep -o 'This run was superseded[^:]*'
+curl -s "$base/runs/3/revenue?format=csv" | wc -l
 stop TERM
 
 echo "== without rule files: no why pages"
