@@ -1,6 +1,7 @@
 /* format.c: the output formats as one table of behaviours. `table` aligns
  * columns (numbers and money to the right) and counts rows; `csv` is RFC
- * 4180; `json` is one object per line with every value a string, so no
+ * 4180 (text that would run as a spreadsheet formula is neutralised);
+ * `json` is one object per line with every value a string, so no
  * amount ever passes through a binary float; `markdown` is a pipe table. */
 #include "format.h"
 #include "check.h"
@@ -91,14 +92,13 @@ static int width(const char *s)
 	return w;
 }
 
-/* A spreadsheet takes a cell starting with =, +, -, @, a tab or a carriage
- * return as a formula; such a cell that is not a number gets a leading '. */
+/* A text cell a spreadsheet would run as a formula (first character =, +,
+ * -, @, tab or CR: OWASP's CSV injection) is written quoted with a leading
+ * ', so it shows as the text it is; a number such as -5000.00 stays one. */
 static bool formula_like(const char *s)
 {
-	if (!*s || !strchr("=+-@\t\r", *s))
-		return false;
 	Dec d;
-	return dec_parse(s, strlen(s), &d) != DEC_OK;
+	return *s && strchr("=+-@\t\r", *s) && dec_parse(s, strlen(s), &d) != DEC_OK;
 }
 
 static void csv_cell(FILE *out, const char *s)

@@ -408,11 +408,16 @@ static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, con
 	for (int i = 0; i < t->ncols; i++)
 		if (!read_value(E, at, st, t, i, id, &row->vals[i]))
 			return false;
-	for (int i = 0; i < t->ncols && cur >= 0; i++)
+	for (int i = 0; i < t->ncols; i++)
 		if (row->vals[i].k == V_MONEY) {
-			const char *c = cur >= 0 && row->vals[cur].k == V_TEXT ? row->vals[cur].s : NULL;
+			/* reporting_amount is in reporting_currency (schema.h); a plain
+			 * name like amount needs no lookup per row */
+			int ci = strchr(t->cols[i].name, '_') ? schema_currency_column(t, t->cols[i].name) : cur;
+			if (ci < 0)
+				continue;
+			const char *c = row->vals[ci].k == V_TEXT ? row->vals[ci].s : NULL;
 			if (!c || !money_is_currency(c))
-				return bad_value(E, at, t, id, "currency", c, "is not a currency code this row's amount can be in");
+				return bad_value(E, at, t, id, t->cols[ci].name, c, "is not a currency code this row's amount can be in");
 			memcpy(row->vals[i].cur, c, 3);
 		}
 	return true;
@@ -469,6 +474,12 @@ static uint64_t columns_read(const Node *clause, const char *var, const Node *re
 		n.cols |= (uint64_t)1 << idcol;
 	if (cur >= 0)
 		n.cols |= (uint64_t)1 << cur;
+	for (int i = 0; i < t->ncols; i++) /* the currency of each amount read */
+		if (n.cols >> i & 1 && t->cols[i].type == COL_MONEY) {
+			int c = schema_currency_column(t, t->cols[i].name);
+			if (c >= 0)
+				n.cols |= (uint64_t)1 << c;
+		}
 	return n.cols;
 }
 
