@@ -350,7 +350,8 @@ static bool pack_cell(void *arg, const SummarySection *sec, const struct Summary
 		url_to(f, "/projects/", cells[col]);
 	} else if (strcmp(name, "number") == 0) {
 		url_to(f, "/invoices/", cells[col]);
-	} else if (l->s->S && pc >= 0 && strcmp(sec->sheet, "Revenue by project") == 0 && strstr(name, "amount")) {
+	} else if (l->s->S && pc >= 0 && colno(r, "currency") >= 0 && strcmp(sec->sheet, "Revenue by project") == 0 &&
+		   strstr(name, "amount")) {
 		fprintf(f, "/runs/%lld/why/revenue_by_project?project_id=", l->run->id);
 		url(f, cells[pc]);
 		fprintf(f, "&period=%s&currency=", l->run->period);
@@ -408,23 +409,30 @@ static void filters_query(Page *p, FILE *out)
 	}
 }
 
+/* The column of a statement's row called name (a table upgraded in place
+ * may not have the schema's order), or -1. */
+static int stmt_col(sqlite3_stmt *st, const char *name)
+{
+	for (int j = 0; j < sqlite3_column_count(st); j++)
+		if (strcmp(sqlite3_column_name(st, j), name) == 0)
+			return j;
+	return -1;
+}
+
 /* A row's cells as eval prints them: money at its currency's places. */
 static void row_cells(const TableDef *t, sqlite3_stmt *st, int n, const char **cells, char (*money)[DEC_BUFSZ])
 {
 	for (int i = 0; i < n; i++) {
 		const char *c = sqlite3_column_name(st, i);
 		int k = schema_column(t, c), cc = k >= 0 && t->cols[k].type == COL_MONEY ? schema_currency_column(t, c) : -1;
-		int at = -1;   /* the currency's column in the row, by name */
-		for (int j = 0; cc >= 0 && j < n && at < 0; j++)
-			if (strcmp(sqlite3_column_name(st, j), t->cols[cc].name) == 0)
-				at = j;
+		int at = cc >= 0 ? stmt_col(st, t->cols[cc].name) : -1;
 		cells[i] = at >= 0 ? money_text(col_text(st, i), col_text(st, at), money[i]) : col_text(st, i);
 	}
 }
 
 static void why_link_row(FILE *out, long long run, const TableDef *t, sqlite3_stmt *st)
 {
-	int pc = schema_column(t, "project_id"), sc = schema_column(t, "source_id"), src = schema_column(t, "source");
+	int pc = stmt_col(st, "project_id"), sc = stmt_col(st, "source_id"), src = stmt_col(st, "source");
 	fprintf(out, "<td><a href=\"/runs/%lld/why/%s?project_id=", run, t->name);
 	url(out, col_text(st, pc));
 	if (src >= 0) {
