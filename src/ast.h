@@ -18,6 +18,9 @@ typedef struct Src {
 	                  * NULL once a checked SOW file is compacted (load.c):
 	                  * messages read it again with src_text */
 	size_t len;
+	int *lines;      /* byte offset where each line starts, built once with
+	                  * the text (diag.c looks positions up in it), or NULL */
+	int nlines;
 } Src;
 
 /* A file's bytes (a UTF-8 byte order mark dropped), malloc'd and

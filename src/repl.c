@@ -735,6 +735,8 @@ int repl_main(int argc, char **argv)
 	R.S.interrupted = &interrupted;
 	R.tty = !batch && isatty(0) && isatty(1);
 	rc = R.tty ? interactive(&R) : run_stream(&R, stdin);
+	if (rc == 1 && R.S.D.db_errors)
+		rc = 3; /* the database failed, not the statements (SPEC 3) */
 	if (R.out && fclose(R.out) != 0 && !rc) {
 		fprintf(stderr, "sow: error: cannot write the .output file: %s\n", strerror(errno));
 		rc = 3;

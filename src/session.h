@@ -56,6 +56,7 @@ typedef struct Session {
 	Assume *assumes;
 	int nassumes;
 	long long max_steps;
+	long long max_rows;    /* 0: the default (eval.c) */
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
 	bool profile;          /* sow eval --profile: the rules' profile on stderr */

@@ -682,8 +682,7 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 			char sql[8192];
 			select_list(sql, sizeof sql, t, p->cols);
 			if (sqlite3_prepare_v2(E->db, sql, -1, &p->plain, NULL) != SQLITE_OK)
-				return eval_fail(E, clause, "cannot read %s: %s", t->name,
-					       sqlite3_errmsg(E->db));
+				return eval_db_fail(E, clause, t->name);
 		}
 		st = p->plain;
 		sqlite3_reset(st);
@@ -704,7 +703,7 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 	p->filtered = filtered;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return eval_fail(E, clause, "reading %s: %s", t->name, sqlite3_errmsg(E->db));
+		return eval_db_fail(E, clause, t->name);
 	return true;
 }
 
@@ -918,7 +917,7 @@ bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value
 	snprintf(sql + n, sizeof sql - n, " WHERE \"%s\" = ?", t->id);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(E->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return eval_fail(E, at, "%s", sqlite3_errmsg(E->db));
+		return eval_db_fail(E, at, t->name);
 	char buf[DEC_BUFSZ];
 	if (id->k == V_TEXT)
 		sqlite3_bind_text(st, 1, id->s, -1, SQLITE_STATIC);
@@ -943,7 +942,7 @@ bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value
 			*out = (Value){ .k = V_ROW, .row = keep };
 		}
 	} else if (rc != SQLITE_DONE) {
-		ok = eval_fail(E, at, "%s", sqlite3_errmsg(E->db));
+		ok = eval_db_fail(E, at, t->name);
 	}
 	sqlite3_finalize(st);
 	return ok;
