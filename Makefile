@@ -11,6 +11,7 @@ DEFS     = -D_DEFAULT_SOURCE -DSOW_VERSION='"$(VERSION)"' -DSOW_RULES_DIR='"$(PR
 LIBS     = -lsqlite3 -ledit
 LIBS    += -lxlsxwriter
 LIBS    += -ljansson
+LIBS    += -lmicrohttpd
 VERSION  = 0.1.0
 SAN      = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -60,35 +61,36 @@ FORCE:
 DEPS = flex bison libsqlite3-dev libedit-dev sqlite3
 DEPS += libxlsxwriter-dev unzip
 DEPS += libjansson-dev
-deps:
-	@missing=""; for p in $(DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+DEPS += libmicrohttpd-dev
+# $(call install,PACKAGES,WHAT): install the missing Debian packages when
+# root, else print the exact apt-get command and fail.
+define install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null; then echo "sow: please install:$$missing (flex, bison, sqlite3 and libedit development files)"; exit 1; \
+	  if ! command -v apt-get >/dev/null; then echo "sow: please install:$$missing ($(2))"; exit 1; \
 	  elif [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
-	  else echo "sow: missing build dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+	  else echo "sow: missing $(2); run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+endef
+deps:
+	$(call install,$(DEPS),build dependencies)
+
+# Test-only tools, never needed by make demo: curl and headless Chromium
+# drive sow serve in tests/serve; hledger is the oracle of sow journal's
+# tests. Saxon-HE and xmllint check sow invoice --ubl against the official
+# Peppol Schematron and the UBL 2.1 schema (make validate-ubl;
+# tests/ubl/validate.sh says where those come from).
+TEST_DEPS = curl chromium hledger
+UBL_DEPS = default-jre-headless libsaxonhe-java libxml2-utils
+test-deps:
+	$(call install,$(TEST_DEPS),test dependencies)
+ubl-deps:
+	$(call install,$(UBL_DEPS),e-invoice validation tools)
 
 validate-ubl: ubl-deps sow
 	@sh tests/ubl/validate.sh ./sow
 
 sanitize: build/sow-san
-
-# Test-only tools (never needed by make demo): hledger is the oracle of sow
-# journal's tests (make test); Saxon-HE and xmllint check sow invoice --ubl
-# against the official Peppol Schematron and the UBL 2.1 schema (make
-# validate-ubl; tests/ubl/validate.sh says where those come from).
-TESTDEPS = hledger
-UBLDEPS  = default-jre-headless libsaxonhe-java libxml2-utils
-need = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if ! command -v apt-get >/dev/null; then echo "sow: the tests need:$$missing"; exit 1; \
-	  elif [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
-	  else echo "sow: missing test dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
-test-deps:
-	@$(call need,$(TESTDEPS))
-ubl-deps:
-	@$(call need,$(UBLDEPS))
 
 test: deps test-deps
 	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive build/lspdrive

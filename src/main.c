@@ -27,6 +27,7 @@
 #include "ledger.h"
 #include "repl.h"
 #include "runcmd.h"
+#include "serve.h"
 #include "session.h"
 #include "doc.h"
 #include "lsp.h"
@@ -822,6 +823,38 @@ static int cmd_lsp(int argc, char **argv)
 	return lsp_serve(stdin, stdout, argv[0]);
 }
 
+/* ---- sow serve ------------------------------------------------------- */
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+					      { "port", required_argument, NULL, 'p' },
+					      { "bind", required_argument, NULL, 'b' },
+					      { 0, 0, 0, 0 } };
+	ServeOptions o = { .argv0 = argv[0], .bind = "127.0.0.1", .port = 8080 };
+	int c;
+	while ((c = getopt_long(argc, argv, ":d:p:b:", opts, NULL)) != -1) {
+		if (c == 'd') {
+			o.db_path = optarg;
+		} else if (c == 'p') {
+			char *end;
+			long port = strtol(optarg, &end, 10);
+			if (!*optarg || *end || port < 0 || port > 65535)
+				return usage_error("serve", "--port %s: a port is a number from 0 (any free one) to 65535", optarg);
+			o.port = (int)port;
+		} else if (c == 'b') {
+			o.bind = optarg;
+		} else {
+			return bad_option("serve", c, argv);
+		}
+	}
+	if (!o.db_path)
+		return usage_error("serve", "name the database: --db DB");
+	o.paths = argv + optind;
+	o.npaths = argc - optind;
+	return serve_main(&o);
+}
+
 /* ---- the table ------------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
@@ -884,6 +917,14 @@ static const Command commands[] = {
 	  "  --no-reuse       always run the rules; never read a stored run's rows (.reuse off)\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
+	{ "serve", cmd_serve, "serve --db DB [--port N] [--bind ADDR] [PATH...]",
+	  "A read-only web view of the month-ends: runs, packs, tables, invoices, projects, why.",
+	  "  --db DB          the database, opened read-only (a run beside it still works)\n"
+	  "  --port N         the port (default 8080; 0: any free port)\n"
+	  "  --bind ADDR      the address to listen on (default 127.0.0.1: this machine only)\n"
+	  "  PATH...          the rule files, for the why pages (as sow repl takes them)\n"
+	  "The first line on stdout is `listening on http://ADDR:PORT/`. GET and HEAD\n"
+	  "only; SIGTERM or Ctrl-C stops it (exit 0).\n" },
 	{ "test", cmd_test, "test [--coverage [--threshold PCT] [--format json]] PATH...",
 	  "Run the test blocks in rule files, each against its own in-memory data.",
 	  "  --coverage       then list which rules, where/when branches, functions and transitions\n"

@@ -44,7 +44,13 @@ static void grouped(FILE *out, const char *s)
 	html_text(out, s + whole);
 }
 
-static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run_id, bool heading)
+void html_amount(FILE *out, const char *amount, const char *cur)
+{
+	char buf[DEC_BUFSZ];
+	grouped(out, money_text(amount, cur, buf));
+}
+
+static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run_id, bool heading, const ReportLinks *links)
 {
 	const char *err;
 	SummaryRows *r = summary_open(db, s, run_id, &err);
@@ -72,11 +78,20 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		for (int i = 0; i < n; i++) {
 			char k = s->cols[i];
 			fputs(k == 'm' || k == 'n' ? "<td class=n>" : k == 'd' || k == 'c' ? "<td class=d>" : "<td>", out);
+			char href[512];
+			bool linked = links && *cells[i] && links->cell(links->arg, s, r, cells, i, href, sizeof href);
+			if (linked) {
+				fputs("<a href=\"", out);
+				html_text(out, href);
+				fputs("\">", out);
+			}
 			if (k == 'm' || k == 'n') { /* money is as summary.c shows it */
 				grouped(out, cells[i]);
 			} else {
 				html_text(out, cells[i]);
 			}
+			if (linked)
+				fputs("</a>", out);
 			fputs("</td>", out);
 		}
 		fputs("</tr>\n", out);
@@ -180,6 +195,11 @@ static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 
 bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *out)
 {
+	return report_html_links(db, R, as_of, dry_run, NULL, out);
+}
+
+bool report_html_links(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, const ReportLinks *links, FILE *out)
+{
 	char day[DATE_BUFSZ];
 	fprintf(out, "<!doctype html>\n<html lang=en><head><meta charset=utf-8>\n"
 		     "<title>Month-end %s</title>\n<style>\n"
@@ -191,6 +211,8 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 		     "section.warnings{border-left:4px solid #c68a00;padding-left:1em}\n"
 		     "svg text{font:12px system-ui,sans-serif}svg rect.actual{fill:#2f5f98}svg rect.forecast{fill:#9bbbe0}svg rect.total{fill:#5a8f5a}\n"
 		     "</style></head><body>\n", R->period);
+	if (links && links->top)
+		links->top(links->arg, out);
 	fprintf(out, "<h1>Month-end %s</h1>\n<p>As of %s, run %lld%s. Every amount is exact; each total is its lines "
 		     "summed, then rounded once to the currency's minor unit.</p>\n",
 		R->period, date_fmt(as_of, day), R->run_id, dry_run ? " (a dry run: nothing was written)" : "");
@@ -220,7 +242,7 @@ bool report_html(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, FILE *o
 			fputs("</h2>\n", out);
 			ok = chart(out, db, s, R->run_id);
 		}
-		ok = ok && table(out, db, s, R->run_id, !s->chart);
+		ok = ok && table(out, db, s, R->run_id, !s->chart, links);
 		if (errors || warnings)
 			fputs("</section>\n", out);
 	}

@@ -360,8 +360,30 @@ run_sessions() {
 	done
 }
 
+# tests/serve/NAME.sh: sow serve on a copy of the demo, driven by curl and
+# headless Chromium; run from the top (as the demo was), output = NAME.out.
+run_serve() {
+	sow=$1
+	[ -f build/demo.db ] || sh examples/demo.sh >/dev/null 2>&1 || { bad "examples/demo.sh"; return; }
+	for t in tests/serve/*.sh; do
+		name=$(basename "$t" .sh)
+		[ "$name" = lib ] && continue
+		work="$top/build/servetests/$name"
+		rm -rf "$work"
+		mkdir -p "$work"
+		cp build/demo.db "$work/demo.db"
+		(SOW=$sow DB=$work/demo.db W=$work timeout 600 sh "$t") >"$tmp/out" 2>&1
+		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out" "$work/serve.err" 2>/dev/null; then
+			bad "$t: sanitizer report" "$work/serve.err"
+			continue
+		fi
+		same "$t" "tests/serve/$name.out" "$tmp/out"
+		rm -rf "$work"
+	done
+}
+
 # SUITES="runs repl" sh tests/run.sh ./sow runs only those suites (default: all):
-# unit bad check strict rule_tests runs repl sessions eval fmt cli editors lsp.
+# unit bad check strict rule_tests runs repl sessions serve eval fmt cli editors lsp.
 # RUNS="ledger invoice" limits the runs suite to those tests/run/NAME.sh.
 want() { [ -z "${SUITES:-}" ] || case " $SUITES " in *" $1 "*) ;; *) return 1 ;; esac; }
 want unit && run_unit
@@ -370,7 +392,7 @@ want bad && make_bad
 for sow in "$@"; do
 	[ -x "$sow" ] || { bad "no binary $sow"; continue; }
 	sow=$(cd "$(dirname "$sow")" && pwd)/$(basename "$sow")
-	for suite in check strict lsp rule_tests runs repl sessions eval fmt bad cli; do
+	for suite in check strict lsp rule_tests runs repl sessions serve eval fmt bad cli; do
 		want "$suite" && "run_$suite" "$sow"
 	done
 done
