@@ -1017,7 +1017,7 @@ int main(int argc, char **argv)
 	}
 	const Command *c = find_command(argv[1]);
 	if (!c) {
-		const char *names[16];
+		const char *names[sizeof commands / sizeof *commands];
 		int n = 0;
 		for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 			names[n++] = commands[i].name;
