@@ -25,7 +25,7 @@
 #include "ledger.h"
 #include "repl.h"
 #include "runcmd.h"
-#include "session.h"
+#include "stmt.h"
 #include "doc.h"
 #include "lsp.h"
 #include "overlap.h"
@@ -228,9 +228,9 @@ static int cmd_eval(int argc, char **argv)
 		S.format = format;
 		S.max_steps = max_steps;
 		S.explain = explain;
-		S.profile = profile;
+		S.profile = profile ? stderr : NULL;
 		S.reuse = reuse;
-		if (!session_run(&S, text, stdout))
+		if (!stmt_run(&S, &(Stmt){ text, strlen(text), "<eval>", 1 }, format, stdout))
 			rc = EXIT_RULES;
 	}
 	session_close(&S);

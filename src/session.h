@@ -58,7 +58,7 @@ typedef struct Session {
 	long long max_steps;
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
-	bool profile;          /* sow eval --profile: the rules' profile on stderr */
+	FILE *profile;         /* sow eval --profile: where the rules' profile goes, or NULL */
 	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
 	bool reuse;            /* reuse work (.reuse, --no-reuse): a stored run that is
 	                        * this view, views of other dates, what an assume left */

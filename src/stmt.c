@@ -29,6 +29,19 @@ bool stmt_word(const char *text, const char *word, const char **rest)
 	return true;
 }
 
+/* Messages of a trial parse go nowhere. */
+static void discard(void *arg, const Src *src, Loc loc, DiagLevel lv, const char *msg)
+{
+	(void)arg, (void)src, (void)loc, (void)lv, (void)msg;
+}
+
+static void quiet(Diag *d)
+{
+	diag_init(d, NULL);
+	d->sink = discard;
+	d->max_errors = 0;
+}
+
 StmtKind stmt_kind(const char *text)
 {
 	while (isspace((unsigned char)*text) || *text == ';')
@@ -50,9 +63,8 @@ StmtKind stmt_kind(const char *text)
 bool stmt_incomplete(const char *text)
 {
 	Arena *A = arena_new();
-	Diag quiet;
-	FILE *null = fopen("/dev/null", "w");
-	diag_init(&quiet, null ? null : stderr);
+	Diag q;
+	quiet(&q);
 	const char *rest;
 	StmtKind k = stmt_kind(text);
 	Src *src;
@@ -65,11 +77,9 @@ bool stmt_incomplete(const char *text)
 		src = src_from_string(A, "<repl>", text, strlen(text));
 	}
 	Parser ps;
-	parse_source(&ps, A, src, &quiet, k == STMT_DEFINITION ? PARSE_FILE : PARSE_EVAL);
+	parse_source(&ps, A, src, &q, k == STMT_DEFINITION ? PARSE_FILE : PARSE_EVAL);
 	/* `why` alone is finished (and wrong), not the start of more */
 	bool more = ps.eof_error && src->len > strspn(src->text, " \t\n");
-	if (null)
-		fclose(null);
 	arena_free(A);
 	return more;
 }
@@ -79,14 +89,13 @@ bool stmt_incomplete(const char *text)
 static char *declared(const char *text)
 {
 	Arena *A = arena_new();
-	Diag quiet;
-	FILE *null = fopen("/dev/null", "w");
-	diag_init(&quiet, null ? null : stderr);
+	Diag q;
+	quiet(&q);
 	Src *src = src_from_string(A, "<def>", text, strlen(text));
 	Parser ps;
 	char *names = NULL;
 	size_t len = 0;
-	if (parse_source(&ps, A, src, &quiet, PARSE_FILE) == 0) {
+	if (parse_source(&ps, A, src, &q, PARSE_FILE) == 0) {
 		FILE *m = open_memstream(&names, &len);
 		for (Node *it = ps.items; m && it; it = it->next)
 			if (it->s)
@@ -94,8 +103,6 @@ static char *declared(const char *text)
 		if (m)
 			fclose(m);
 	}
-	if (null)
-		fclose(null);
 	arena_free(A);
 	return names;
 }

@@ -511,7 +511,7 @@ static bool catch_up(Session *S, const Map *need_in)
 	long long read = S->E.rows_seen;
 	bool ok = rules_run_some(&S->E, wanted, &w);
 	if (S->profile) {
-		profile_print(&prof, stderr);
+		profile_print(&prof, S->profile);
 		profile_free(&prof);
 		S->E.profile = NULL;
 	}
@@ -606,7 +606,7 @@ static bool use_stored(Session *S)
 	diag_plain(&S->D, DIAG_NOTE, "answering from run %lld (period %s, as of %s), as stored: the same rules, and nothing "
 			"written since (.reuse off or --no-reuse recomputes)", id, period, date_fmt(S->as_of, day));
 	if (S->profile)
-		fprintf(stderr, "profile: no rule ran: the rows are run %lld's\n", id);
+		fprintf(S->profile, "profile: no rule ran: the rows are run %lld's\n", id);
 	return true;
 }
 
@@ -676,7 +676,7 @@ bool view_refresh(Session *S, bool stored_ok, const Map *need)
 		S->E.profile = &prof;
 	bool ok = view_apply_assumptions(S, 0) && ledger_scratch(&S->E, &S->R, S->db, S->as_of, &err);
 	if (S->profile) {
-		profile_print(&prof, stderr);
+		profile_print(&prof, S->profile);
 		profile_free(&prof);
 		S->E.profile = NULL;
 	}
