@@ -201,15 +201,18 @@ static bool forecast(Session *S, const char *arg, FILE *out)
 	return arg && !quarter ? forecast_project(S, arg, out) : forecast_all(S, quarter ? arg : NULL, out);
 }
 
-bool stmt_forecast(Session *S, const char *arg, Format f, FILE *out)
+/* A figure in format f, its read transaction ended after it. */
+static bool figure(Session *S, bool (*fn)(Session *, const char *, FILE *), const char *arg, Format f, FILE *out)
 {
 	Format saved = S->format;
 	S->format = f;
-	bool ok = forecast(S, arg, out);
+	bool ok = fn(S, arg, out);
 	view_release(S);
 	S->format = saved;
 	return ok;
 }
+
+bool stmt_forecast(Session *S, const char *arg, Format f, FILE *out) { return figure(S, forecast, arg, f, out); }
 
 /* Work in progress (SPEC 8.6) of the session's view: the balances rows its
  * run of the rules wrote, per project and currency, exact as written. */
@@ -258,15 +261,7 @@ static bool balances(Session *S, const char *project, FILE *out)
 	return true;
 }
 
-bool stmt_balances(Session *S, const char *project, Format f, FILE *out)
-{
-	Format saved = S->format;
-	S->format = f;
-	bool ok = balances(S, project, out);
-	view_release(S);
-	S->format = saved;
-	return ok;
-}
+bool stmt_balances(Session *S, const char *project, Format f, FILE *out) { return figure(S, balances, project, f, out); }
 
 bool figures_forecast_change(Session *S, const Total *before, int nb, FILE *out)
 {

@@ -203,7 +203,7 @@ static int cmd_eval(int argc, char **argv)
 		case 'n': reuse = false; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
-				return usage_error("eval", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
+				return usage_error("eval", "--format is table, csv, json, markdown, expanded or html, not '%s'", optarg);
 			break;
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &as_of))
@@ -464,7 +464,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			if (!format_parse(optarg, &o.format))
-				return usage_error("run", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
+				return usage_error("run", "--format is table, csv, json, markdown, expanded or html, not '%s'", optarg);
 			break;
 		case 's':
 		case 'm': {
