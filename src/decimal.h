@@ -39,7 +39,8 @@ DecStatus dec_parse(const char *s, size_t n, Dec *out);
 Dec dec_from_int(long long v);
 /* Format into buf (DEC_BUFSZ bytes) keeping the value's scale; returns buf. */
 char *dec_fmt(Dec d, char *buf);
-/* Format with exactly `places` decimals; d must not need rounding to fit. */
+/* Format with `places` decimals, more only where d has nonzero digits
+ * there (trailing zeros past `places` dropped; nothing is rounded). */
 char *dec_fmt_places(Dec d, int places, char *buf);
 
 DecStatus dec_add(Dec a, Dec b, Dec *r);

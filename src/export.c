@@ -6,12 +6,14 @@
  * or a file that cannot be written, leaves nothing half-written behind. */
 #include "export.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "format.h"
+#include "money.h"
 #include "report.h"
 #include "schema.h"
 #include "xlsx.h"
@@ -58,11 +60,23 @@ bool export_table_csv(sqlite3 *db, const TableDef *t, long long run_id, FILE *ou
 	sqlite3_bind_int64(st, 1, run_id);
 	FTable *ft = format_begin(NULL, t->ncols, headers, NULL, FMT_CSV, out);
 	int rc;
+	int cur[64];
+	for (int c = 0; c < t->ncols && c < 64; c++)
+		cur[c] = t->cols[c].type == COL_MONEY ? schema_currency_column(t, t->cols[c].name) : -1;
+	static_assert(DEC_BUFSZ <= 64, "an amount fits a cell buffer");
+	char bufs[64][64];
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cells[64];
 		for (int c = 0; c < t->ncols && c < 64; c++) {
 			const char *v = (const char *)sqlite3_column_text(st, c);
-			cells[c] = v ? v : "";
+			if (!v)
+				cells[c] = "";
+			else if (t->cols[c].type == COL_MONEY)
+				cells[c] = money_text(v, cur[c] >= 0 ? (const char *)sqlite3_column_text(st, cur[c]) : NULL, bufs[c]);
+			else if (t->cols[c].type == COL_HOURS)
+				cells[c] = hours_text(v, bufs[c]);
+			else
+				cells[c] = v;
 		}
 		format_row(ft, cells);
 	}

@@ -153,7 +153,7 @@ static bool forecast_project(Session *S, const char *project, FILE *out)
 		for (int i = 0; i < 3; i++) {
 			Dec r;
 			if (totals_rounded(&T, i, T.key[1], &r))
-				cells[2 + i] = dec_fmt(r, b[i]);
+				cells[2 + i] = money_fmt(r, T.key[1], b[i]);
 		}
 		format_row(ft, cells);
 	}
@@ -247,9 +247,10 @@ static bool balances(Session *S, const char *project, FILE *out)
 	int rows = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *cells[6];
+		char shown[4][DEC_BUFSZ];
 		for (int i = 0; i < 6; i++) {
 			const char *c = (const char *)sqlite3_column_text(st, i);
-			cells[i] = c ? c : "";
+			cells[i] = i >= 2 ? money_text(c, cells[1], shown[i - 2]) : c ? c : "";
 		}
 		format_row(ft, cells);
 		rows++;
@@ -279,11 +280,9 @@ bool figures_forecast_change(Session *S, const Total *before, int nb, FILE *out)
 		const char *key = c <= 0 ? before[i].key : after[j].key;
 		char q[16] = "", cur[8] = "", bb[DEC_BUFSZ], ab[DEC_BUFSZ], db[DEC_BUFSZ + 1];
 		sscanf(key, "%15s %7s", q, cur);
-		int places = money_minor_unit(cur) < 0 ? 2 : money_minor_unit(cur); /* totals are rounded to it */
 		dec_sub(a, b, &d);
-		d = dec_trim(d, places);
-		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", dec_fmt_places(d, places, ab));
-		const char *cells[] = { q, cur, c <= 0 ? dec_fmt_places(b, places, bb) : "", c >= 0 ? dec_fmt_places(a, places, ab) : "",
+		snprintf(db, sizeof db, "%s%s", dec_sign(d) > 0 ? "+" : "", money_fmt(d, cur, ab));
+		const char *cells[] = { q, cur, c <= 0 ? money_fmt(b, cur, bb) : "", c >= 0 ? money_fmt(a, cur, ab) : "",
 					dec_sign(d) ? db : "" };
 		format_row(ft, cells);
 		i += c <= 0;

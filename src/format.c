@@ -340,14 +340,10 @@ static bool has_currency_col(const Shape *sh, const char *col)
 	return shape_col(sh, name) >= 0 || (strcmp(col, "amount") == 0 && shape_col(sh, "currency") >= 0);
 }
 
-/* The plain decimal of a money value, with at least its currency's places. */
+/* The plain decimal of a money value, as Finance reads it. */
 static void money_plain(const Value *x, char *buf)
 {
-	int minor = money_minor_unit(x->cur);
-	if (minor >= 0 && x->d.scale < minor)
-		dec_fmt_places(x->d, minor, buf);
-	else
-		dec_fmt(x->d, buf);
+	money_fmt(x->d, x->cur, buf);
 }
 
 /* A value alone, or a query's rows as a table in the chosen format. */

@@ -234,12 +234,12 @@ bool invoice_credit(const char *path, const char *number, const char *reason, co
 	int minor = money_minor_unit(cur);
 	if (ok && dec_sign(left) <= 0)
 		ok = err(e, E_DATA, "%s: invoice_drafts %s: nothing is left to credit (%s %s credited already)", path, number,
-			 dec_fmt(dec_neg(cnet), wbuf), cur);
+			 money_fmt(dec_neg(cnet), cur, wbuf), cur);
 	if (ok && amount && want.scale > (minor < 0 ? 2 : minor))
 		ok = err(e, E_USAGE, "--amount %s has more places than %s has (%d)", amount, cur, minor < 0 ? 2 : minor);
 	if (ok && amount && dec_cmp(want, left) > 0)
 		ok = err(e, E_DATA, "%s: invoice_drafts %s: --amount %s %s is more than is left on it (%s %s)", path, number, amount,
-			 cur, dec_fmt(left, lbuf), cur);
+			 cur, money_fmt(left, cur, lbuf), cur);
 	Dec cn, cv, cb;
 	bool rest = !amount || dec_cmp(want, left) == 0;
 	if (ok && rest) {
@@ -336,10 +336,11 @@ bool invoice_sent(const char *path, const char *number, InvoiceError *e) { retur
 
 /* ---- the printable page ------------------------------------------------ */
 
-/* 36300.00 -> "36,300.00": the grouping a printed invoice uses. */
+/* 36300.000 -> "36,300.00": as Finance reads it, grouped as printed. */
 static void html_money(FILE *out, const char *amount, const char *currency)
 {
-	const char *s = amount;
+	char buf[DEC_BUFSZ];
+	const char *s = money_text(amount, currency, buf);
 	if (*s == '-')
 		fputc(*s++, out);
 	size_t whole = strcspn(s, ".");
@@ -455,7 +456,9 @@ bool invoice_html(const char *path, const char *number, FILE *out, InvoiceError 
 			fputs("<tr><td>", out);
 			row_text(out, st, 0);
 			fputs("</td><td class=\"n\">", out);
-			row_text(out, st, 1);
+			const char *q = (const char *)sqlite3_column_text(st, 1), *unit = (const char *)sqlite3_column_text(st, 2);
+			char qbuf[DEC_BUFSZ];
+			html_text(out, unit && strcmp(unit, "hours") == 0 ? hours_text(q, qbuf) : q ? q : "");
 			fputs("</td><td>", out);
 			row_text(out, st, 2);
 			for (int c = 3; c < 5; c++) {

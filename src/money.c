@@ -2,6 +2,8 @@
  * here are rejected at check time rather than guessed. */
 #include "money.h"
 
+#include <string.h>
+
 static const struct { char code[4]; signed char minor; } currencies[] = {
 	{ "AED", 2 }, { "ARS", 2 }, { "AUD", 2 }, { "BGN", 2 }, { "BHD", 3 }, { "BRL", 2 },
 	{ "CAD", 2 }, { "CHF", 2 }, { "CLP", 0 }, { "CNY", 2 }, { "COP", 2 }, { "CZK", 2 },
@@ -55,4 +57,28 @@ bool money_round_total(Dec exact, const char *code, Dec *out)
 {
 	int minor = code ? money_minor_unit(code) : -1;
 	return minor >= 0 && dec_round(exact, (Dec){ 1, minor }, ROUND_HALF_UP, out) == DEC_OK;
+}
+
+char *money_fmt(Dec d, const char *code, char *buf)
+{
+	int minor = code ? money_minor_unit(code) : -1;
+	return minor >= 0 ? dec_fmt_places(d, minor, buf) : dec_fmt(d, buf);
+}
+
+char *hours_fmt(Dec d, char *buf) { return dec_fmt_places(d, HOURS_PLACES, buf); }
+
+const char *money_text(const char *amount, const char *code, char *buf)
+{
+	Dec d;
+	if (!amount || dec_parse(amount, strlen(amount), &d) != DEC_OK)
+		return amount ? amount : "";
+	return money_fmt(d, code, buf);
+}
+
+const char *hours_text(const char *hours, char *buf)
+{
+	Dec d;
+	if (!hours || dec_parse(hours, strlen(hours), &d) != DEC_OK)
+		return hours ? hours : "";
+	return hours_fmt(d, buf);
 }

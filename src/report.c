@@ -44,17 +44,6 @@ static void grouped(FILE *out, const char *s)
 	html_text(out, s + whole);
 }
 
-/* A money cell: grouped, with the currency's places (more if exact needs). */
-static void money_cell(FILE *out, const char *amount, const char *cur)
-{
-	Dec d;
-	char buf[DEC_BUFSZ];
-	int minor = cur ? money_minor_unit(cur) : -1;
-	if (*amount && minor >= 0 && dec_parse(amount, strlen(amount), &d) == DEC_OK && d.scale <= minor)
-		amount = dec_fmt_places(d, minor, buf);
-	grouped(out, amount);
-}
-
 static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run_id, bool heading)
 {
 	const char *err;
@@ -83,10 +72,7 @@ static bool table(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		for (int i = 0; i < n; i++) {
 			char k = s->cols[i];
 			fputs(k == 'm' || k == 'n' ? "<td class=n>" : k == 'd' || k == 'c' ? "<td class=d>" : "<td>", out);
-			if (k == 'm') {
-				int cc = summary_currency_col(s, i);
-				money_cell(out, cells[i], cc >= 0 ? cells[cc] : NULL);
-			} else if (k == 'n') {
+			if (k == 'm' || k == 'n') { /* money is as summary.c shows it */
 				grouped(out, cells[i]);
 			} else {
 				html_text(out, cells[i]);
@@ -177,7 +163,7 @@ static bool chart(FILE *out, sqlite3 *db, const SummarySection *s, long long run
 		fprintf(out, "<rect class=%s x=\"%lld\" y=\"%d\" width=\"%lld\" height=\"18\"/>", split ? "forecast" : "total", left + a,
 			y + 4, f);
 		fprintf(out, "<text x=\"%lld\" y=\"%d\">", left + a + f + 6, y + 18);
-		money_cell(out, dec_fmt(sum, total), b->cur);
+		grouped(out, money_fmt(sum, b->cur, total));
 		fputs("</text></g>\n", out);
 	}
 	if (split)

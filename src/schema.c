@@ -293,6 +293,32 @@ int schema_column(const TableDef *t, const char *name)
 	return -1;
 }
 
+int schema_currency_of(const char *col, int (*find)(const void *cols, const char *name), const void *cols)
+{
+	char name[128];
+	size_t len = strlen(col);
+	for (;;) {
+		if (len + sizeof "_currency" > sizeof name)
+			break;
+		snprintf(name, sizeof name, "%.*s_currency", (int)len, col);
+		int c = find(cols, name);
+		if (c >= 0)
+			return c;
+		while (len > 0 && col[len - 1] != '_')
+			len--;
+		if (len-- == 0)
+			break;
+	}
+	return find(cols, "currency");
+}
+
+static int find_in_table(const void *t, const char *name) { return schema_column(t, name); }
+
+int schema_currency_column(const TableDef *t, const char *col)
+{
+	return schema_currency_of(col, find_in_table, t);
+}
+
 const char *coltype_name(ColType t)
 {
 	static const char *const names[] = { "text", "date", "decimal", "hours", "money", "int", "bool", "period" };

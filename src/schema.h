@@ -44,6 +44,13 @@ extern const int schema_nviews;
 const TableDef *schema_view(const char *name);
 void schema_view_sql(const TableDef *v, char *buf, size_t size);
 int schema_column(const TableDef *t, const char *name);   /* index or -1 */
+/* The currency column of money column col: the longest of col's prefixes
+ * ending before a '_' (col itself first) with a "_currency" column beside it
+ * (reporting_amount -> reporting_currency, books_gross -> books_currency),
+ * else "currency"; -1 if none. find(cols, name) is a column's index or -1,
+ * so a query's columns are matched by the same rule as a table's. */
+int schema_currency_of(const char *col, int (*find)(const void *cols, const char *name), const void *cols);
+int schema_currency_column(const TableDef *t, const char *col);
 const char *coltype_name(ColType t);
 /* CREATE TABLE IF NOT EXISTS statement for t, into buf. */
 void schema_table_sql(const TableDef *t, char *buf, size_t size);

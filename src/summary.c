@@ -154,6 +154,11 @@ bool summary_next(SummaryRows *r, const char **cells)
 			const char *c = (const char *)sqlite3_column_text(r->st, i);
 			cells[i] = c ? c : "";
 		}
+		for (int i = 0; i < r->ncols; i++)
+			if (s->cols[i] == 'm') {
+				int cc = summary_currency_col(s, i);
+				cells[i] = money_text(cells[i], cc >= 0 ? cells[cc] : NULL, r->buf[i]);
+			}
 		return true;
 	}
 	if (!totals_next(&r->T)) {
@@ -176,7 +181,7 @@ bool summary_next(SummaryRows *r, const char **cells)
 		const char *cur = cc >= 0 && cc < s->group ? r->T.key[cc] : NULL;
 		Dec d;
 		if (totals_rounded(&r->T, i, cur, &d))
-			dec_fmt(d, r->buf[k]);
+			money_fmt(d, cur, r->buf[k]);
 		else
 			r->buf[k][0] = 0;
 		cells[k] = r->buf[k];

@@ -39,8 +39,8 @@ const SummarySection *summary_section(const char *sheet);
 int summary_currency_col(const SummarySection *s, int i);
 
 /* The rows of one section of one run, as text cells: money is exact
- * decimal text (a grouped sum rounded once to its currency's places; unset
- * is ""). */
+ * decimal text as money_fmt shows it (a grouped sum rounded once to its
+ * currency's places; unset is ""). */
 typedef struct SummaryRows SummaryRows;
 SummaryRows *summary_open(sqlite3 *db, const SummarySection *s, long long run_id, const char **err);
 int summary_ncols(const SummaryRows *r);

@@ -36,12 +36,10 @@ char *value_fmt(const Value *v, char *buf, size_t n)
 	case V_BOOL: put(buf, n, v->b ? "true" : "false", NULL, NULL); break;
 	case V_NUM: put(buf, n, dec_fmt(v->d, t), NULL, NULL); break;
 	case V_PERCENT: put(buf, n, dec_fmt(v->d, t), "%", NULL); break;
-	case V_HOURS: put(buf, n, dec_fmt(v->d, t), " hours", NULL); break;
+	case V_HOURS: put(buf, n, hours_fmt(v->d, t), " hours", NULL); break;
 	case V_MONEY: {
-		int minor = money_minor_unit(v->cur);
-		Dec x = v->d;
 		char cur[5] = { ' ', v->cur[0], v->cur[1], v->cur[2], 0 };
-		put(buf, n, x.scale < minor ? dec_fmt_places(x, minor, t) : dec_fmt(x, t), cur, NULL);
+		put(buf, n, money_fmt(v->d, cur + 1, t), cur, NULL);
 		break;
 	}
 	case V_DATE: put(buf, n, date_fmt(v->date, d), NULL, NULL); break;

@@ -19,6 +19,7 @@
 #include "fmt.h"
 #include "ledger.h"
 #include "schema.h"
+#include "money.h"
 #include "parse.h"
 #include "sink.h"
 #include "stmtint.h"
@@ -386,8 +387,16 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 				date_fmt(S->as_of, day));
 		if (!rev) {
 			fprintf(out, " ");
+			const TableDef *td = schema_table(table);
 			for (int c = 0; c < ncol - 1; c++) {
 				const char *name = sqlite3_column_name(st, c), *val = (const char *)sqlite3_column_text(st, c);
+				char shown[DEC_BUFSZ];
+				if (val && td && c < td->ncols && td->cols[c].type == COL_MONEY) {
+					int cc = schema_currency_column(td, name);
+					val = money_text(val, cc >= 0 ? (const char *)sqlite3_column_text(st, cc) : NULL, shown);
+				} else if (val && td && c < td->ncols && td->cols[c].type == COL_HOURS) {
+					val = hours_text(val, shown);
+				}
 				if (strcmp(name, "run_id") != 0 && strcmp(name, "rule") != 0 && val)
 					fprintf(out, " %s: %s", name, val);
 			}
@@ -401,8 +410,9 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 		bool here = !*period || (col[1] && strcmp(col[1], period) == 0);
 		in_period += here;
 		snprintf(who, sizeof who, "%s", col[2] ? col[2] : "");
+		char amt[DEC_BUFSZ];
 		fprintf(out, "  %s %s %s: %s %s, recognized %s, basis %s, released in %s %s %s%s\n", col[2] ? col[2] : "",
-			col[3] ? col[3] : "", col[4] ? col[4] : "", col[5] ? col[5] : "", col[6] ? col[6] : "", col[7] ? col[7] : "",
+			col[3] ? col[3] : "", col[4] ? col[4] : "", money_text(col[5], col[6], amt), col[6] ? col[6] : "", col[7] ? col[7] : "",
 			col[8] ? col[8] : "", col[1] ? col[1] : "?", stored ? "by run" : "as of", stored ? col[0] : date_fmt(S->as_of, day),
 			here ? "" : " (not in the period asked)");
 		if (!stored || !col[3] || !col[4])
@@ -422,7 +432,7 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 			if ((a && col[5] && strcmp(a, col[5]) != 0) || (b && col[8] && strcmp(b, col[8]) != 0) ||
 			    (o && col[7] && strcmp(o, col[7]) != 0))
 				fprintf(out, "    re-derived as of %s it differs: %s %s, recognized %s, basis %s\n", date_fmt(S->as_of, day),
-					a ? a : "", col[6] ? col[6] : "", o ? o : "", b ? b : "");
+					money_text(a, col[6], amt), col[6] ? col[6] : "", o ? o : "", b ? b : "");
 		}
 		sqlite3_finalize(q);
 	}
@@ -499,7 +509,7 @@ static bool why_total(Session *S, Module *m, Node *record, const char *schema, F
 		if (!totals_rounded(&T, 0, T.key[2], &r))
 			continue;
 		fprintf(out, "  total %s %s %s: %lld line%s summing to %s exactly; rounded once: %s %s\n", T.key[0], T.key[1], T.key[2],
-			T.lines, T.lines == 1 ? "" : "s", dec_fmt(T.sum[0].exact, a), dec_fmt(r, b), T.key[2]);
+			T.lines, T.lines == 1 ? "" : "s", money_fmt(T.sum[0].exact, T.key[2], a), money_fmt(r, T.key[2], b), T.key[2]);
 	}
 	sqlite3_finalize(st);
 	return !T.err;

@@ -19,10 +19,11 @@
 #include "summary.h"
 
 #define SUMMARY_ROWS 1000 /* rows a section lists on the Summary sheet */
+#define PLACES 7          /* amount formats: 0 to 6 decimals */
 
 typedef struct Book {
 	lxw_workbook *wb;
-	lxw_format *bold, *title, *money[4], *count, *date;
+	lxw_format *bold, *title, *money[PLACES], *count, *date;
 } Book;
 
 /* An ISO date as a spreadsheet date (a day number shown yyyy-mm-dd), so
@@ -62,10 +63,13 @@ static void number_or_text(lxw_worksheet *ws, int row, int col, const char *s, l
 		worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, s, NULL);
 }
 
-static lxw_format *money_format(const Book *b, const char *cur)
+/* An amount as money_text or hours_text shows it (SPEC 9.1), as a number
+ * formatted with exactly those decimals. */
+static void amount_cell(const Book *b, lxw_worksheet *ws, int row, int col, const char *s)
 {
-	int minor = cur ? money_minor_unit(cur) : -1;
-	return minor >= 0 && minor <= 3 ? b->money[minor] : b->money[2];
+	const char *dot = strchr(s, '.');
+	size_t places = dot ? strlen(dot + 1) : 0;
+	number_or_text(ws, row, col, s, places < PLACES ? b->money[places] : NULL);
 }
 
 /* The Summary sheet: the run, then each section of the pack. */
@@ -106,8 +110,7 @@ static bool summary_sheet(Book *b, sqlite3 *db, const RunCtx *R, Date as_of, boo
 			for (int c = 0; c < nc; c++) {
 				char k = s->cols[c];
 				if (k == 'm') {
-					int cc = summary_currency_col(s, c);
-					number_or_text(ws, row, c, cells[c], money_format(b, cc >= 0 ? cells[cc] : NULL));
+					amount_cell(b, ws, row, c, cells[c]);
 				} else if (k == 'n') {
 					number_or_text(ws, row, c, cells[c], b->count);
 				} else if (k == 'd' && *cells[c]) {
@@ -132,20 +135,6 @@ static bool summary_sheet(Book *b, sqlite3 *db, const RunCtx *R, Date as_of, boo
 		row++;
 	}
 	return true;
-}
-
-/* The currency column of a money column: x_amount -> x_currency, else currency. */
-static int currency_col(const TableDef *t, const char *col)
-{
-	char name[128];
-	size_t len = strlen(col);
-	if (len > 7 && strcmp(col + len - 7, "_amount") == 0) {
-		snprintf(name, sizeof name, "%.*s_currency", (int)(len - 7), col);
-		int c = schema_column(t, name);
-		if (c >= 0)
-			return c;
-	}
-	return schema_column(t, "currency");
 }
 
 /* One sheet with every row the run wrote into table t. */
@@ -175,15 +164,19 @@ static bool table_sheet(Book *b, sqlite3 *db, const TableDef *t, long long run_i
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int c = 0; c < t->ncols; c++) {
 			const char *v = (const char *)sqlite3_column_text(st, c);
+			char buf[DEC_BUFSZ];
 			if (!v)
 				continue;
 			switch (t->cols[c].type) {
 			case COL_MONEY: {
-				int cc = currency_col(t, t->cols[c].name);
-				number_or_text(ws, row, c, v, money_format(b, cc >= 0 ? (const char *)sqlite3_column_text(st, cc) : NULL));
+				int cc = schema_currency_column(t, t->cols[c].name);
+				amount_cell(b, ws, row, c, money_text(v, cc >= 0 ? (const char *)sqlite3_column_text(st, cc) : NULL, buf));
 				break;
 			}
-			case COL_DECIMAL: case COL_HOURS: case COL_INT:
+			case COL_HOURS:
+				amount_cell(b, ws, row, c, hours_text(v, buf));
+				break;
+			case COL_DECIMAL: case COL_INT:
 				number_or_text(ws, row, c, v, NULL);
 				break;
 			case COL_DATE:
@@ -216,10 +209,11 @@ bool xlsx_write(sqlite3 *db, const RunCtx *R, Date as_of, bool dry_run, const ch
 	b.title = workbook_add_format(b.wb);
 	format_set_bold(b.title);
 	format_set_font_size(b.title, 14);
-	static const char *const places[] = { "#,##0", "#,##0.0", "#,##0.00", "#,##0.000" };
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < PLACES; i++) {
+		char f[16];
+		snprintf(f, sizeof f, "#,##0%s%.*s", i ? "." : "", i, "000000");
 		b.money[i] = workbook_add_format(b.wb);
-		format_set_num_format(b.money[i], places[i]);
+		format_set_num_format(b.money[i], f);
 	}
 	b.count = workbook_add_format(b.wb);
 	format_set_num_format(b.count, "#,##0");
