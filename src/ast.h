@@ -18,8 +18,8 @@ typedef struct Src {
 	                  * NULL once a checked SOW file is compacted (load.c):
 	                  * messages read it again with src_text */
 	size_t len;
-	int line0;       /* text is a piece of a file from this line on (a REPL
-	                  * script's statement); 0 or 1: the file's first line */
+	int lines_before; /* text is a piece of a file (a REPL script's
+	                   * statement) after this many lines; messages count them */
 } Src;
 
 /* A file's bytes (a UTF-8 byte order mark dropped), malloc'd and

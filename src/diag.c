@@ -25,7 +25,7 @@ static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 /* Line and column in text; 0 and 0 when the text cannot be had. */
 static void linecol(const Src *src, const char *text, int off, int *line, int *col)
 {
-	int l = src->line0 > 1 ? src->line0 : 1, c = 1;
+	int l = 1 + src->lines_before, c = 1;
 	if (!text)
 		l = c = 0, off = 0;
 	if (off > (int)src->len)

@@ -492,7 +492,7 @@ static bool statement(Repl *R, char *buf, size_t len, const char *origin, int li
 	else if (command) {
 		/* what the session reports for a command (.forecast ...) names it */
 		Src *at = src_from_string(R->S.P.A, origin, p, len);
-		at->line0 = line;
+		at->lines_before = line - 1;
 		R->S.cur = at;
 		ok = dot(R, p, quit);
 		R->S.cur = NULL;

@@ -27,9 +27,8 @@ static bool build(Session *S)
 	for (int i = 0; i < S->npaths; i++)
 		ok &= program_load_path(&S->P, S->paths[i]);
 	for (int i = 0; i < S->ndefs; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "<def:%d>", i + 1);
-		Src *src = src_from_string(S->A, name, S->defs[i], strlen(S->defs[i]));
+		Src *src = src_from_string(S->A, S->defs[i].origin, S->defs[i].text, strlen(S->defs[i].text));
+		src->lines_before = S->defs[i].lines_before;
 		Parser ps;
 		parse_source(&ps, S->A, src, &S->D, PARSE_FILE);
 		program_add_source(&S->P, src, ps.items, ps.comments);
@@ -97,7 +96,7 @@ void session_close(Session *S)
 {
 	unbuild(S);
 	for (int i = 0; i < S->ndefs; i++)
-		free(S->defs[i]);
+		free(S->defs[i].text), free(S->defs[i].origin);
 	free(S->defs);
 	session_clear_assumptions(S);
 	sqlite3_close(S->db);

@@ -42,7 +42,11 @@ typedef struct Session {
 	bool loaded;           /* P holds a checked program */
 	char **paths;          /* rule files and folders, for reload */
 	int npaths;
-	char **defs;           /* definitions typed in the session, kept on reload */
+	struct SessionDef {    /* definitions typed in the session, kept on reload */
+		char *text;
+		char *origin;      /* where it was typed, for messages: "<stdin>", a script */
+		int lines_before;  /* ... and the lines before it there */
+	} *defs;
 	int ndefs;
 	const char *argv0;
 	const char *db_path;

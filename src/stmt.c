@@ -133,12 +133,12 @@ static bool shares_a_name(const char *a, const char *b)
 static bool run_definition(Session *S, const char *text)
 {
 	char *mine = declared(text);
-	char **kept = malloc((size_t)(S->ndefs + 1) * sizeof *kept);
+	struct SessionDef *kept = malloc((size_t)(S->ndefs + 1) * sizeof *kept);
 	if (!kept)
 		abort();
 	int nkept = 0, replaced = 0;
 	for (int i = 0; i < S->ndefs; i++) {
-		char *theirs = mine ? declared(S->defs[i]) : NULL;
+		char *theirs = mine ? declared(S->defs[i].text) : NULL;
 		bool same = theirs && shares_a_name(mine, theirs);
 		free(theirs);
 		if (same)
@@ -147,10 +147,10 @@ static bool run_definition(Session *S, const char *text)
 			kept[nkept++] = S->defs[i];
 	}
 	free(mine);
-	char **old = S->defs;
+	struct SessionDef *old = S->defs;
 	int nold = S->ndefs;
-	kept[nkept++] = strdup(text);
-	if (!kept[nkept - 1])
+	kept[nkept++] = (struct SessionDef){ strdup(text), strdup(S->cur ? S->cur->path : "<eval>"), S->cur ? S->cur->lines_before : 0 };
+	if (!kept[nkept - 1].text || !kept[nkept - 1].origin)
 		abort();
 	S->defs = kept;
 	S->ndefs = nkept;
@@ -161,15 +161,15 @@ static bool run_definition(Session *S, const char *text)
 		for (int i = 0; i < nold; i++) {
 			bool still = false;
 			for (int j = 0; j < nkept && !still; j++)
-				still = kept[j] == old[i];
+				still = kept[j].text == old[i].text;
 			if (!still)
-				free(old[i]);
+				free(old[i].text), free(old[i].origin);
 		}
 		free(old);
 		return true;
 	}
 	/* refused (the errors are shown): the definitions as before */
-	free(kept[nkept - 1]);
+	free(kept[nkept - 1].text), free(kept[nkept - 1].origin);
 	free(kept);
 	S->defs = old;
 	S->ndefs = nold;
@@ -185,11 +185,11 @@ Src *stmt_src(Session *S, const char *text)
 	Src *src = src_from_string(S->P.A, cur ? cur->path : "<eval>", text, strlen(text));
 	if (!cur)
 		return src;
-	int line = cur->line0 > 1 ? cur->line0 : 1;
+	int before = cur->lines_before;
 	/* (a copy of a piece is on the statement's first line, near enough) */
 	for (const char *p = cur->text; text >= cur->text && text <= cur->text + cur->len && p < text; p++)
-		line += *p == '\n';
-	src->line0 = line;
+		before += *p == '\n';
+	src->lines_before = before;
 	return src;
 }
 
@@ -313,7 +313,7 @@ bool stmt_run(Session *S, const Stmt *st, Format f, FILE *out)
 	Format saved = S->format;
 	S->format = f;
 	Src *cur = src_from_string(S->P.A, st->origin ? st->origin : "<eval>", st->text, st->len);
-	cur->line0 = st->line;
+	cur->lines_before = st->line > 1 ? st->line - 1 : 0;
 	S->cur = cur;
 	bool ok;
 	size_t nul;

@@ -558,11 +558,11 @@ bool stmt_why(Session *S, const char *rest, FILE *out)
 	char *text = malloc(n);
 	if (!text)
 		abort();
-	snprintf(text, n, "test \"why\" {\nexpect %s\n}", rest);
+	snprintf(text, n, "test \"why\" {\nexpect\n%s\n}", rest);
 	Src *src = src_from_string(S->P.A, S->cur ? S->cur->path : "<why>", text, strlen(text));
 	free(text);
-	if (S->cur) /* the expression is on the statement's line, as the second of these */
-		src->line0 = (S->cur->line0 > 1 ? S->cur->line0 : 1) - 1;
+	if (S->cur) /* the expression, the third line here, is on the statement's line */
+		src->lines_before = S->cur->lines_before - 2;
 	Parser ps;
 	if (parse_source(&ps, S->P.A, src, &S->D, PARSE_FILE) != 0 || !ps.items || !ps.items->a)
 		return false;
