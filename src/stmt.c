@@ -283,7 +283,10 @@ static bool run_expr(Session *S, const char *text, FILE *out)
 	if (ok && S->explain) {
 		ok = why_expr(E, m, e, out);
 	} else if (ok && (ok = eval_expr(E, m, e, &v))) {
-		if (rd.needs)
+		bool assumed = false; /* (an assumed table, read as it is assumed) */
+		for (int i = 0; i < S->nassumes && !assumed; i++)
+			assumed = map_get(&rd.names, S->assumes[i].table) != NULL;
+		if (rd.needs || assumed)
 			stmt_mark(S, out);
 		format_value(&v, S->format, out);
 	}

@@ -79,4 +79,8 @@ echo "-- sow run --format csv: each row names its section"
 sow run --db "$DB" --as-of 2026-11-30 --dry-run --format csv common.sow >run.csv 2>/dev/null; echo "exit $?"
 tr -d '\r' < run.csv | grep -A2 '^section,fiscal_quarter,currency,actual'
 tr -d '\r' < run.csv | cut -d, -f1 | uniq -c
+
+echo "-- the html format (sow serve's): escaped cells"
+printf '.format html\nfrom p in projects select p.id, p.name\n"<b>"\n' | sow repl --db "$DB" --as-of 2026-11-30 common.sow; echo "exit $?"
+sow eval --db "$DB" --format html -e 'from p in projects where p.id == "P-TM" select p.name' common.sow; echo "exit $?"
 rm -f once.csv script.repl assumed.txt run.csv
