@@ -90,6 +90,22 @@ build/ptydrive: tests/repl/ptydrive.c | build/obj
 build/measure: tests/bench/measure.c | build/obj
 	$(CC) $(CFLAGS) $(WARN) -D_DEFAULT_SOURCE -o $@ $<
 
+# Fuzzing, not run by make test or CI: afl++ (Debian's, installed here when
+# root) against an ASan+UBSan build; tests/fuzz/fuzz.sh has the harnesses.
+#   make fuzz [FUZZ="rules map csv repl lsp"] [FUZZ_SECONDS=300]
+FUZZ ?= all
+FUZZ_SECONDS ?= 300
+fuzz: deps build/lspdrive
+	@command -v afl-clang-fast >/dev/null || if [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++) >/dev/null || exit 1; \
+	  else echo "sow: make fuzz needs afl++; run: sudo apt-get install -y afl++"; exit 1; fi
+	@$(MAKE) --no-print-directory build/fuzz/sow
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/fuzz.sh $(FUZZ)
+
+build/fuzz/sow: $(SRCS) $(wildcard src/*.h) $(GEN)
+	@mkdir -p build/fuzz
+	AFL_USE_ASAN=1 AFL_USE_UBSAN=1 afl-clang-fast -O1 -g -fno-omit-frame-pointer $(DEFS) $(INC) -o $@ $(SRCS) $(GEN) $(LIBS)
+
 SF ?= 1
 BOOK ?= mixed
 bench: deps sow build/measure
@@ -111,4 +127,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test demo install clean sanitize bench FORCE
+.PHONY: all deps test demo install clean sanitize bench fuzz FORCE

@@ -18,6 +18,9 @@ typedef struct Src {
 	                  * NULL once a checked SOW file is compacted (load.c):
 	                  * messages read it again with src_text */
 	size_t len;
+	int *lines;      /* byte offset where each line starts, built once with
+	                  * the text (diag.c looks positions up in it), or NULL */
+	int nlines;
 	int lines_before; /* text is a piece of a file (a REPL script's
 	                   * statement) after this many lines; messages count them */
 } Src;

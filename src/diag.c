@@ -3,6 +3,7 @@
  * bytes and broken UTF-8 are shown as '?', so a message never emits junk. */
 #include "diag.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@ void diag_init(Diag *d, FILE *out)
 	memset(d, 0, sizeof *d);
 	d->out = out;
 	d->max_errors = 50;
+	d->max_warnings = 1000;
 }
 
 static const char *level_name(DiagLevel lv)
@@ -22,24 +24,60 @@ static const char *level_name(DiagLevel lv)
 
 static int is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+void diag_index_lines(Arena *A, Src *src)
+{
+	if (src->len > (size_t)INT_MAX)
+		return; /* offsets are ints: such a file is refused by the lexer anyway */
+	int n = 1;
+	for (size_t i = 0; i < src->len; i++)
+		n += src->text[i] == '\n';
+	src->lines = arena_alloc(A, (size_t)n * sizeof *src->lines);
+	src->nlines = n;
+	n = 1;
+	for (size_t i = 0; i < src->len; i++)
+		if (src->text[i] == '\n')
+			src->lines[n++] = (int)i + 1;
+}
+
+int diag_line(const Src *src, const char *text, int off, int *start)
+{
+	if (off > (int)src->len)
+		off = (int)src->len;
+	if (off < 0)
+		off = 0;
+	if (!src->lines) { /* a compacted file's copy: scan the text read again */
+		int l = 1, s = 0;
+		for (int i = 0; i < off; i++)
+			if (text[i] == '\n')
+				l++, s = i + 1;
+		*start = s;
+		return l;
+	}
+	int lo = 0, hi = src->nlines - 1; /* the last line starting at or before off */
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+		if (src->lines[mid] <= off)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*start = src->lines[lo];
+	return lo + 1;
+}
+
 /* Line and column in text; 0 and 0 when the text cannot be had. */
 static void linecol(const Src *src, const char *text, int off, int *line, int *col)
 {
-	int l = 1 + src->lines_before, c = 1;
-	if (!text)
-		l = c = 0, off = 0;
+	if (!text) {
+		*line = *col = 0;
+		return;
+	}
 	if (off > (int)src->len)
 		off = (int)src->len;
-	for (int i = 0; i < off; i++) {
-		unsigned char ch = (unsigned char)text[i];
-		if (ch == '\n') {
-			l++;
-			c = 1;
-		} else if (!is_cont(ch)) {
-			c++;
-		}
-	}
-	*line = l;
+	int start, c = 1;
+	*line = diag_line(src, text, off, &start) + src->lines_before; /* (a piece of a script) */
+	for (int i = start; i < off; i++)
+		c += !is_cont((unsigned char)text[i]);
 	*col = c;
 }
 
@@ -50,18 +88,19 @@ void diag_linecol(const Src *src, int off, int *line, int *col)
 	free(owned);
 }
 
+/* Count the message; whether to show it. Past a cap messages are counted
+ * (the summary line says how many) but not shown, nor the notes that go
+ * with them: 40,000 warnings would bury the first. */
 static int counts(Diag *d, DiagLevel lv)
 {
-	if (lv == DIAG_ERROR)
-		d->errors++;
-	else if (lv == DIAG_WARNING)
-		d->warnings++;
-	if (d->max_errors && d->errors > d->max_errors) {
-		if (lv == DIAG_ERROR && d->errors == d->max_errors + 1)
-			fprintf(d->out, "sow: more than %d errors; not showing the rest\n", d->max_errors);
-		return 0;
-	}
-	return 1;
+	if (lv == DIAG_NOTE)
+		return !d->muted;
+	int n = lv == DIAG_ERROR ? ++d->errors : ++d->warnings;
+	int cap = lv == DIAG_ERROR ? d->max_errors : d->max_warnings;
+	d->muted = cap && n > cap;
+	if (d->muted && n == cap + 1 && !d->sink)
+		fprintf(d->out, "sow: more than %d %s; not showing the rest\n", cap, lv == DIAG_ERROR ? "errors" : "warnings");
+	return !d->muted;
 }
 
 #define WINDOW 60 /* bytes shown either side of the fault on a long line */

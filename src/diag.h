@@ -6,6 +6,7 @@
 #ifndef SOW_DIAG_H
 #define SOW_DIAG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ast.h"
@@ -23,6 +24,10 @@ typedef struct Diag {
 	int errors;       /* errors reported so far */
 	int warnings;     /* warnings reported so far */
 	int max_errors;   /* stop reporting (but keep counting) past this; 0 = no cap */
+	int max_warnings; /* the same for warnings */
+	int db_errors;    /* errors of the database itself, not of the rules
+	                   * (locked, damaged, full): SPEC 3's exit status 3 */
+	bool muted;       /* the last error or warning was not shown: nor its notes */
 } Diag;
 
 void diag_init(Diag *d, FILE *out);
@@ -31,6 +36,11 @@ void diag_at(Diag *d, const Src *src, Loc loc, DiagLevel lv, const char *fmt, ..
 	__attribute__((format(printf, 5, 6)));
 /* "sow: error: MSG" with no location. */
 void diag_plain(Diag *d, DiagLevel lv, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Fill src->lines from its text: one pass, so that every position looked up
+ * afterwards costs a binary search, not a scan from the start. */
+void diag_index_lines(Arena *A, Src *src);
+/* Line (1-based) of a byte offset, and the offset where that line starts. */
+int diag_line(const Src *src, const char *text, int off, int *start);
 /* Line (1-based) and column (1-based, in characters) of a byte offset. */
 void diag_linecol(const Src *src, int off, int *line, int *col);
 /* The source text of loc on one line, blanks squeezed, cut with "..." to

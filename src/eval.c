@@ -28,7 +28,11 @@ void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of)
 	E->A = A;
 	E->db = db;
 	E->as_of = as_of;
-	E->max_steps = 10000000; /* per source row (rules.c for_row) */
+	/* Per source row (rules.c for_row) or per rule outside one, a query's
+	 * whole work included; and what one query keeps: together they bound a
+	 * runaway join's time and memory (README "Limits"). */
+	E->max_steps = 10000000;
+	E->max_rows = 1000000;
 	E->tmp = arena_new();
 }
 
@@ -56,6 +60,19 @@ bool eval_fail(Eval *E, const Node *at, const char *fmt, ...)
 	va_end(ap);
 	diag_at(E->D, E->mod->src, at->loc, DIAG_ERROR, "%s", msg);
 	return false;
+}
+
+/* The database as messages name it. */
+static const char *db_name(const Eval *E)
+{
+	const char *f = E->db_name ? E->db_name : sqlite3_db_filename(E->db, "main");
+	return f && *f ? f : "the database";
+}
+
+bool eval_db_fail(Eval *E, const Node *at, const char *what)
+{
+	E->D->db_errors++;
+	return eval_fail(E, at, "%s: %s (%s)", db_name(E), sqlite3_errmsg(E->db), what);
 }
 
 static bool dec_fail(Eval *E, const Node *at, DecStatus st) { return eval_fail(E, at, "%s", dec_strerror(st)); }
@@ -102,7 +119,8 @@ const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc
 	if (E->db) {
 		sqlite3_stmt *st;
 		if (sqlite3_prepare_v2(E->db, "SELECT day, rowid FROM holidays WHERE calendar = ?", -1, &st, NULL) != SQLITE_OK) {
-			diag_at(E->D, src, loc, DIAG_ERROR, "cannot read holidays: %s", sqlite3_errmsg(E->db));
+			E->D->db_errors++;
+			diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
 			cal_free(c);
 			free(c);
 			return NULL;
@@ -124,7 +142,8 @@ const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE) {
-			diag_at(E->D, src, loc, DIAG_ERROR, "cannot read holidays: %s", sqlite3_errmsg(E->db));
+			E->D->db_errors++;
+			diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
 			cal_free(c);
 			free(c);
 			return NULL;

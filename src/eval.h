@@ -32,6 +32,9 @@ typedef struct Eval {
 	EScope *scope;         /* innermost binding */
 	long long steps;       /* nodes evaluated so far */
 	long long max_steps;   /* limit; exceeding it is an error */
+	long long max_rows;    /* rows (or groups) one query may keep; more is an error */
+	int rows_in;           /* source rows being evaluated (rules.c row_enter, query.c) */
+	const char *db_name;   /* the database as the user named it (messages), or NULL */
 	int depth;             /* call depth, bounded */
 	bool warned_no_db;     /* said once that holidays need --db */
 	Arena *tmp;            /* per-row scratch, reset after each outermost row */
@@ -66,6 +69,10 @@ bool eval_expr(Eval *E, Module *m, Node *e, Value *out);
 /* a op b for a binary operator node (kinds checked at run time). */
 bool eval_binop(Eval *E, const Node *op, const Value *a, const Value *b, Value *out);
 /* Report an error located at `at` (in the file being evaluated); false. */
+/* An error of the database itself (locked, damaged, full) met while
+ * evaluating at: located like eval_fail, the message names the database and
+ * SQLite's reason, and it counts in D->db_errors (exit 3, not 1). */
+bool eval_db_fail(Eval *E, const Node *at, const char *what);
 bool eval_fail(Eval *E, const Node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc);
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+
 typedef struct {
 	FILE *out;
 	const Src *src;
@@ -214,10 +216,8 @@ void fmt_expr(FILE *out, const Node *e)
 
 static int line_of(const Src *s, int off)
 {
-	int l = 1;
-	for (int i = 0; i < off && i < (int)s->len; i++)
-		l += s->text[i] == '\n';
-	return l;
+	int start;
+	return diag_line(s, s->text, off, &start);
 }
 
 static void put_comment(Fmt *F, const Comment *c)

@@ -1,6 +1,7 @@
 /* format.c: the output formats as one table of behaviours. `table` aligns
  * columns (numbers and money to the right) and counts rows; `csv` is RFC
- * 4180; `json` is one object per line with every value a string, so no
+ * 4180 (text that would run as a spreadsheet formula is neutralised);
+ * `json` is one object per line with every value a string, so no
  * amount ever passes through a binary float; `markdown` is a pipe table;
  * `html` a <table> with every text escaped. */
 #include "format.h"
@@ -93,13 +94,25 @@ static int width(const char *s)
 	return w;
 }
 
+/* A text cell a spreadsheet would run as a formula (first character =, +,
+ * -, @, tab or CR: OWASP's CSV injection) is written quoted with a leading
+ * ', so it shows as the text it is; a number such as -5000.00 stays one. */
+static bool formula_like(const char *s)
+{
+	Dec d;
+	return *s && strchr("=+-@\t\r", *s) && dec_parse(s, strlen(s), &d) != DEC_OK;
+}
+
 static void csv_cell(FILE *out, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
+	bool formula = formula_like(s);
+	if (!formula && !strpbrk(s, ",\"\n\r")) {
 		fputs(s, out);
 		return;
 	}
 	fputc('"', out);
+	if (formula)
+		fputc('\'', out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);

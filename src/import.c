@@ -128,6 +128,10 @@ typedef struct {
 	size_t len, cap;
 	size_t *off, *flen;
 	int n, capf;
+	int bad_field;        /* the first field with a NUL or bytes that are not
+	                       * UTF-8 (text_check), or -1 */
+	long bad_line;        /* ... the line where that byte is */
+	bool bad_nul;         /* ... and whether it is a NUL */
 } Rec;
 
 static void *grow(void *p, size_t size)
@@ -168,6 +172,7 @@ static int record(Csv *c, Rec *r, const char **msg, long *start)
 	bool quoted;
 	r->n = 0;
 	r->len = 0;
+	r->bad_field = -1;
 	*start = c->line;
 	for (int more = 1; more == 1;) {
 		more = field(c, msg, &quoted);
@@ -181,9 +186,26 @@ static int record(Csv *c, Rec *r, const char **msg, long *start)
 			return r->n ? 1 : 0;
 		if (r->n == 0 && more == 2 && c->len == 0 && !quoted)
 			return 2;
+		/* a NUL would cut the value ("7<NUL>.5" stored as 7); bytes that
+		 * are not UTF-8 would be stored raw: the record is read to its end
+		 * (its boundaries hold) and refused by the caller */
+		size_t bad = c->buf ? text_check(c->buf, c->len) : 0;
+		if (bad < c->len && r->bad_field < 0) {
+			r->bad_field = r->n;
+			r->bad_nul = c->buf[bad] == 0;
+			r->bad_line = c->err_line;
+			for (size_t i = 0; i < bad; i++)
+				r->bad_line += c->buf[i] == '\n';
+		}
 		rec_add(r, c->buf ? c->buf : "", c->len);
 	}
 	return 1;
+}
+
+/* What is wrong with the record's bytes (the caller names the place). */
+static const char *bad_bytes(const Rec *r)
+{
+	return r->bad_nul ? "a NUL byte (the file is binary or damaged)" : "bytes that are not UTF-8 (save the export as UTF-8)";
 }
 
 /* Mapping snippets that would translate the values refused, per column. */
@@ -387,6 +409,10 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	int got = record(&c, &hdr, &msg, &hline);
 	if (got < 0) {
 		fprintf(err, "%s:%ld: error: %s\n", path, c.err_line, msg);
+		goto out;
+	}
+	if (got == 1 && hdr.bad_field >= 0) {
+		fprintf(err, "%s:%ld: error: the header's field %d holds %s\n", path, hdr.bad_line, hdr.bad_field + 1, bad_bytes(&hdr));
 		goto out;
 	}
 	if (got != 1) {
@@ -594,6 +620,11 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 		if (r < 0) {
 			refuse(&R, c.err_line, "%s", msg);
 			break; /* the record boundaries are lost: nothing after this can be trusted */
+		}
+		if (rec.bad_field >= 0) {
+			refuse(&R, rec.bad_line, "field %d ('%s') holds %s", rec.bad_field + 1,
+			       rec.bad_field < hdr.n ? rec_field(&hdr, rec.bad_field) : "past the header's columns", bad_bytes(&rec));
+			continue;
 		}
 		if (rec.n != hdr.n) {
 			if (rec.n > hdr.n)

@@ -65,7 +65,7 @@ static bool ledger_closed(Sink *s, Eval *E, const Node *at, const char *month, b
 	if (!R->closed_loaded) {
 		R->closed_loaded = true;
 		if (!period_closed_through(R->db, R->closed_through))
-			return eval_fail(E, at, "cannot read the closed periods: %s", sqlite3_errmsg(R->db));
+			return eval_db_fail(E, at, "reading the closed periods");
 	}
 	*out = *R->closed_through && strcmp(month, R->closed_through) <= 0;
 	return true;
@@ -171,7 +171,7 @@ static bool clash(RunCtx *R, Eval *E, const Node *at, const TableDef *t, Value *
 			      : "SELECT run_id, period, rule FROM billing WHERE project_id = ? AND source_id = ? AND reason = ?";
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(R->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return eval_fail(E, at, "%s", sqlite3_errmsg(R->db));
+		return eval_db_fail(E, at, t->name);
 	const char *const keys[] = { rev ? "source" : "project_id", "source_id", "reason" };
 	for (int k = 0; k < (rev ? 2 : 3); k++)
 		ledger_bind(st, k + 1, &vals[schema_column(t, keys[k])]);
@@ -189,7 +189,7 @@ static bool clash(RunCtx *R, Eval *E, const Node *at, const TableDef *t, Value *
 				       t->name, src, *src ? " " : "", id, (const char *)sqlite3_column_text(st, 2), E->rule);
 		}
 	} else {
-		ok = eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
+		ok = eval_db_fail(E, at, t->name);
 	}
 	sqlite3_finalize(st);
 	return ok;
@@ -239,7 +239,7 @@ static bool ledger_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Valu
 	}
 	sqlite3_stmt *st = insert_for(R, t);
 	if (!st)
-		return eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
+		return eval_db_fail(E, at, t->name);
 	for (int c = 0; c < t->ncols; c++)
 		ledger_bind(st, c + 1, &vals[c]);
 	int rc = sqlite3_step(st);
@@ -255,7 +255,7 @@ static bool ledger_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Valu
 		R->earlier[ti] += skip;
 		return true;
 	}
-	return eval_fail(E, at, "cannot write %s: %s", t->name, sqlite3_errmsg(R->db));
+	return eval_db_fail(E, at, t->name);
 }
 
 /* Prepare sql bound to the run id; NULL with *err on failure. */
@@ -610,15 +610,22 @@ bool ledger_evaluate(Run *run, Profile *profile)
 	run->evaluating = true;
 	if (o->max_steps)
 		E->max_steps = o->max_steps;
+	if (o->max_rows)
+		E->max_rows = o->max_rows;
 	E->max_memory_mb = o->max_memory_mb;
+	E->db_name = o->db_path;
 	E->progress = o->progress;
 	E->profile = profile;
 	const char *why = NULL;
 	if (!ledger_begin(E, &run->R, run->db, run->period, o->as_of, &why))
 		return db_failed(run, why);
+	int db_errors = E->D->db_errors;
 	if (rules_run_all(E))
 		return true;
-	run->status = RUN_STOPPED;
+	/* the database failed under the rules: exit 3, as any database error */
+	run->status = E->D->db_errors > db_errors ? RUN_DBERROR : RUN_STOPPED;
+	if (run->status == RUN_DBERROR)
+		diag_plain(E->D, DIAG_NOTE, "the run stopped at a database error; nothing was written");
 	return false;
 }
 

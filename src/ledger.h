@@ -20,6 +20,7 @@ typedef struct RunOptions {
 	int fail_on;               /* 0 never, 1 error findings, 2 warning or error */
 	Format format;
 	long long max_steps;
+	long long max_rows;        /* 0: the default (eval.c) */
 	long long max_memory_mb;   /* 0: no limit */
 	bool progress;             /* stderr is a terminal */
 	const char *report;        /* --report FILE.html or FILE.xlsx, or NULL */

@@ -53,20 +53,39 @@ typedef struct {
 
 /* ---- framing ----------------------------------------------------------------- */
 
-/* The next message, NULL at end of input; *bad set when it is not JSON. */
+/* Where "Content-Length:" is in a header line, in any case, or NULL. */
+static const char *length_header(const char *line)
+{
+	for (; *line; line++)
+		if (strncasecmp(line, "Content-Length:", 15) == 0)
+			return line;
+	return NULL;
+}
+
+/* The next message, NULL at end of input; *bad set when it is not JSON.
+ * A frame without Content-Length is bad; its body, if it had one, runs into
+ * the next frame's header line ("{...}Content-Length: 52"): a header found
+ * anywhere in a line starts the next frame there, so one bad frame costs
+ * one error, not every message after it. */
 static json_t *read_message(FILE *in, bool *bad)
 {
-	char line[1024];
+	char *line = NULL;
+	size_t cap = 0;
 	long len = -1;
 	*bad = false;
 	for (;;) {
-		if (!fgets(line, sizeof line, in))
+		ssize_t n = getline(&line, &cap, in);
+		if (n < 0) {
+			free(line);
 			return NULL;
+		}
 		if (strcmp(line, "\r\n") == 0 || strcmp(line, "\n") == 0)
 			break;
-		if (strncasecmp(line, "Content-Length:", 15) == 0)
-			len = strtol(line + 15, NULL, 10);
+		const char *h = length_header(line);
+		if (h)
+			len = strtol(h + 15, NULL, 10);
 	}
+	free(line);
 	if (len < 0 || len > 64L * 1024 * 1024) {
 		*bad = true;
 		return NULL;
@@ -121,36 +140,33 @@ static void reply_error(Server *S, json_t *id, int code, const char *message)
 
 /* ---- positions and URIs --------------------------------------------------------- */
 
-static json_t *position(const char *text, size_t len, int off)
+/* LSP positions count UTF-16 units within the line; the line comes from
+ * the document's line table (diag.c), so a diagnostic costs its own line,
+ * not the text before it. */
+static json_t *position(const Src *src, int off)
 {
-	int line = 0, ch = 0;
-	for (int i = 0; i < off && i < (int)len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '\n') {
-			line++;
-			ch = 0;
-		} else if ((c & 0xC0) != 0x80) {
+	int start, ch = 0;
+	int line = diag_line(src, src->text, off, &start) - 1;
+	for (int i = start; i < off && i < (int)src->len; i++) {
+		unsigned char c = (unsigned char)src->text[i];
+		if ((c & 0xC0) != 0x80)
 			ch += c >= 0xF0 ? 2 : 1; /* outside the BMP: two UTF-16 units */
-		}
 	}
 	return json_pack("{s:i,s:i}", "line", line, "character", ch);
 }
 
-static json_t *range(const char *text, size_t len, int beg, int end)
+static json_t *range(const Src *src, int beg, int end)
 {
 	if (end < beg)
 		end = beg;
-	return json_pack("{s:o,s:o}", "start", position(text, len, beg), "end", position(text, len, end));
+	return json_pack("{s:o,s:o}", "start", position(src, beg), "end", position(src, end));
 }
 
 static int offset_of(const Doc *d, json_t *pos)
 {
-	int line = (int)json_integer_value(json_object_get(pos, "line"));
+	json_int_t line = json_integer_value(json_object_get(pos, "line"));
 	int ch = (int)json_integer_value(json_object_get(pos, "character"));
-	size_t i = 0;
-	for (int l = 0; l < line && i < d->len; i++)
-		if (d->text[i] == '\n')
-			l++;
+	size_t i = line < 0 ? 0 : line < d->src->nlines ? (size_t)d->src->lines[line] : d->len;
 	for (int c = 0; c < ch && i < d->len && d->text[i] != '\n';) {
 		unsigned char b = (unsigned char)d->text[i];
 		int n = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
@@ -207,7 +223,7 @@ static void sink(void *arg, const Src *src, Loc loc, DiagLevel lv, const char *m
 	Doc *d = arg;
 	if (src != d->src)
 		return; /* about another file: shown when that file is open */
-	json_t *x = json_pack("{s:o,s:i,s:s,s:s}", "range", range(d->text, d->len, loc.beg, loc.end), "severity",
+	json_t *x = json_pack("{s:o,s:i,s:s,s:s}", "range", range(src, loc.beg, loc.end), "severity",
 			      lv == DIAG_ERROR ? 1 : lv == DIAG_WARNING ? 2 : 3, "source", "sow", "message", msg);
 	json_array_append_new(d->diags, x);
 }
@@ -242,6 +258,13 @@ static void doc_build(Server *S, Doc *d)
 	if (!d->D.errors) {
 		overlap_check(&d->P);
 		strict_check(&d->P);
+	}
+	/* past the caps (diag.c) messages are counted, not sent: say so */
+	if ((d->D.max_errors && d->D.errors > d->D.max_errors) || (d->D.max_warnings && d->D.warnings > d->D.max_warnings)) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "%d errors and %d warnings in all; only the first %d errors and %d warnings are listed",
+			 d->D.errors, d->D.warnings, d->D.max_errors, d->D.max_warnings);
+		sink(d, src, (Loc){ 0, 0 }, DIAG_NOTE, msg);
 	}
 }
 
@@ -524,7 +547,7 @@ static json_t *hover(Doc *d, int off)
 		free(w);
 	}
 	return json_pack("{s:{s:s,s:s},s:o}", "contents", "kind", "markdown", "value", text, "range",
-			 range(d->text, d->len, beg, end));
+			 range(d->src, beg, end));
 }
 
 static json_t *definition(Doc *d, int off)
@@ -538,7 +561,7 @@ static json_t *definition(Doc *d, int off)
 	while (e < x->node->loc.end && src->text[e] != '\n')
 		e++;
 	json_t *uri = x->mod == d->mod ? json_string(d->uri) : path_uri(src->path);
-	return json_pack("{s:o,s:o}", "uri", uri, "range", range(src->text, src->len, x->node->loc.beg, e));
+	return json_pack("{s:o,s:o}", "uri", uri, "range", range(src, x->node->loc.beg, e));
 }
 
 /* ---- dispatch ------------------------------------------------------------------------- */
@@ -568,9 +591,10 @@ static bool handle(Server *S, json_t *msg, int *status)
 	json_t *id = json_object_get(msg, "id");
 	json_t *params = json_object_get(msg, "params");
 	if (!method) {
-		if (id) /* a response to us: we send no requests */
-			return true;
-		reply_error(S, NULL, RPC_INVALID_REQUEST, "a message needs a method");
+		json_t *m = json_object_get(msg, "method");
+		if (!m && id && (json_object_get(msg, "result") || json_object_get(msg, "error")))
+			return true; /* a response to us: we send no requests */
+		reply_error(S, id, RPC_INVALID_REQUEST, m ? "method must be a string" : "a message needs a method");
 		return true;
 	}
 	if (strcmp(method, "exit") == 0) {

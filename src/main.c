@@ -187,11 +187,12 @@ static int cmd_eval(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' }, { "expr", required_argument, NULL, 'e' },
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' },
-		{ "profile", no_argument, NULL, 'P' }, { "no-reuse", no_argument, NULL, 'n' }, { 0, 0, 0, 0 } };
+		{ "profile", no_argument, NULL, 'P' }, { "no-reuse", no_argument, NULL, 'n' },
+		{ "max-rows", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
-	long long max_steps = 0;
+	long long max_steps = 0, max_rows = 0;
 	bool explain = false, profile = false, reuse = true;
 	int c;
 	while ((c = getopt_long(argc, argv, ":d:e:a:s:f:xP", opts, NULL)) != -1) {
@@ -209,12 +210,14 @@ static int cmd_eval(int argc, char **argv)
 			if (!date_parse(optarg, strlen(optarg), &as_of))
 				return usage_error("eval", "--as-of wants a date YYYY-MM-DD, not '%s'", optarg);
 			break;
-		case 's': {
+		case 's':
+		case 'R': {
 			char *end;
 			errno = 0;
-			max_steps = strtoll(optarg, &end, 10);
-			if (errno || *end || max_steps <= 0)
-				return usage_error("eval", "--max-steps wants a positive number");
+			long long v = strtoll(optarg, &end, 10);
+			if (errno || *end || v <= 0)
+				return usage_error("eval", "--max-%s wants a positive number", c == 's' ? "steps" : "rows");
+			*(c == 's' ? &max_steps : &max_rows) = v;
 			break;
 		}
 		default: return bad_option("eval", c, argv);
@@ -227,11 +230,12 @@ static int cmd_eval(int argc, char **argv)
 	if (rc == 0) {
 		S.format = format;
 		S.max_steps = max_steps;
+		S.max_rows = max_rows;
 		S.explain = explain;
 		S.profile = profile ? stderr : NULL;
 		S.reuse = reuse;
 		if (!stmt_run(&S, &(Stmt){ text, strlen(text), "<eval>", 1 }, format, stdout))
-			rc = EXIT_RULES;
+			rc = S.D.db_errors ? EXIT_DB : EXIT_RULES;
 	}
 	session_close(&S);
 	return rc;
@@ -424,7 +428,7 @@ static int cmd_run(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
 		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' },
-		{ "profile", no_argument, NULL, 'P' }, { 0, 0, 0, 0 } };
+		{ "profile", no_argument, NULL, 'P' }, { "max-rows", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
@@ -467,12 +471,14 @@ static int cmd_run(int argc, char **argv)
 				return usage_error("run", "--format is table, csv, json, markdown, expanded or html, not '%s'", optarg);
 			break;
 		case 's':
-		case 'm': {
+		case 'm':
+		case 'R': {
 			char *end;
+			errno = 0;
 			long long v = strtoll(optarg, &end, 10);
-			if (*end || v <= 0)
-				return usage_error("run", "--max-%s wants a positive number", c == 's' ? "steps" : "memory");
-			*(c == 's' ? &o.max_steps : &o.max_memory_mb) = v;
+			if (errno || *end || v <= 0)
+				return usage_error("run", "--max-%s wants a positive number", c == 's' ? "steps" : c == 'm' ? "memory" : "rows");
+			*(c == 's' ? &o.max_steps : c == 'm' ? &o.max_memory_mb : &o.max_rows) = v;
 			break;
 		}
 		default: return bad_option("run", c, argv);
@@ -753,7 +759,9 @@ static const Command commands[] = {
 	  "  -e, --expr EXPR    the expression, e.g. 'business_day(2026-11-27, 4, \"US\")'\n"
 	  "  --db DB            read holidays (and data) from DB, read-only\n"
 	  "  --as-of DATE       the date as_of stands for (default: today)\n"
-	  "  --max-steps N      stop a runaway evaluation after N steps for one row (default 10000000)\n"
+	  "  --max-steps N      stop a runaway evaluation after N steps for one row, its queries'\n"
+	  "                     whole work included (default 10000000)\n"
+	  "  --max-rows N       stop a query that keeps more than N rows or groups (default 1000000)\n"
 	  "  --format F         table, csv, json, markdown or expanded (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
 	  "  --profile          print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
@@ -777,7 +785,9 @@ static const Command commands[] = {
 	  "  --apply-transitions   also update projects.status and status_history\n"
 	  "  --fail-on error|warning  exit 1 when findings of that severity exist\n"
 	  "  --format table|csv|json|markdown|expanded   the summary's format\n"
-	  "  --max-steps N         stop a runaway rule after N evaluation steps for one row\n"
+	  "  --max-steps N         stop a runaway rule after N evaluation steps for one row, its\n"
+	  "                        queries' whole work included (default 10000000)\n"
+	  "  --max-rows N          stop a query that keeps more than N rows or groups (default 1000000)\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
 	  "  --profile             print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"

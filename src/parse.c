@@ -39,6 +39,7 @@ Src *src_from_string(Arena *A, const char *name, const char *text, size_t len)
 	s->path = arena_strndup(A, name, strlen(name));
 	s->text = arena_strndup(A, text, len);
 	s->len = len;
+	diag_index_lines(A, s);
 	return s;
 }
 

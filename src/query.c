@@ -43,7 +43,17 @@ typedef struct {
 	Map groups;           /* group key -> Group* */
 	Group *first, *last;
 	Arena *A;             /* groups, copies */
+	long long kept;       /* result rows or groups so far (E->max_rows) */
 } QCtx;
+
+/* One more row or group kept: within the query's budget? */
+static bool keep_one(Eval *E, QCtx *Q)
+{
+	if (++Q->kept <= E->max_rows)
+		return true;
+	return eval_fail(E, Q->q, "this query keeps more rows than its limit of %lld; narrow it (where, group by) or see --max-rows",
+			 E->max_rows);
+}
 
 static bool is_aggregate(const Node *e)
 {
@@ -167,6 +177,8 @@ static EScope *copy_scope(Arena *A, const EScope *s)
 static bool produce(Eval *E, QCtx *Q)
 {
 	Rel *r = Q->out;
+	if (!E->group && !keep_one(E, Q))
+		return false;
 	if (r->n == r->cap) {
 		r->cap = r->cap ? r->cap * 2 : 64;
 		r->rows = arena_grow(Q->A, r->rows, r->n, r->cap, sizeof *r->rows);
@@ -251,6 +263,8 @@ static bool group_row(Eval *E, QCtx *Q)
 	}
 	Group *g = map_get(&Q->groups, key);
 	if (!g) {
+		if (!keep_one(E, Q))
+			return false;
 		g = arena_alloc(Q->A, sizeof *g);
 		if (Q->early) {
 			int n = 0;
@@ -319,10 +333,23 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 			cols[i] = (EScope){ row->shape->cols[i], row->vals[i], E->scope };
 			E->scope = &cols[i];
 		}
-	long long steps = E->steps; /* a budget per row, as in for_row */
-	E->steps = 0;
+	/* A query's whole work counts against the source row that asked for
+	 * it. Outside any row (a rule's source, sow eval) the rows of the
+	 * query's first source are the source rows, as a rule's `for` rows
+	 * are: each has the whole budget for its share (the rest of the join
+	 * and whatever it asks), so a pass over a large table is not stopped
+	 * but a join that explodes within one row is. */
+	bool source = E->rows_in == 0 && f->item == f->Q->q->a;
+	long long steps = E->steps;
+	if (source) {
+		E->steps = 0;
+		E->rows_in++;
+	}
 	bool ok = from_items(E, f->Q, f->item->next);
-	E->steps = steps;
+	if (source) {
+		E->steps = steps;
+		E->rows_in--;
+	}
 	E->scope = s.up;
 	return ok;
 }
@@ -415,12 +442,9 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 		}
 		EScope *saved = E->scope;
 		for (Group *g = Q.first; g && ok; g = g->next) {
-			long long steps = E->steps; /* a budget per group, as per row */
-			E->steps = 0;
 			E->scope = g->early ? saved : g->scope;
 			E->group = g;
 			ok = produce(E, &Q);
-			E->steps = steps;
 		}
 		E->scope = saved;
 	}

@@ -937,6 +937,8 @@ int repl_main(int argc, char **argv)
 		rc = process_input(&R, &in, &quit);
 		free(in.buf);
 	}
+	if (rc == 1 && R.S.D.db_errors)
+		rc = 3; /* the database failed, not the statements (SPEC 3) */
 	if (R.out && fclose(R.out) != 0 && !rc) {
 		fprintf(stderr, "sow: error: cannot write the .output file: %s\n", strerror(errno));
 		rc = 3;

@@ -112,6 +112,7 @@ static void row_enter(Eval *E, Frame *f, const char *var, const Row *row)
 	 * grew): each row starts with the whole budget. */
 	f->steps = E->steps;
 	E->steps = 0;
+	E->rows_in++;
 }
 
 /* ok: whether the row's clauses succeeded (else name the row as context,
@@ -122,6 +123,7 @@ static bool row_leave(Eval *E, Frame *f, bool ok)
 	if (!ok)
 		fprintf(E->D->out, "  on %s %s\n", row->table, row->id);
 	E->steps = f->steps;
+	E->rows_in--;
 	E->scope = f->s.up;
 	E->sow = f->sow;
 	arena_release(E->tmp, f->mark); /* nothing made for this row is needed any more */
@@ -416,6 +418,7 @@ bool rules_run_one(Eval *E, Decl *rule)
 {
 	E->mod = rule->mod;
 	E->sow = NULL;
+	E->steps = 0; /* outside its rows, each rule has the whole budget */
 	bool ok = run_clauses(E, rule, rule->node->a, 0, NULL);
 	arena_reset(E->tmp);
 	return ok;
@@ -607,6 +610,7 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 				sh.n++;
 			}
 		E->rule = sh.names[0];
+		E->steps = 0; /* outside its rows, each rule has the whole budget */
 		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
 		if (sh.n > 1) {
 			ok = run_join(E, &sh, j);

@@ -9,7 +9,9 @@
 #include "runcmd.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "invoice.h"
@@ -17,6 +19,8 @@
 #include "summary.h"
 
 #define LISTED 100 /* rows a table/markdown summary lists per section */
+
+static int run_once(Program *P, const RunOptions *o, FILE *out);
 
 /* One section of the summary. csv and json list every row, streamed, each
  * row naming its section (the sections' columns differ); the table and
@@ -89,9 +93,59 @@ static int failed(Run *run)
 	return rc;
 }
 
+/* Ctrl-C, kill or a closed terminal before the commit: the transaction
+ * never committed, so the database is as it was (SQLite rolls the journal
+ * back at the next open, store.c) and the files are still temporaries
+ * (export.c clears them at the next run). One line says so. */
+static void on_stop(int sig)
+{
+	static const char line[] = "\nsow: interrupted before the commit; nothing was written (the database is as before the run)\n";
+	ssize_t w = write(STDERR_FILENO, line, sizeof line - 1);
+	(void)w;
+	_exit(128 + sig);
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static void on_signals(void (*handler)(int))
+{
+	struct sigaction sa = { 0 };
+	sa.sa_handler = handler;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+		sigaction(stop_signals[i], &sa, NULL);
+}
+
+/* Signals held while the run commits and its files are put in place: after
+ * that they end the process as usual (the run is committed). */
+static void hold_signals(bool hold)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof stop_signals / sizeof *stop_signals; i++)
+		sigaddset(&set, stop_signals[i]);
+	if (!hold)
+		on_signals(SIG_DFL);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
 int runcmd_run(Program *P, const RunOptions *o, FILE *out)
 {
+	on_signals(on_stop);
+	int rc = run_once(P, o, out);
+	hold_signals(false);
+	return rc;
+}
+
+static int run_once(Program *P, const RunOptions *o, FILE *out)
+{
 	Run run;
+	char err[512];
+	/* a bad destination is found before anything is written */
+	if (!export_check(o, err, sizeof err)) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return 2;
+	}
 	if (!ledger_open(&run, P, o))
 		return failed(&run);
 	Profile prof = { 0 };
@@ -105,7 +159,6 @@ int runcmd_run(Program *P, const RunOptions *o, FILE *out)
 	/* The pack and the CSVs go to temporary files now, and into place
 	 * only once the run is committed: a failed run leaves none behind. */
 	Exports x = { 0 };
-	char err[512];
 	if (!export_write(run.db, &run.R, o, &x, err, sizeof err)) {
 		fprintf(stderr, "sow: error: %s\n", err);
 		run.status = RUN_DBERROR;
@@ -113,11 +166,13 @@ int runcmd_run(Program *P, const RunOptions *o, FILE *out)
 	}
 	if (o->dry_run)
 		summary(&run, out);
+	hold_signals(true);
 	if (!ledger_finish(&run)) {
 		export_discard(&x);
 		return failed(&run);
 	}
 	bool lost_report = !export_commit(&x, err, sizeof err);
+	hold_signals(false);
 	if (lost_report)
 		fprintf(stderr, "sow: error: %s\n", err);
 	if (!o->dry_run) {

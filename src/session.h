@@ -60,6 +60,7 @@ typedef struct Session {
 	Assume *assumes;
 	int nassumes;
 	long long max_steps;
+	long long max_rows;    /* 0: the default (eval.c) */
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
 	FILE *profile;         /* sow eval --profile: where the rules' profile goes, or NULL */

@@ -408,11 +408,16 @@ static bool read_row(Eval *E, Node *at, sqlite3_stmt *st, const TableDef *t, con
 	for (int i = 0; i < t->ncols; i++)
 		if (!read_value(E, at, st, t, i, id, &row->vals[i]))
 			return false;
-	for (int i = 0; i < t->ncols && cur >= 0; i++)
+	for (int i = 0; i < t->ncols; i++)
 		if (row->vals[i].k == V_MONEY) {
-			const char *c = cur >= 0 && row->vals[cur].k == V_TEXT ? row->vals[cur].s : NULL;
+			/* reporting_amount is in reporting_currency (schema.h); a plain
+			 * name like amount needs no lookup per row */
+			int ci = strchr(t->cols[i].name, '_') ? schema_currency_column(t, t->cols[i].name) : cur;
+			if (ci < 0)
+				continue;
+			const char *c = row->vals[ci].k == V_TEXT ? row->vals[ci].s : NULL;
 			if (!c || !money_is_currency(c))
-				return bad_value(E, at, t, id, "currency", c, "is not a currency code this row's amount can be in");
+				return bad_value(E, at, t, id, t->cols[ci].name, c, "is not a currency code this row's amount can be in");
 			memcpy(row->vals[i].cur, c, 3);
 		}
 	return true;
@@ -469,6 +474,12 @@ static uint64_t columns_read(const Node *clause, const char *var, const Node *re
 		n.cols |= (uint64_t)1 << idcol;
 	if (cur >= 0)
 		n.cols |= (uint64_t)1 << cur;
+	for (int i = 0; i < t->ncols; i++) /* the currency of each amount read */
+		if (n.cols >> i & 1 && t->cols[i].type == COL_MONEY) {
+			int c = schema_currency_column(t, t->cols[i].name);
+			if (c >= 0)
+				n.cols |= (uint64_t)1 << c;
+		}
 	return n.cols;
 }
 
@@ -671,8 +682,7 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 			char sql[8192];
 			select_list(sql, sizeof sql, t, p->cols);
 			if (sqlite3_prepare_v2(E->db, sql, -1, &p->plain, NULL) != SQLITE_OK)
-				return eval_fail(E, clause, "cannot read %s: %s", t->name,
-					       sqlite3_errmsg(E->db));
+				return eval_db_fail(E, clause, t->name);
 		}
 		st = p->plain;
 		sqlite3_reset(st);
@@ -693,7 +703,7 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 	p->filtered = filtered;
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return eval_fail(E, clause, "reading %s: %s", t->name, sqlite3_errmsg(E->db));
+		return eval_db_fail(E, clause, t->name);
 	return true;
 }
 
@@ -907,7 +917,7 @@ bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value
 	snprintf(sql + n, sizeof sql - n, " WHERE \"%s\" = ?", t->id);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(E->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return eval_fail(E, at, "%s", sqlite3_errmsg(E->db));
+		return eval_db_fail(E, at, t->name);
 	char buf[DEC_BUFSZ];
 	if (id->k == V_TEXT)
 		sqlite3_bind_text(st, 1, id->s, -1, SQLITE_STATIC);
@@ -932,7 +942,7 @@ bool source_lookup(Eval *E, Node *at, const Shape *shape, const Value *id, Value
 			*out = (Value){ .k = V_ROW, .row = keep };
 		}
 	} else if (rc != SQLITE_DONE) {
-		ok = eval_fail(E, at, "%s", sqlite3_errmsg(E->db));
+		ok = eval_db_fail(E, at, t->name);
 	}
 	sqlite3_finalize(st);
 	return ok;

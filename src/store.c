@@ -54,6 +54,28 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t n)
 	sqlite3_busy_timeout(db, BUSY_MS);
 	int v = 0;
 	rc = user_version(db, &v);
+	if (rc == SQLITE_READONLY && mode == STORE_READ && sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK) {
+		/* A run was interrupted (Ctrl-C, kill -9, power): its journal is
+		 * hot and a read-only handle cannot roll it back. One read-write
+		 * open does, restoring the database as it was before that run. */
+		sqlite3_close(db);
+		db = NULL;
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+			sqlite3_busy_timeout(db, BUSY_MS);
+			rc = user_version(db, &v);
+		}
+		sqlite3_close(db);
+		db = NULL;
+		if (rc != SQLITE_OK || sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+			snprintf(err, n, "%s: an interrupted run left %s-journal, which rolls the database back to before that run "
+				 "once it is opened with write access (here: %s); as a user who may write the database and its folder, run: "
+				 "sqlite3 %s 'PRAGMA user_version'", path, path, sqlite3_errstr(rc), path);
+			sqlite3_close(db);
+			return NULL;
+		}
+		sqlite3_busy_timeout(db, BUSY_MS);
+		rc = user_version(db, &v);
+	}
 	if (rc != SQLITE_OK) {
 		snprintf(err, n, "%s: %s", path,
 			 rc == SQLITE_NOTADB ? "not a database (or corrupt)" :

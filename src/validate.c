@@ -12,6 +12,7 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -162,9 +163,12 @@ static bool bad_type(ColType t, const char *s, size_t n, Invalid *w)
 			return true;
 		}
 	case COL_INT:
-		if (dec_parse(s, n, &d) == DEC_OK && d.scale == 0)
+		if (dec_parse(s, n, &d) != DEC_OK || d.scale != 0)
+			snprintf(w->msg, sizeof w->msg, "'%.*s' is not a whole number", (int)n, s);
+		else if (d.c > INT64_MAX || d.c < INT64_MIN) /* SQLite's integers are 64-bit: it would be clamped */
+			snprintf(w->msg, sizeof w->msg, "'%.*s' is out of range for a whole number (-9223372036854775808 to 9223372036854775807)", (int)n, s);
+		else
 			return false;
-		snprintf(w->msg, sizeof w->msg, "'%.*s' is not a whole number", (int)n, s);
 		return true;
 	case COL_BOOL:
 		if (n == 1 && (s[0] == '0' || s[0] == '1'))
@@ -255,4 +259,31 @@ bool validate_value(const TableDef *t, int col, const char *s, size_t n, Invalid
 		snprintf(w->msg, sizeof w->msg, "'%s' is not %s (%s)", text, what, list);
 	}
 	return false;
+}
+
+size_t text_check(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		unsigned c = u[i];
+		if (c < 0x80) {
+			if (c == 0)
+				return i;
+			i++;
+			continue;
+		}
+		size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+		if (!len || i + len > n)
+			return i;
+		/* the second byte's range rules out overlong forms, surrogates and
+		 * code points past U+10FFFF (RFC 3629) */
+		unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+		if (u[i + 1] < lo || u[i + 1] > hi)
+			return i;
+		for (size_t k = 2; k < len; k++)
+			if ((u[i + k] & 0xC0) != 0x80)
+				return i;
+		i += len;
+	}
+	return n;
 }

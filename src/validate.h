@@ -28,6 +28,10 @@ typedef struct {
 /* true when s[0..n) is a valid value of column col of t; else *why says
  * why. An empty text is NULL and always valid here. */
 bool validate_value(const TableDef *t, int col, const char *s, size_t n, Invalid *why);
+/* Offset of the first byte of s[0..n) that is a NUL or not part of valid
+ * UTF-8 (RFC 3629), or n: what no text value may hold (a C string would be
+ * cut at a NUL; reports and the database want text). */
+size_t text_check(const char *s, size_t n);
 /* The allowed values of an enumerated column, NULL-terminated, or NULL. */
 const char *const *validate_enum(const TableDef *t, int col, const char **what);
 

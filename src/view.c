@@ -221,11 +221,14 @@ bool view_apply_assumptions(Session *S, int from)
 void view_light_eval(Session *S, Eval *E)
 {
 	eval_init(E, &S->P, S->P.A, S->db, S->as_of);
+	E->db_name = S->db_path;
 	if (S->db)
 		ledger_view(E, &S->view, S->db);
 	E->interrupted = S->interrupted;
 	if (S->max_steps)
 		E->max_steps = S->max_steps;
+	if (S->max_rows)
+		E->max_rows = S->max_rows;
 }
 
 /* Rules to run? Without any, results are read from the database as they are. */

@@ -321,13 +321,17 @@ bool why_rows(Eval *E, Module *m, const char *table, Node *record, FILE *out)
 
 /* ---- why as a statement of a session: stored rows first, then re-derived ---- */
 
-static bool why_total(Session *S, Module *m, Node *record, const char *schema, FILE *out);
+static bool why_total(Session *S, Module *m, Node *record, const char *schema, bool unstored, FILE *out);
+/* Which lines why_summary lists: all; none unless some are in the period
+ * asked; only those of periods no run of the database stored. */
+enum { WHY_ALL, WHY_IN_PERIOD, WHY_UNSTORED };
+#define UNSTORED_SQL(alias) " AND " alias ".period NOT IN (SELECT period FROM main.runs WHERE status = 'ok')"
 
 /* One line per row of schema.table (main: what the database's runs stored;
  * temp: re-derived as of the session date) that matches the record's fields,
  * with the run and period that wrote it. For stored revenue, a row that the
  * rules re-derive differently today says how. Returns how many rows, or -1. */
-static int why_summary(Session *S, Module *m, const char *schema, const char *table, Node *record, FILE *out)
+static int why_summary(Session *S, Module *m, const char *schema, const char *table, Node *record, int which, FILE *out)
 {
 	const TableDef *t = schema_table(table);
 	if (!t || !t->output || schema_column(t, "run_id") < 0)
@@ -355,8 +359,8 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 	char sql[2048];
 	/* (the scratch run's own row in temp.runs has no id, only its rowid) */
 	snprintf(sql, sizeof sql, "SELECT x.*, r.period AS run_period FROM %s.\"%s\" x JOIN %s.runs r ON coalesce(r.id, r.rowid) = x.run_id "
-		 "WHERE r.status %s%s ORDER BY r.period, x.rowid", schema, table, schema,
-		 stored ? "= 'ok'" : "IN ('ok', 'running')", where);
+		 "WHERE r.status %s%s%s ORDER BY r.period, x.rowid", schema, table, schema,
+		 stored ? "= 'ok'" : "IN ('ok', 'running')", where, which == WHY_UNSTORED ? UNSTORED_SQL("x") : "");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		session_fail(S, "%s", sqlite3_errmsg(S->db));
@@ -374,6 +378,10 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 			others = others && !(p && strcmp(p, period) == 0);
 		}
 		sqlite3_reset(st);
+		if (others && which == WHY_IN_PERIOD) {
+			sqlite3_finalize(st);
+			return 0;
+		}
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (rev && *period && !others) {
@@ -449,16 +457,31 @@ static int why_summary(Session *S, Module *m, const char *schema, const char *ta
 static bool why_table(Session *S, Module *m, Node *x, bool totals, bool full, FILE *out)
 {
 	const char *table = totals ? "revenue" : x->s;
-	int n = why_summary(S, m, "main", table, x->a, out);
+	/* one source of truth with the session's queries: a period the runs
+	 * stored nothing for is answered as the session derives it (a month
+	 * not yet run); "0.00, released in other periods" only when neither has it */
+	int n = why_summary(S, m, "main", table, x->a, WHY_IN_PERIOD, out);
 	if (n < 0)
 		return false;
-	if (n > 0 && totals && !why_total(S, m, x->a, "main", out))
+	if (n > 0 && totals && !why_total(S, m, x->a, "main", false, out))
 		return false;
-	if (n == 0) {
-		int k = why_summary(S, m, "temp", table, x->a, out);
+	/* no period asked: the months no run stored yet too, as the session has them */
+	bool any_period = true;
+	for (Node *f = x->a->a; f; f = f->next)
+		any_period = any_period && strcmp(f->s, "period") != 0;
+	int u = n > 0 && totals && any_period ? why_summary(S, m, "temp", table, x->a, WHY_UNSTORED, out) : 0;
+	if (u < 0 || (u > 0 && !why_total(S, m, x->a, "temp", true, out)))
+		return false;
+	int k = n ? n : why_summary(S, m, "temp", table, x->a, WHY_IN_PERIOD, out);
+	if (k < 0)
+		return false;
+	if (n == 0 && k > 0 && totals && !why_total(S, m, x->a, "temp", false, out))
+		return false;
+	if (k == 0) {
+		k = why_summary(S, m, "main", table, x->a, WHY_ALL, out);
+		if (k == 0)
+			k = why_summary(S, m, "temp", table, x->a, WHY_ALL, out);
 		if (k < 0)
-			return false;
-		if (k > 0 && totals && !why_total(S, m, x->a, "temp", out))
 			return false;
 		if (k == 0 && !full) {
 			fprintf(out, "no %s row like that, stored or re-derived as of this date\n", table);
@@ -478,7 +501,7 @@ static bool why_table(Session *S, Module *m, Node *x, bool totals, bool full, FI
 
 /* The closing line of `why revenue_by_project {...}`: the exact sum of
  * the lines and the total rounded once, per project, period and currency. */
-static bool why_total(Session *S, Module *m, Node *record, const char *schema, FILE *out)
+static bool why_total(Session *S, Module *m, Node *record, const char *schema, bool unstored, FILE *out)
 {
 	char where[512] = "run_id IS NOT NULL";
 	Value v[3];
@@ -494,8 +517,9 @@ static bool why_total(Session *S, Module *m, Node *record, const char *schema, F
 				nb++;
 			}
 	char sql[1024];
-	snprintf(sql, sizeof sql, "SELECT project_id, period, currency, amount FROM %s.revenue r WHERE %s%s ORDER BY 1, 2, 3", schema,
-		 where, strcmp(schema, "main") == 0 ? " AND run_id IN (SELECT id FROM main.runs WHERE status = 'ok')" : "");
+	snprintf(sql, sizeof sql, "SELECT project_id, period, currency, amount FROM %s.revenue r WHERE %s%s%s ORDER BY 1, 2, 3", schema,
+		 where, strcmp(schema, "main") == 0 ? " AND run_id IN (SELECT id FROM main.runs WHERE status = 'ok')" : "",
+		 unstored ? UNSTORED_SQL("r") : "");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return false;

@@ -126,6 +126,33 @@ run_lsp() {
 	rc=$?
 	{ build/lspdrive unframe "$top" <"$tmp/lsp.raw"; echo "exit $rc"; } >"$tmp/lsp.out"
 	if crashed $rc "$tmp/lsp.err"; then bad "$sow lsp bad input crashed" "$tmp/lsp.err"; else same "$sow lsp: bad input" tests/lsp/bad.out "$tmp/lsp.out"; fi
+	# a frame without Content-Length (its body runs into the next header), a
+	# method that is not a string: one error each, then the server is in step
+	i='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}' m='{"jsonrpc":"2.0","id":3,"method":42}'
+	n='{"jsonrpc":"2.0","id":4}' h='{"jsonrpc":"2.0","id":7,"method":"shutdown"}' e='{"jsonrpc":"2.0","method":"exit"}'
+	printf 'X-Junk: 1\r\n\r\n%sContent-Length: %d\r\n\r\n%sContent-Length: %d\r\n\r\n%sContent-Length: %d\r\n\r\n%sContent-Length: %d\r\n\r\n%s' \
+		"$i" ${#m} "$m" ${#n} "$n" ${#h} "$h" ${#e} "$e" | "$sow" lsp >"$tmp/lsp.raw" 2>"$tmp/lsp.err"
+	rc=$?
+	{ build/lspdrive unframe "$top" <"$tmp/lsp.raw"; echo "exit $rc"; } >"$tmp/lsp.out"
+	if crashed $rc "$tmp/lsp.err"; then bad "$sow lsp resync crashed" "$tmp/lsp.err"; else same "$sow lsp: resync" tests/lsp/resync.out "$tmp/lsp.out"; fi
+	# 40,000 unused consts: linear (a line table), the first 1,000 warnings
+	# and a count (it took 50 s and sent every one)
+	awk 'BEGIN { print "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}"
+		printf "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///x/big.sow\",\"languageId\":\"sow\",\"version\":1,\"text\":\""
+		for (i = 0; i < 40000; i++) printf "const c%d = %d\\n", i, i
+		print "\"}}}"
+		print "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"file:///x/big.sow\"},\"position\":{\"line\":39999,\"character\":7}}}"
+		print "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\"}"; print "{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}" }' >"$tmp/big.jsonl"
+	build/lspdrive frame "$tmp/big.jsonl" "$top" >"$tmp/lsp.in"
+	timeout 30 "$sow" lsp <"$tmp/lsp.in" >"$tmp/lsp.raw" 2>"$tmp/lsp.err"
+	rc=$?
+	build/lspdrive unframe "$top" <"$tmp/lsp.raw" >"$tmp/lsp.out"
+	w=$(sed -n 2p "$tmp/lsp.out" | grep -o '"severity":2' | wc -l)
+	if [ $rc -ne 0 ] || [ "$w" -ne 1000 ] || ! grep -q '40000 warnings in all' "$tmp/lsp.out" || ! grep -q '"id":2,"result":{"contents".*c39999.*"line":39999' "$tmp/lsp.out"; then
+		bad "$sow lsp: 40,000 warnings (exit $rc, $w shown)" "$tmp/lsp.err"
+	else
+		ok
+	fi
 }
 
 make_fixture() {

@@ -45,7 +45,8 @@ sqlite3 "$DB" .dump | cmp -s before.dump - && echo "database unchanged"
 echo "-- a dry run writes nothing"
 sqlite3 "$DB" "UPDATE time_entries SET hours = '0.375' WHERE id = 3"
 sqlite3 "$DB" .dump > before.dump
-sow run --db "$DB" --as-of 2026-11-30 --dry-run --format csv common.sow | head -3; echo "exit $?"
+sow run --db "$DB" --as-of 2026-11-30 --dry-run --format csv common.sow > dry.csv; echo "exit $?"
+head -3 dry.csv
 sqlite3 "$DB" .dump | cmp -s before.dump - && echo "database unchanged"
 echo "-- --fail-on error with an error finding"
 sqlite3 "$DB" "INSERT INTO time_entries VALUES (9, 'P-TM', 'cy', 'TA', '2026-11-02', '1', '2026-11-03', 1)"

@@ -17,7 +17,8 @@ echo "(only the header differs)"
 echo "-- a closed period: previewed against its record, with a note"
 sow close --db "$DB" --period 2026-11 >/dev/null; echo "exit $?"
 sqlite3 "$DB" .dump > before.dump
-sow run --db "$DB" --as-of 2026-11-30 --dry-run common.sow 2>err.txt | sed -n 1,3p; echo "exit $?"
+sow run --db "$DB" --as-of 2026-11-30 --dry-run common.sow >dry.txt 2>err.txt; echo "exit $?"
+sed -n 1,3p dry.txt
 cat err.txt
 sqlite3 "$DB" .dump | cmp -s before.dump - && echo "database unchanged"
 echo "-- the next open period, which has no run yet"

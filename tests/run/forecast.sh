@@ -10,7 +10,8 @@ f="$top/tests/run/forecast"
 sow init "$DB"
 sqlite3 "$DB" < "$f/book.sql"
 cp "$f/book.sow" .
-sow run --db "$DB" --period 2026-11 --format csv book.sow | tr -d '\r' > out.csv; echo "run: exit $?"
+sow run --db "$DB" --period 2026-11 --format csv book.sow > raw.csv; echo "run: exit $?"
+tr -d '\r' < raw.csv > out.csv
 # every line, amounts as exact decimals without trailing zeros
 sqlite3 "$DB" "SELECT project_id, fiscal_quarter, basis, amount, currency FROM forecast" |
 	awk -F'|' -v OFS='|' '{ if ($4 ~ /\./) { sub(/0+$/, "", $4); sub(/\.$/, "", $4) } print }' | LC_ALL=C sort > got.txt

@@ -14,7 +14,7 @@ cat out/forecast_totals.csv
 # a run that fails writes no file, and leaves no temporary one
 sow run --db "$DB" --period 2026-11 --output failed common.sow broken.sow >/dev/null 2>&1; echo "exit $?"
 ls -A failed
-# not a folder: exit 3, a clear error, the database as it was
+# not a folder: exit 2 (usage) before the run begins, a clear error, the database as it was
 touch plain
 before=$(sqlite3 "$DB" "SELECT count(*) FROM runs")
 sow run --db "$DB" --period 2026-11 --output plain common.sow >/dev/null; echo "exit $?"
