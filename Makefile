@@ -70,7 +70,17 @@ deps:
 
 sanitize: build/sow-san
 
-test: deps
+# Test-only tools: hledger is the oracle of sow journal's tests.
+TESTDEPS = hledger
+test-deps:
+	@missing=""; for p in $(TESTDEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "sow: the tests need:$$missing"; exit 1; \
+	  elif [ "$$(id -u)" = 0 ]; then echo "installing$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || exit 1; \
+	  else echo "sow: missing test dependencies; run:"; echo "  sudo apt-get install -y$$missing"; exit 1; fi; fi
+
+test: deps test-deps
 	@$(MAKE) --no-print-directory sow build/sow-san build/unit build/unit-san build/ptydrive build/lspdrive
 	@rm -f build/demo.db
 	@sh tests/run.sh ./sow build/sow-san
@@ -118,6 +128,8 @@ install: sow
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sow/rules $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 sow $(DESTDIR)$(PREFIX)/bin/sow
 	cp -R rules/std $(DESTDIR)$(PREFIX)/share/sow/rules/
+	install -d $(DESTDIR)$(PREFIX)/share/sow/accounts
+	install -m 644 examples/accounts/standard.accounts $(DESTDIR)$(PREFIX)/share/sow/accounts/standard.accounts
 	install -m 644 src/sow.1 $(DESTDIR)$(PREFIX)/share/man/man1/sow.1
 	cp -R grammar/editors $(DESTDIR)$(PREFIX)/share/sow/
 	install -d $(DESTDIR)$(PREFIX)/share/vim/vimfiles/syntax $(DESTDIR)$(PREFIX)/share/vim/vimfiles/ftdetect
@@ -127,4 +139,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test demo install clean sanitize bench fuzz FORCE
+.PHONY: all deps test-deps test demo install clean sanitize bench fuzz FORCE

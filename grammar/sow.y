@@ -104,6 +104,7 @@ static int unit(Parser *P, Loc loc, const char *name)
 %token <str> IDENT "name" STRING "string" NUMBER "number" DATE "date" PERIOD "period"
 %token <str> CURRENCY "currency code"
 %token <str> ACCEPTANCE "acceptance" AND "and" AS "as" ASC "asc" AUTHORIZED "authorized"
+%token <str> ACCOUNTS "accounts"
 %token <str> BECAUSE "because" BILLING "billing" BUSINESS "business" BY "by"
 %token <str> CALENDAR "calendar" CONST "const" CURRENCY_KW "currency" CUSTOMER "customer"
 %token <str> DESC "desc" ELSE "else" EMIT "emit" ENUM "enum" EXPECT "expect"
@@ -125,6 +126,8 @@ static int unit(Parser *P, Loc loc, const char *name)
 %type <node> opt_order opt_limit ord_list ord_item exprlist test test_clauses test_clause
 %type <node> records record fields field expr postfix primary args arglist arg rounding
 %type <node> opt_select opt_reason opt_guard opt_unique machine_filter
+%type <node> accounts acct_clauses acct_clause acct_title acct_when acct_conds acct_cond
+%type <str> acct_kind acct_key
 %type <node> mapping map_clauses map_clause map_formats map_values map_entries map_entry map_keys map_value
 %type <str> anyname billing_term relname map_column
 
@@ -151,7 +154,7 @@ items
 	;
 
 item
-	: import | sow | fiscal | test | mapping | definition
+	: import | sow | fiscal | test | mapping | accounts | definition
 	| OVERRIDE definition         { $$ = $2; $$->op = DEF_OVERRIDE; $$->loc.beg = @1.beg; }
 	| error                       { $$ = NULL; }
 	;
@@ -277,6 +280,52 @@ map_clause
 	| IF STRING NE STRING '{' map_clauses '}'
 		{ $$ = mk(P, N_MAPIF, @$); $$->op = 1; $$->s = $2; $$->s2 = $4; $$->a = $6; $$->d = mk(P, N_STR, @2); }
 	| error                       { $$ = NULL; }
+	;
+
+/* An account mapping (sow journal --accounts): which general-ledger
+ * account each kind of amount goes to, optionally only when conditions on
+ * the amount hold. */
+accounts
+	: ACCOUNTS STRING '{' acct_clauses '}'
+		{ $$ = mk(P, N_ACCOUNTS, @$); $$->s = $2; $$->a = $4; }
+	;
+
+acct_clauses
+	: %empty                      { $$ = NULL; }
+	| acct_clauses acct_clause    { $$ = ast_append($1, $2); }
+	;
+
+acct_clause
+	: acct_kind STRING acct_title acct_when
+		{ $$ = mk(P, N_ACCOUNT, @$); $$->s = $1; $$->s2 = $2; $$->b = $3; $$->a = $4; $$->c = mk(P, N_NAME, @1); $$->d = mk(P, N_STR, @2); }
+	| error                       { $$ = NULL; }
+	;
+
+acct_kind
+	: IDENT | ROUNDING
+	;
+
+acct_title
+	: %empty                      { $$ = NULL; }
+	| STRING                      { $$ = mk(P, N_STR, @1); $$->s = $1; }
+	;
+
+acct_when
+	: %empty                      { $$ = NULL; }
+	| WHEN acct_conds             { $$ = $2; }
+	;
+
+acct_conds
+	: acct_cond                   { $$ = $1; }
+	| acct_conds AND acct_cond    { $$ = ast_append($1, $3); }
+	;
+
+acct_cond
+	: acct_key map_value          { $$ = mk(P, N_ACCTCOND, @$); $$->s = $1; $$->a = $2; $$->c = mk(P, N_NAME, @1); }
+	;
+
+acct_key
+	: IDENT | BILLING | CURRENCY_KW | PROJECT
 	;
 
 /* Column names that are also reserved words (anyname would make `as` one). */
@@ -626,7 +675,7 @@ arg
 /* Where only a name can stand (after '.', before ':'), keywords are names:
  * columns such as hours, calendar, currency and rate stay reachable. */
 anyname
-	: IDENT | ACCEPTANCE | AND | AS | ASC | AUTHORIZED | BECAUSE | BILLING | BUSINESS
+	: IDENT | ACCEPTANCE | ACCOUNTS | AND | AS | ASC | AUTHORIZED | BECAUSE | BILLING | BUSINESS
 	| BY | CALENDAR | CONST | CURRENCY_KW | CUSTOMER | DESC | ELSE | EMIT | ENUM
 	| EXPECT | FALSE | FINAL | FISCAL | FN | FOR | FROM | GIVEN | GROUP | HOLIDAY
 	| IF | IMPORT | IN | INITIAL_KW | IS | LET | LIMIT | MACHINE | MAPPING | MILESTONE | MODE

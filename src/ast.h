@@ -69,6 +69,8 @@ typedef enum {
 	/* import mappings: the block, a column from a header, a constant column,
 	 * a setting, a skip, one value-map entry, an if block */
 	N_MAPPING, N_MAPCOL, N_MAPCONST, N_MAPSET, N_MAPSKIP, N_MAPENTRY, N_MAPIF,
+	/* account mappings: the block, one account clause, one condition */
+	N_ACCOUNTS, N_ACCOUNT, N_ACCTCOND,
 	N_ERROR, /* placeholder left by error recovery */
 	N__COUNT
 } NodeKind;

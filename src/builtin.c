@@ -211,6 +211,27 @@ static bool f_is_closed(BuiltinCall *c, Value *out)
 	return true;
 }
 
+/* released_before("time", "42"): the ledger released that source row in a
+ * period before the one evaluated (as_of's month). What earlier periods
+ * released does not change while the rules run, so a rule that emits
+ * revenue may ask it without reading its own output (a T&M cap counts the
+ * hours it already released first: rules/std/caps.sow). */
+static bool f_released_before(BuiltinCall *c, Value *out)
+{
+	Eval *E = c->E;
+	if (!want_kind(E, c->at[0], &c->v[0], V_TEXT) || !want_kind(E, c->at[1], &c->v[1], V_TEXT))
+		return false;
+	int y, m, d;
+	date_to_ymd(E->as_of, &y, &m, &d);
+	char month[16];
+	snprintf(month, sizeof month, "%04d-%02d", y, m);
+	bool released;
+	if (!sink_released(E->sink, E, c->e, c->v[0].s, c->v[1].s, month, &released))
+		return false;
+	*out = vbool(released);
+	return true;
+}
+
 /* ---- money and conversions ------------------------------------------- */
 
 static bool f_minor_unit(BuiltinCall *c, Value *out)
@@ -476,6 +497,7 @@ const Builtin builtins[B__COUNT] = {
 	[B_SIZE] = { "size", 1, 1, "", 0, "size(from ...): how many rows (or items of a list)", f_first_size, false },
 	[B_WEEK_START] = { "week_start", 1, 1, "", 0, "week_start(date): the Monday of its week", f_date_part, false },
 	[B_IS_CLOSED] = { "is_closed", 1, 1, "", 0, "is_closed(2026-10): the period was closed with sow close", f_is_closed, false },
+	[B_RELEASED_BEFORE] = { "released_before", 2, 2, "", 0, "released_before(source, source_id): a revenue row for it was released in an earlier period", f_released_before, false },
 	[B_MIN] = { "min", 1, -1, "", 2, "min(a, b, ...) or, in a query, min(x) over a group", f_min_max, false },
 	[B_MAX] = { "max", 1, -1, "", 2, "max(a, b, ...) or, in a query, max(x) over a group", f_min_max, false },
 	[B_SUM] = { "sum", 1, 1, "", 1, "sum(x) over a group", f_aggregate, false },

@@ -6,6 +6,7 @@
  * definitions, then the library's, then enum symbols and built-ins. Rules
  * are ordered by the relations they read and emit; a cycle is an error. */
 #include "check.h"
+#include "accounts.h"
 #include "importmap.h"
 
 #include <stdarg.h>
@@ -391,6 +392,10 @@ static Type ck_builtin(Ck *C, Node *e, int id)
 		return ty(V_DATE);
 	case B_IS_CLOSED:
 		want(C, pos[0]->a, pt[0], V_PERIOD, b->name, 1);
+		return ty(V_BOOL);
+	case B_RELEASED_BEFORE:
+		want(C, pos[0]->a, pt[0], V_TEXT, b->name, 1);
+		want(C, pos[1]->a, pt[1], V_TEXT, b->name, 2);
 		return ty(V_BOOL);
 	case B_MINOR_UNIT:
 		want(C, pos[0]->a, pt[0], V_TEXT, b->name, 1);
@@ -837,6 +842,16 @@ static const Shape *ck_source(Ck *C, Node *src)
 		C->scope = ss;
 		C->agg = sa;
 		return s;
+	}
+	if (src->kind == N_CALL && !d && strcmp(name, "earlier") == 0) {
+		/* earlier(TABLE): an output table's rows of earlier runs */
+		const Node *a = src->a && !src->a->next ? src->a->a : NULL;
+		const TableDef *t = a && a->kind == N_NAME ? schema_table(a->s) : NULL;
+		if (!t || !t->output || schema_column(t, "run_id") < 0) {
+			ERR(C, src->loc, "earlier() takes one output table that rules emit into (revenue, billing, invoice_drafts, ...)");
+			return NULL;
+		}
+		return find_shape(C, a->s);
 	}
 	if (src->kind == N_CALL) {
 		ERR(C, src->loc, "'%s' is not a query that takes arguments", name);
@@ -1368,6 +1383,12 @@ static void ck_machine(Ck *C, Node *m)
 	C->scope = saved;
 }
 
+static bool is_history_table(const TableDef *t)
+{
+	size_t n = strlen(t->name);
+	return n > 8 && strcmp(t->name + n - 8, "_history") == 0;
+}
+
 static void ck_test(Ck *C, Node *t)
 {
 	bool asof = false;
@@ -1379,9 +1400,10 @@ static void ck_test(Ck *C, Node *t)
 			asof = true;
 			break;
 		case N_GIVEN: {
+			/* an output table given: rows earlier runs (or sow credit) wrote */
 			const TableDef *td = schema_table(c->s);
-			if (td && td->output) {
-				ERR(C, c->loc, "'%s' is written by sow run; given takes an input table", c->s);
+			if (td && td->output && is_history_table(td)) {
+				ERR(C, c->loc, "'%s' holds superseded rows; given takes an input table or the rows of earlier runs", c->s);
 				break;
 			}
 			if (!td) {
@@ -1553,6 +1575,12 @@ static void ck_item(Ck *C, Node *it)
 			mapping_free(&m);
 		break;
 	}
+	case N_ACCOUNTS: {
+		/* sow journal's own check: what passes here journals the same way */
+		Accounts a;
+		accounts_compile(&a, C->P->A, C->mod->src, it, C->D);
+		break;
+	}
 	default: break;
 	}
 }
@@ -1576,6 +1604,8 @@ static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void
 						ptrmap_put(seen, d, d);
 						reads_at(P, d->node->b, fn, arg, seen);
 					}
+				} else if (src->kind == N_CALL && !d && strcmp(src->s, "earlier") == 0) {
+					/* earlier runs' rows: not what this run's rules emit */
 				} else {
 					fn(src->s, arg);
 				}

@@ -727,6 +727,46 @@ static void mapping_block(Fmt *F, const Node *it)
 	block_end(F, it, "");
 }
 
+/* An account mapping: kinds, codes and names in columns, conditions after. */
+static void accounts_block(Fmt *F, const Node *it)
+{
+	FILE *out = F->out;
+	fputs("accounts ", out);
+	put_string(out, it->s);
+	fputs(" {", out);
+	header_end(F, it);
+	int kw_ = 0, cw = 0, tw = 0;
+	for (const Node *c = it->a; c; c = c->next) {
+		/* a column is as wide as its widest value with something after it */
+		int k = (int)strlen(c->s), n = c->a || c->b ? (int)strlen(c->s2) + 2 : 0;
+		int t = c->a && c->b ? (int)strlen(c->b->s) + 2 : 0;
+		kw_ = k > kw_ ? k : kw_;
+		cw = n > cw ? n : cw;
+		tw = t > tw ? t : tw;
+	}
+	for (const Node *c = it->a; c; c = c->next) {
+		leading(F, c->loc.beg, "  ");
+		fprintf(out, "  %-*s ", kw_, c->s);
+		put_string(out, c->s2);
+		int tl = c->b ? (int)strlen(c->b->s) + 2 : 0;
+		if (c->b || c->a)
+			fprintf(out, "%*s", cw - (int)strlen(c->s2) - 2, "");
+		if (c->b) {
+			fputc(' ', out);
+			put_string(out, c->b->s);
+		}
+		if (c->a) {
+			fprintf(out, "%*s when ", tw ? tw - tl + (c->b ? 0 : 1) : 0, "");
+			for (const Node *q = c->a; q; q = q->next) {
+				fprintf(out, "%s%s ", q == c->a ? "" : " and ", q->s);
+				map_value(out, q->a);
+			}
+		}
+		trailing(F, c->loc.end);
+	}
+	block_end(F, it, "");
+}
+
 static void block_end(Fmt *F, const Node *it, const char *indent)
 {
 	char inner[80];
@@ -752,6 +792,9 @@ static void item(Fmt *F, const Node *it)
 		break;
 	case N_MAPPING:
 		mapping_block(F, it);
+		break;
+	case N_ACCOUNTS:
+		accounts_block(F, it);
 		break;
 	case N_CALENDAR:
 		fputs("calendar ", out);

@@ -43,7 +43,6 @@ static char *dup(const char *s)
 	return p;
 }
 
-static void csv_cell(FILE *out, const char *s);
 static void json_string(FILE *out, const char *s);
 static void stream_row(FTable *t, const char *const *cells);
 
@@ -103,7 +102,7 @@ static bool formula_like(const char *s)
 	return *s && strchr("=+-@\t\r", *s) && dec_parse(s, strlen(s), &d) != DEC_OK;
 }
 
-static void csv_cell(FILE *out, const char *s)
+void csv_cell(FILE *out, const char *s)
 {
 	bool formula = formula_like(s);
 	if (!formula && !strpbrk(s, ",\"\n\r")) {

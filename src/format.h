@@ -25,4 +25,7 @@ struct Value;
 /* A value on its own line, or a query's rows as a table in format f. */
 void format_value(const struct Value *v, Format f, FILE *out);
 
+/* One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. */
+void csv_cell(FILE *out, const char *s);
+
 #endif

@@ -20,6 +20,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "importmap.h"
+#include "refs.h"
 #include "schema.h"
 #include "validate.h"
 
@@ -385,6 +386,7 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 	int *rule_target = NULL;                     /* per assignment of each if: its target */
 	int keys[8], nkeys = 0, key_target[8];
 	sqlite3_stmt *ins = NULL, *find = NULL, *seen = NULL, *note = NULL;
+	RefCheck *refs = NULL;
 	char *scratch = NULL;
 	size_t scratch_cap = 0;
 	const char **vals = NULL, **hnames = NULL;
@@ -582,6 +584,12 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 		rc = 3;
 		goto out;
 	}
+	char rerr[256] = "";
+	if (!(refs = refs_prepare(db, t, rerr, sizeof rerr)) && *rerr) {
+		fprintf(err, "sow: error: %s\n", rerr);
+		rc = 3;
+		goto out;
+	}
 	if (nkeys) {
 		/* the stored row a record's key names, and the lines of this file
 		 * seen so far by key (a temporary table: memory stays flat) */
@@ -761,6 +769,11 @@ int import_csv(sqlite3 *db, const char *table, const char *path, const ImportOpt
 				goto out;
 			}
 		}
+		char why[400];
+		if (!refs_row(refs, tcol, (const char *const *)vals, ntarget, why, sizeof why)) {
+			refuse(&R, start, "%s", why);
+			continue;
+		}
 		for (int j = 0; j < ntarget; j++)
 			bind_value(ins, j + 1, t->cols[tcol[j]].type, vals[j]);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
@@ -817,6 +830,7 @@ out:
 	sqlite3_finalize(find);
 	sqlite3_finalize(seen);
 	sqlite3_finalize(note);
+	refs_free(refs);
 	if (began) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		if (rc)

@@ -36,9 +36,9 @@ static bool err(InvoiceError *e, int status, const char *fmt, ...)
 
 /* One draft, as stored (text; NULL columns are empty strings, set false). */
 enum { D_NUMBER, D_PROJECT, D_CUSTOMER, D_INVOICE_ON, D_DUE_ON, D_CURRENCY, D_NET, D_VAT_RATE, D_VAT, D_GROSS,
-       D_VAT_TEXT, D_PO, D_BOOKS_CURRENCY, D_FX_RATE, D_BOOKS_GROSS, D_STATUS, D_CREDIT_OF, D_NCOLS };
+       D_VAT_TEXT, D_PO, D_BOOKS_CURRENCY, D_FX_RATE, D_BOOKS_GROSS, D_STATUS, D_CREDIT_OF, D_SUPPLEMENT_OF, D_NCOLS };
 static const char draft_cols[] = "number, project_id, customer, invoice_on, due_on, currency, net, vat_rate, vat, gross, "
-				 "vat_text, po_reference, books_currency, fx_rate, books_gross, status, credit_of";
+				 "vat_text, po_reference, books_currency, fx_rate, books_gross, status, credit_of, supplement_of";
 
 typedef struct Draft {
 	char v[D_NCOLS][512];
@@ -132,8 +132,8 @@ static bool insert_credit(sqlite3 *db, const Draft *o, const char *number, const
 	snprintf(rule, sizeof rule, "sow credit --reason %s", reason);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "INSERT INTO invoice_drafts (run_id, number, project_id, customer, invoice_on, due_on, currency, "
-				   "net, vat_rate, vat, gross, vat_text, po_reference, books_currency, fx_rate, books_gross, status, credit_of, rule) "
-				   "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)", -1, &st, NULL) != SQLITE_OK)
+				   "net, vat_rate, vat, gross, vat_text, po_reference, books_currency, fx_rate, books_gross, status, credit_of, rule, kind) "
+				   "VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?, 'credit')", -1, &st, NULL) != SQLITE_OK)
 		return err(e, E_DB, "%s", sqlite3_errmsg(db));
 	const char *vals[] = { number, col(o, D_PROJECT), col(o, D_CUSTOMER), on, due, col(o, D_CURRENCY), dec_fmt(net, n),
 			       col(o, D_VAT_RATE), dec_fmt(vat, v), dec_fmt(gross, g), col(o, D_VAT_TEXT), col(o, D_PO),
@@ -379,10 +379,11 @@ bool invoice_html(const char *path, const char *number, FILE *out, InvoiceError 
 		sqlite3_close(db);
 		return false;
 	}
-	bool credit = d.set[D_CREDIT_OF];
+	/* SPEC 9.1: a re-run's supplementary says which invoice it adds to */
+	const char *title = d.set[D_CREDIT_OF] ? "Credit invoice" : d.set[D_SUPPLEMENT_OF] ? "Supplementary invoice" : "Invoice";
 	const char *cur = col(&d, D_CURRENCY), *status = col(&d, D_STATUS);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>", out);
-	fprintf(out, "%s ", credit ? "Credit invoice" : "Invoice");
+	fprintf(out, "%s ", title);
 	html_text(out, number);
 	fputs("</title>\n<style>\n"
 	      "body{font:11pt/1.4 system-ui,sans-serif;max-width:48em;margin:2em auto;color:#222}\n"
@@ -392,7 +393,7 @@ bool invoice_html(const char *path, const char *number, FILE *out, InvoiceError 
 	      "td.n,th.n{text-align:right;white-space:nowrap}.totals td{border:0}.totals tr.gross td{font-weight:bold;border-top:2px solid #222}\n"
 	      ".meta td{border:0;padding:.1em .5em .1em 0}.closing{margin-top:1.5em}\n"
 	      "@media print{body{margin:0}}\n</style></head><body>\n", out);
-	fprintf(out, "<h1>%s ", credit ? "Credit invoice" : "Invoice");
+	fprintf(out, "<h1>%s ", title);
 	html_text(out, number);
 	if (strcmp(status, "final") != 0 && strcmp(status, "sent") != 0) {
 		fputs(" <span class=\"mark\">", out);
@@ -439,7 +440,8 @@ bool invoice_html(const char *path, const char *number, FILE *out, InvoiceError 
 	}
 	fputs("</div>\n</div>\n<table class=\"meta\">\n", out);
 	const struct { const char *label; int c; } meta[] = { { "Invoice date", D_INVOICE_ON }, { "Due date", D_DUE_ON },
-		{ "Project", D_PROJECT }, { "Your reference (PO)", D_PO }, { "Credits invoice", D_CREDIT_OF } };
+		{ "Project", D_PROJECT }, { "Your reference (PO)", D_PO }, { "Credits invoice", D_CREDIT_OF },
+		{ "Supplements invoice", D_SUPPLEMENT_OF } };
 	for (size_t i = 0; i < sizeof meta / sizeof *meta; i++) {
 		if (!d.set[meta[i].c])
 			continue;
@@ -504,7 +506,7 @@ bool invoice_html(const char *path, const char *number, FILE *out, InvoiceError 
 		html_text(out, col(&d, D_VAT_TEXT));
 		fputs("</p>\n", out);
 	}
-	if (!credit) {
+	if (!d.set[D_CREDIT_OF]) {
 		fputs("<p>Please pay ", out);
 		if (d.set[D_GROSS])
 			html_money(out, col(&d, D_GROSS), cur);

@@ -71,12 +71,33 @@ static bool ledger_closed(Sink *s, Eval *E, const Node *at, const char *month, b
 	return true;
 }
 
+/* released_before: the revenue table holds each source row once, ever
+ * (superseded runs' rows are in revenue_history). */
+static bool ledger_released(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month,
+			    bool *out)
+{
+	RunCtx *R = (RunCtx *)s;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(R->db, "SELECT 1 FROM revenue WHERE source = ?1 AND source_id = ?2 AND period < ?3", -1, &st,
+			       NULL) != SQLITE_OK)
+		return eval_fail(E, at, "cannot read the released revenue: %s", sqlite3_errmsg(R->db));
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, month, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return eval_fail(E, at, "cannot read the released revenue: %s", sqlite3_errmsg(R->db));
+	*out = rc == SQLITE_ROW;
+	return true;
+}
+
 void ledger_view(Eval *E, RunCtx *R, sqlite3 *db)
 {
 	memset(R, 0, sizeof *R);
 	R->db = db;
 	sink_relations(&R->relations);
-	R->sink = (Sink){ .emit = view_emit, .closed = ledger_closed, .next = &R->relations };
+	R->sink = (Sink){ .emit = view_emit, .closed = ledger_closed, .released = ledger_released, .next = &R->relations };
 	E->sink = &R->sink;
 }
 
@@ -418,14 +439,28 @@ bool ledger_scratch_open(Eval *E, RunCtx *R, sqlite3 *db, Date as_of, const char
 	if (!ledger_scratch_indexes(db, err))
 		return false;
 	for (int i = 0; i < schema_ntables; i++) {
-		if (!run_results(&schema_tables[i]))
+		const TableDef *t = &schema_tables[i];
+		if (!run_results(t))
 			continue;
-		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)",
-			 schema_tables[i].name);
+		/* issued invoices stay: a re-run bills beside them (SPEC 9.1) */
+		const NumberedDef *nd = sequence_numbered(t->name);
+		char issued[256] = "";
+		if (nd)
+			snprintf(issued, sizeof issued, " AND status IS 'draft'");
+		for (int k = 0; k < schema_ntables && !nd; k++) {
+			const NumberedDef *m = sequence_numbered(schema_tables[k].name);
+			if (m && strcmp(m->detail, t->name) == 0)
+				snprintf(issued, sizeof issued, " AND number NOT IN (SELECT number FROM temp.\"%s\" WHERE status IS NOT 'draft')",
+					 m->table);
+		}
+		snprintf(sql, sizeof sql, "DELETE FROM temp.%s WHERE run_id IN (SELECT id FROM temp.runs WHERE period >= ?)%s",
+			 t->name, issued);
 		if (!run_sql(db, sql, period, err))
 			return false;
 	}
-	if (!run_sql(db, "DELETE FROM temp.runs WHERE period >= ?", period, err))
+	/* (the runs that wrote them stay too: the rules ask for their period) */
+	if (!run_sql(db, "DELETE FROM temp.runs WHERE period >= ? AND id NOT IN "
+			 "(SELECT run_id FROM temp.invoice_drafts WHERE run_id IS NOT NULL)", period, err))
 		return false;
 	return ledger_begin(E, R, db, period, as_of, err);
 }

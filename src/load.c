@@ -394,7 +394,7 @@ static bool load_file(Program *P, const char *path, bool user)
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* fn for every *.sow (and import mapping *.map) below dir, in name order (results must not depend on
+/* fn for every *.sow (and import mapping *.map, account mapping *.accounts) below dir, in name order (results must not depend on
  * directory order). */
 static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *arg, Diag *D, int depth)
 {
@@ -433,7 +433,8 @@ static bool walk_dir(const char *dir, bool (*fn)(const char *, void *), void *ar
 		size_t l = strlen(names[i]);
 		if (is_dir(names[i]))
 			ok &= walk_dir(names[i], fn, arg, D, depth + 1);
-		else if (l > 4 && (strcmp(names[i] + l - 4, ".sow") == 0 || strcmp(names[i] + l - 4, ".map") == 0))
+		else if ((l > 4 && (strcmp(names[i] + l - 4, ".sow") == 0 || strcmp(names[i] + l - 4, ".map") == 0)) ||
+			 (l > 9 && strcmp(names[i] + l - 9, ".accounts") == 0))
 			ok &= fn(names[i], arg);
 		free(names[i]);
 	}

@@ -22,6 +22,7 @@
 #include "format.h"
 #include "import.h"
 #include "invoice.h"
+#include "journal.h"
 #include "ledger.h"
 #include "repl.h"
 #include "runcmd.h"
@@ -549,6 +550,75 @@ static int period_command(int argc, char **argv, bool reopen)
 static int cmd_close(int argc, char **argv) { return period_command(argc, argv, false); }
 static int cmd_reopen(int argc, char **argv) { return period_command(argc, argv, true); }
 
+/* ---- sow journal ----------------------------------------------------------- */
+
+/* The shipped account mapping: in the build tree of the binary (beside it,
+ * or one folder up for build/sow-san), else installed beside the library. */
+static const char *standard_accounts(char *buf, size_t n)
+{
+	char exe[4096];
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash = len > 0 ? (exe[len] = 0, strrchr(exe, '/')) : NULL;
+	if (slash) {
+		*slash = 0;
+		static const char *const up[] = { "", "/.." };
+		for (int i = 0; i < 2; i++) {
+			snprintf(buf, n, "%s%s/examples/accounts/standard.accounts", exe, up[i]);
+			if (access(buf, R_OK) == 0)
+				return buf;
+		}
+	}
+	snprintf(buf, n, "%s/../accounts/standard.accounts", SOW_RULES_DIR);
+	return buf;
+}
+
+static int cmd_journal(int argc, char **argv)
+{
+	static const struct option opts[] = { { "db", required_argument, NULL, 'd' }, { "period", required_argument, NULL, 'p' },
+					      { "accounts", required_argument, NULL, 'a' }, { "layout", required_argument, NULL, 'l' },
+					      { "output", required_argument, NULL, 'o' }, { 0, 0, 0, 0 } };
+	const char *db = NULL, *period = NULL, *accounts = NULL, *layout = "csv", *output = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, ":d:p:a:l:o:", opts, NULL)) != -1) {
+		if (c == 'd') db = optarg;
+		else if (c == 'p') period = optarg;
+		else if (c == 'a') accounts = optarg;
+		else if (c == 'l') layout = optarg;
+		else if (c == 'o') output = optarg;
+		else return bad_option("journal", c, argv);
+	}
+	if (!db || !period || optind != argc)
+		return usage_error("journal", "give --db DB --period YYYY-MM");
+	JournalLayout lay;
+	if (!journal_layout(layout, &lay)) {
+		static const char *const names[] = { "csv", "xero", "netsuite", "hledger" };
+		const char *s = diag_suggest(layout, names, 4);
+		fprintf(stderr, "sow: error: --layout %s: unknown layout%s%s%s (csv, xero, netsuite, hledger)\n", layout,
+			s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+		return EXIT_RULES;
+	}
+	char std[4200];
+	if (!accounts)
+		accounts = standard_accounts(std, sizeof std);
+	Arena *A = arena_new();
+	Accounts acc;
+	Diag D;
+	diag_init(&D, stderr);
+	if (!accounts_load(&acc, A, accounts, &D)) {
+		summary(&D);
+		arena_free(A);
+		return EXIT_RULES;
+	}
+	char err[1024];
+	bool ok = journal_to_file(db, period, &acc, lay, output, err, sizeof err);
+	arena_free(A);
+	if (!ok) {
+		fprintf(stderr, "sow: error: %s\n", err);
+		return EXIT_RULES;
+	}
+	return 0;
+}
+
 /* ---- sow credit, sow invoice ------------------------------------------- */
 
 static int invoice_failed(const InvoiceError *e)
@@ -831,6 +901,13 @@ static const Command commands[] = {
 	  "  --finalize NUMBER    draft -> final (refused while its VAT or FX rate is undetermined)\n"
 	  "  --sent NUMBER        final -> sent (sent to the customer)\n"
 	  "  --html NUMBER        the printable page on stdout: seller, customer, PO, lines, VAT, due date\n" },
+	{ "journal", cmd_journal, "journal --db DB --period YYYY-MM [--accounts FILE] [--layout csv|xero|netsuite|hledger] [--output FILE]",
+	  "The general-ledger journal of a period's latest run: revenue, final invoices and credits, double entry.",
+	  "  --accounts FILE  the account mapping (default: examples/accounts/standard.accounts as installed)\n"
+	  "  --layout NAME    csv (default), xero (manual journal import), netsuite (journal import), hledger\n"
+	  "  --output FILE    write FILE (replaced whole, only when complete) instead of stdout\n"
+	  "Drafts are not journaled. Every line names its run, project, and source row or invoice.\n"
+	  "The database is only read.\n" },
 	{ "doc", cmd_doc, "doc [--rules PATH]... [NAME]",
 	  "Every function, rounding, constant, relation, rule and table, with its parameters and comment.",
 	  "  NAME          only the definitions, built-ins or tables called NAME\n"

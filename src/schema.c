@@ -74,6 +74,9 @@ static const ColumnDef service_logs[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "customer", COL_TEXT, "customer TEXT" },
 	{ "logged_on", COL_DATE, "logged_on TEXT" }, { "service_type", COL_TEXT, "service_type TEXT" },
 	{ "title", COL_TEXT, "title TEXT" }, { "minutes", COL_INT, "minutes INTEGER" },
+	/* version 3: a log belongs to a SOW by id (or to its project's SOW),
+	 * never by the customer's display name */
+	{ "project_id", COL_TEXT, "project_id TEXT" }, { "sow_id", COL_TEXT, "sow_id TEXT" },
 };
 static const ColumnDef invoices[] = {
 	{ "id", COL_TEXT, "id TEXT PRIMARY KEY" }, { "customer", COL_TEXT, "customer TEXT" },
@@ -185,6 +188,9 @@ static const ColumnDef invoice_drafts[] = {
 	{ "fx_rate", COL_DECIMAL, "fx_rate TEXT" }, { "books_gross", COL_DECIMAL, "books_gross TEXT" },
 	{ "status", COL_TEXT, "status TEXT" }, { "credit_of", COL_TEXT, "credit_of TEXT" },
 	{ "rule", COL_TEXT, "rule TEXT" },
+	/* SPEC 9.1: invoice, supplementary (for more than the record of its
+	 * project and bill date: supplement_of the original) or credit */
+	{ "kind", COL_TEXT, "kind TEXT" }, { "supplement_of", COL_TEXT, "supplement_of TEXT" },
 };
 static const ColumnDef invoice_lines[] = {
 	{ "run_id", COL_INT, "run_id INTEGER" }, { "number", COL_TEXT, "number TEXT" },
@@ -368,7 +374,50 @@ const char schema_index_sql[] =
 	"DROP VIEW IF EXISTS forecast_by_quarter;\n"
 	"CREATE VIEW forecast_by_quarter AS\n"
 	"  SELECT run_id, fiscal_quarter, currency, amount, reporting_currency, reporting_amount, actual_amount, forecast_amount\n"
-	"  FROM forecast_totals;\n";
+	"  FROM forecast_totals;\n"
+	/* IFRS 15.116-118 / ASC 606-10-50-8: each period's contract balances
+	 * rolled forward, one row per project, currency and item (opening and
+	 * closing contract assets and liabilities from balances, the period's
+	 * revenue, the part of it out of the opening liability, its billings);
+	 * the amounts are the stored exact texts, summed exactly by sow's pack.
+	 * Only the choice of the smaller of two amounts compares as SQLite
+	 * numbers; the value taken is the exact text. */
+	"DROP VIEW IF EXISTS contract_balance_rollforward;\n"
+	"CREATE VIEW contract_balance_rollforward AS\n"
+	"  WITH c AS (\n"
+	"    SELECT b.run_id, b.period, b.project_id, b.currency, b.unbilled, b.deferred,\n"
+	"      (SELECT p.unbilled FROM balances p WHERE p.project_id = b.project_id AND p.currency = b.currency\n"
+	"        AND p.period < b.period ORDER BY p.period DESC LIMIT 1) AS open_asset,\n"
+	"      (SELECT p.deferred FROM balances p WHERE p.project_id = b.project_id AND p.currency = b.currency\n"
+	"        AND p.period < b.period ORDER BY p.period DESC LIMIT 1) AS open_liability,\n"
+	"      (SELECT t.amount FROM revenue_totals t WHERE t.run_id = b.run_id AND t.project_id = b.project_id\n"
+	"        AND t.currency = b.currency) AS revenue\n"
+	"    FROM balances b)\n"
+	"  SELECT run_id, period, project_id, currency, 1 AS line, 'opening contract assets' AS item,\n"
+	"    coalesce(open_asset, '0') AS amount FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 2, 'opening contract liabilities', coalesce(open_liability, '0') FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 3, 'revenue recognized', coalesce(revenue, '0') FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 4, 'of which out of the opening contract liabilities',\n"
+	"    CASE WHEN open_liability IS NULL OR revenue IS NULL THEN '0'\n"
+	"      WHEN CAST(open_liability AS REAL) < CAST(revenue AS REAL) THEN open_liability ELSE revenue END FROM c\n"
+	"  UNION ALL SELECT b.run_id, b.period, b.project_id, b.currency, 5, 'billings', b.amount FROM billing b\n"
+	/* Finance's own credits (sow credit: no run) bill less than the billing
+	 * rows say; balances count them (rules/std/balances.sow), so does this. */
+	"  UNION ALL SELECT c.run_id, c.period, c.project_id, c.currency, 5, 'credit notes', d.net FROM c\n"
+	"    JOIN invoice_drafts d ON d.project_id = c.project_id AND d.currency = c.currency\n"
+	"    AND d.run_id IS NULL AND d.credit_of IS NOT NULL AND d.status <> 'void'\n"
+	"    AND substr(d.invoice_on, 1, 7) = c.period\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 6, 'closing contract assets', unbilled FROM c\n"
+	"  UNION ALL SELECT run_id, period, project_id, currency, 7, 'closing contract liabilities', deferred FROM c;\n"
+	/* IFRS 15.120 / ASC 606-10-50-13: the forecast of work not yet done on
+	 * fixed-price SOWs. Time and materials (the allocation-based lines of
+	 * rules/std/forecast.sow) is left out under the right-to-invoice
+	 * expedient (IFRS 15.121(b), ASC 606-10-50-14(b)); released lines are
+	 * revenue already. */
+	"DROP VIEW IF EXISTS remaining_performance_obligations;\n"
+	"CREATE VIEW remaining_performance_obligations AS\n"
+	"  SELECT run_id, fiscal_quarter, project_id, currency, amount, basis FROM forecast\n"
+	"  WHERE basis <> 'released' AND basis NOT LIKE 'allocation_%';\n";
 
 void schema_insert_sql(const char *table, const char *const *cols, int n, char *buf, size_t size)
 {

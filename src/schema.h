@@ -29,8 +29,9 @@ typedef struct TableDef {
 } TableDef;
 
 /* Version 2 (SPEC 8): projects.po_reference, invoice drafts and the tables
- * the second version adds; sow init upgrades a version-1 database in place. */
-#define SCHEMA_VERSION 2
+ * the second version adds; version 3 (SPEC 9): service_logs.project_id and
+ * sow_id. sow init upgrades an older database in place. */
+#define SCHEMA_VERSION 3
 
 extern const TableDef schema_tables[];
 extern const int schema_ntables;

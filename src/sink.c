@@ -80,6 +80,14 @@ bool sink_closed(Sink *s, Eval *E, const Node *at, const char *month, bool *out)
 	return !s || s->closed(s, E, at, month, out);
 }
 
+bool sink_released(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month, bool *out)
+{
+	while (s && !s->released)
+		s = s->next;
+	*out = false;
+	return !s || s->released(s, E, at, source, id, month, out);
+}
+
 const Node *sink_sows(const Sink *s)
 {
 	while (s && !s->sows)

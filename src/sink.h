@@ -36,6 +36,9 @@ struct Sink {
 	/* Is month ("2026-10") closed? NULL: the next sink knows. False on an
 	 * error (reported at `at`). */
 	bool (*closed)(Sink *s, Eval *E, const Node *at, const char *month, bool *out);
+	/* Was the revenue row of (source, source_id) released in a period
+	 * before month? NULL: the next sink knows. False on an error. */
+	bool (*released)(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month, bool *out);
 	long long run_id;        /* the run written (`run_id` in rules); 0: the next knows */
 	const Node *sows;        /* items holding N_SOWs the run adds (a test's own), or NULL */
 	bool tracing;            /* why: rules run as nested loops in source order and
@@ -50,6 +53,9 @@ void sink_relations(Sink *s);
 long long sink_run_id(const Sink *s);
 /* Is month closed, as the chain knows? No sink that knows: nothing is. */
 bool sink_closed(Sink *s, Eval *E, const Node *at, const char *month, bool *out);
+/* Was (source, source_id) released before month, as the chain knows? No
+ * sink that knows: it was not. */
+bool sink_released(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month, bool *out);
 /* The SOW items the chain adds to the program's, or NULL. */
 const Node *sink_sows(const Sink *s);
 

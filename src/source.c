@@ -38,6 +38,7 @@ typedef struct Plan {
 	sqlite3_stmt *plain;       /* SELECT ... (no filters), made when needed */
 	Node *params[MAX_PARAMS];  /* expressions bound to the ?s of pushed */
 	int nparams;
+	bool earlier;              /* earlier(T): this run's rows left out */
 	uint64_t cols;             /* columns selected (bit i: column i); the rest read as unset */
 	const Node *stop;          /* the first clause whose filters were not pushed (shared scans) */
 	struct {                   /* what is left to test in C of each pushed filter clause */
@@ -582,6 +583,16 @@ static Node *push(Eval *E, Plan *p, Node *e, const char *var, char *sql, size_t 
 	return NULL;
 }
 
+/* earlier(T) reads the rows of runs before this one: those this run
+ * writes are left out, whenever the rule runs. */
+static size_t earlier_filter(Eval *E, const Plan *p, char *sql, size_t size)
+{
+	if (!p->earlier || size < 2)
+		return 0;
+	long long id = sink_run_id(E->sink);
+	return (size_t)snprintf(sql, size, " WHERE run_id IS NOT %lld", id);
+}
+
 /* The scan kept under key, made on first use; `also`: columns others read
  * too (a shared scan), which remakes a plan made without them. */
 static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const TableDef *t,
@@ -602,8 +613,10 @@ static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, N
 	}
 	p->table = t;
 	p->cols = columns_read(clause, var, rest, t) | also;
+	p->earlier = clause->a->kind == N_CALL && strcmp(clause->a->s, "earlier") == 0;
 	char sql[8192];
 	size_t n = select_list(sql, sizeof sql, t, p->cols);
+	n += earlier_filter(E, p, sql + n, sizeof sql - n);
 	/* A rule's filters up to its next `for` (or the end of what a shared
 	 * scan shares), or a query's where. What SQL tests, C need not test
 	 * again: each clause's remainder is kept. */
@@ -680,7 +693,8 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 	if (!st) {
 		if (!p->plain) {
 			char sql[8192];
-			select_list(sql, sizeof sql, t, p->cols);
+			size_t n = select_list(sql, sizeof sql, t, p->cols);
+			earlier_filter(E, p, sql + n, sizeof sql - n);
 			if (sqlite3_prepare_v2(E->db, sql, -1, &p->plain, NULL) != SQLITE_OK)
 				return eval_db_fail(E, clause, t->name);
 		}
@@ -853,6 +867,12 @@ bool source_scan_as(Eval *E, const void *key, Node *clause, const char *var, Nod
 		return ok && scan_rel(E, r, fn, arg);
 	}
 	/* a table or not, as the checker found it: no name looked up per scan */
+	if (src->kind == N_CALL && !d && strcmp(src->s, "earlier") == 0) {
+		const TableDef *e = shape ? shape->table : NULL;
+		if (!e)
+			return eval_fail(E, src, "earlier() takes one output table");
+		return scan_table(E, key, clause, var, rest, 0, NULL, e, shape, fn, arg);
+	}
 	const TableDef *t = shape ? shape->table : schema_table(src->s);
 	if (t)
 		return scan_table(E, key, clause, var, rest, 0, NULL, t, shape, fn, arg);

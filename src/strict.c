@@ -325,7 +325,7 @@ static bool can_change(St *S, const Module *m, const Node *e, int depth)
 			const Decl *d = program_lookup(S->P, m, e->s);
 			if (d && d->kind == D_FN && can_change(S, d->mod, d->node->b, depth + 1))
 				return true;
-			if (!d && strcmp(e->s, "is_closed") == 0)
+			if (!d && (strcmp(e->s, "is_closed") == 0 || strcmp(e->s, "released_before") == 0))
 				return true;
 			break;
 		}

@@ -37,11 +37,12 @@ const SummarySection summary_sections[] = {
 	{ "Billing in the reporting currency", "Billing reporting",
 	  "SELECT reporting_currency, reporting_amount FROM reporting_lines WHERE run_id = ?1 AND kind = 'billing' ORDER BY reporting_currency",
 	  1, NULL, "cm", SUM_ALL, 0 },
-	/* SPEC 8.5: the run's drafts, numbered at commit (sequence.c) */
+	/* SPEC 8.5: the run's drafts, numbered at commit (sequence.c); 9.1: a
+	 * supplementary or credit names the invoice on the record it corrects */
 	{ "Invoice drafts (numbered when the run committed; VAT rounded once per invoice)", "Invoice drafts",
-	  "SELECT number, project_id, customer, invoice_on, due_on, currency, net, vat, gross, books_currency, books_gross, status "
-	  "FROM invoice_drafts WHERE run_id = ?1 ORDER BY number",
-	  0, NULL, "tttddcmmmcmt", SUM_ALL, 0 },
+	  "SELECT number, kind, coalesce(supplement_of, credit_of) AS corrects, project_id, customer, invoice_on, due_on, currency, "
+	  "net, vat, gross, books_currency, books_gross, status FROM invoice_drafts WHERE run_id = ?1 ORDER BY number",
+	  0, NULL, "tttttddcmmmcmt", SUM_ALL, 0 },
 	{ "Invoice drafts by currency", "Invoices by currency",
 	  "SELECT currency, net, vat, gross FROM invoice_drafts WHERE run_id = ?1 ORDER BY currency", 1, "drafts", "cnmmm", SUM_ALL, 0 },
 	{ "Forecast by fiscal quarter (each total exact, rounded once)", "Forecast by quarter",
@@ -61,6 +62,15 @@ const SummarySection summary_sections[] = {
 	  "SELECT w.project_id, p.customer, w.currency, w.recognized_to_date, w.billed_to_date, w.unbilled, w.deferred "
 	  "FROM balances w LEFT JOIN projects p ON p.id = w.project_id WHERE w.run_id = ?1 ORDER BY w.project_id, w.currency",
 	  0, NULL, "ttcmmmm", SUM_ALL, 0 },
+	/* SPEC 9.2, the IFRS 15 / ASC 606 disclosures: views in schema.c */
+	{ "Contract balances, roll-forward (IFRS 15.116-118, ASC 606-10-50-8)", "Contract balances",
+	  "SELECT line, item, currency, amount FROM contract_balance_rollforward WHERE run_id = ?1 ORDER BY line, currency",
+	  3, NULL, "ttcm", SUM_PACK, 0 },
+	{ "Remaining performance obligations by fiscal quarter (fixed-price work; time and materials left out under the "
+	  "right-to-invoice expedient, IFRS 15.121, ASC 606-10-50-14)", "Remaining obligations",
+	  "SELECT fiscal_quarter, currency, amount FROM remaining_performance_obligations WHERE run_id = ?1 "
+	  "ORDER BY fiscal_quarter, currency",
+	  2, "lines", "tcnm", SUM_PACK, 0 },
 	{ "Proposed transitions", "Transitions",
 	  "SELECT t.project_id, p.customer, t.from_status, t.to_status, t.on_date, t.reason "
 	  "FROM transitions t LEFT JOIN projects p ON p.id = t.project_id WHERE t.run_id = ?1 ORDER BY t.project_id, t.on_date",

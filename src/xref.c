@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "refs.h"
 /* The milestone or training clauses in list (of SOW sow, or of its
  * amendment amend) against the table, through the prepared `one`. */
 static int check_terms(Program *P, const Src *src, sqlite3_stmt *one, Node *sow, Node *list, Node *amend,
@@ -205,6 +206,12 @@ int xref_calendars(Program *P, sqlite3 *db)
 	return warnings;
 }
 
+static void broken_ref(void *ctx, const char *table, const char *id, const char *why)
+{
+	Program *P = ctx;
+	diag_plain(P->D, DIAG_ERROR, "%s %s %s", table, id, why);
+}
+
 int xref_check(Program *P, sqlite3 *db)
 {
 	xref_calendars(P, db);
@@ -214,5 +221,11 @@ int xref_check(Program *P, sqlite3 *db)
 	int c = b < 0 ? -1 : check_amendment_dates(P, db);
 	map_free(&ms);
 	map_free(&ts);
-	return a < 0 || b < 0 || c < 0 ? -1 : a + b + c;
+	/* rows whose project (or SOW) names nothing: import refuses them, but
+	 * a database may hold them from before, or from sqlite3 */
+	char err[256];
+	long long d = c < 0 ? -1 : refs_scan(db, broken_ref, P, err, sizeof err);
+	if (d < 0 && c >= 0)
+		diag_plain(P->D, DIAG_ERROR, "%s", err);
+	return a < 0 || b < 0 || c < 0 || d < 0 ? -1 : a + b + c + (int)d;
 }

@@ -214,13 +214,13 @@ run_fmt() {
 		same "fmt $f" "${f%.sow}.fmt" "$tmp/fmt1"
 	done
 	# idempotent over every rule file we ship
-	for f in $(find rules examples tests/fmt -name '*.sow' -o -name '*.map' 2>/dev/null | sort); do
+	for f in $(find rules examples tests/fmt -name '*.sow' -o -name '*.map' -o -name '*.accounts' 2>/dev/null | sort); do
 		"$sow" fmt "$f" >"$tmp/fmt1" 2>"$tmp/err" || { bad "fmt $f" "$tmp/err"; continue; }
 		cp "$tmp/fmt1" "$tmp/again.sow"
 		"$sow" fmt "$tmp/again.sow" >"$tmp/fmt2" 2>"$tmp/err" || { bad "fmt of fmt $f" "$tmp/err"; continue; }
 		same "fmt idempotent $f" "$tmp/fmt1" "$tmp/fmt2"
 	done
-	for f in $(find rules examples -name '*.sow' -o -name '*.map' 2>/dev/null | sort); do
+	for f in $(find rules examples -name '*.sow' -o -name '*.map' -o -name '*.accounts' 2>/dev/null | sort); do
 		if "$sow" fmt --check "$f" >"$tmp/out" 2>&1; then ok; else bad "not formatted: $f (run: sow fmt $f)"; fi
 	done
 }

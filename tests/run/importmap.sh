@@ -163,6 +163,10 @@ mapping "rules" for time_entries {
 }
 EOF2
 printf 'Nr,Project,Hours,Billable,Type,Status,Person\n51,P-1,1,TRUE,Client,Approved,ann\n52,P-1,2,TRUE,Internal,Draft,bob\n,,3,,,,Total\n' > rules.csv
+# P-INT, which the mapping names, is not a project yet: the whole file is refused
+sow import "$DB" time_entries rules.csv --map rules.map; echo "exit $?"
+printf 'id,name\nP-INT,Internal time\n' > int.csv
+sow import "$DB" projects int.csv >/dev/null
 sow import "$DB" time_entries rules.csv --map rules.map; echo "exit $?"
 sqlite3 "$DB" "SELECT id, project_id, hours, approved_on, billable FROM time_entries WHERE id > 50 ORDER BY id"
 

@@ -33,6 +33,7 @@ rm -f hot.db
 cp "$DB" hot.db
 rm -f in.fifo
 mkfifo in.fifo
+: >hot.out
 sqlite3 hot.db <in.fifo >hot.out &
 spid=$!
 exec 3>in.fifo

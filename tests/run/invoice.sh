@@ -87,7 +87,8 @@ rule same_key_twice
   for s in sows
   emit invoice_drafts { number: "K", project_id: s.project_id, customer: unset, invoice_on: 2027-01-31, due_on: unset,
     currency: "EUR", net: 1.00 EUR, vat_rate: unset, vat: unset, gross: unset, vat_text: unset, po_reference: unset,
-    books_currency: "EUR", fx_rate: unset, books_gross: unset, status: "draft", credit_of: unset }
+    books_currency: "EUR", fx_rate: unset, books_gross: unset, status: "draft", credit_of: unset,
+    kind: "invoice", supplement_of: unset }
 SOW
 cp common.sow twice_common.sow
 refused run --db "$DB" --period 2027-01 twice_common.sow twice.sow

@@ -1,11 +1,13 @@
 # SPEC 8.2 done-when: the demo month-end from Kantata-style exports read
 # through the shipped maps equals the one from the standard CSVs, table by table.
 ex="$top/examples"
-load() {  # DB, then how time_entries and projects arrive
-	sow init "$1"
+load() {  # DB, then how projects arrive (first: the other tables name them)
+	db=$1; shift
+	sow init "$db"
+	"$@"
 	for t in milestones trainings holidays people allocations status_history \
 		opportunities health_reports partner_invoices service_logs invoices fx_rates; do
-		sow import "$1" "$t" "$ex/data/$t.csv" >/dev/null || echo "import $t failed"
+		sow import "$db" "$t" "$ex/data/$t.csv" >/dev/null || echo "import $t failed"
 	done
 }
 month_end() {  # DB, LATE-IMPORT-COMMAND...
@@ -17,12 +19,10 @@ month_end() {  # DB, LATE-IMPORT-COMMAND...
 	"$@"
 	sow run --db "$db" --period 2026-11 "$ex/sows" >/dev/null
 }
-load std.db
-sow import std.db projects "$ex/data/projects.csv"
+load std.db sow import std.db projects "$ex/data/projects.csv"
 sow import std.db time_entries "$ex/data/time_entries.csv"
 month_end std.db sow import std.db time_entries "$ex/data/time_entries_late.csv"
-load kantata.db
-sow import kantata.db projects "$ex/data/kantata-projects.csv" --map "$ex/maps/kantata-projects.map"
+load kantata.db sow import kantata.db projects "$ex/data/kantata-projects.csv" --map "$ex/maps/kantata-projects.map"
 sow import --upsert kantata.db projects "$ex/data/project_details.csv"
 sow import kantata.db time_entries "$ex/data/kantata-time.csv" --map "$ex/maps/kantata-time.map"
 month_end kantata.db sow import kantata.db time_entries "$ex/data/kantata-time-late.csv" --map "$ex/maps/kantata-time.map"

@@ -68,3 +68,102 @@ for seed in 1 2 3 4 5; do
 	echo "seed $seed: $(sqlite3 "$DB" "SELECT count(*) FROM revenue WHERE basis = 'late'") late rows, checked"
 done
 rm -f tm.sow
+
+# Property (SPEC 9.1): invoiced money is the record. Over random T&M books
+# (one rate with sub-cent digits, so lines round), random finalizing and
+# sending, closes, late approvals and entries found not billable, reopen and
+# re-run: per project and bill date the non-void invoices net to the billing
+# row, to the cent, and nothing is billed twice; each invoice's net is the sum
+# of its lines; balances' billed_to_date is the net of the invoices; every
+# T&M billing row is the sum of its lines, each role's and rate's released
+# hours x rate rounded half up once (computed here, in awk, on eighths and
+# thousandths); a final or sent invoice never changes.
+cat > rec.sow <<'SOW'
+import "std"
+
+sow "S-R" for project "P-P" {
+  customer "Record"
+  currency EUR
+  billing  time_and_materials
+  rate     "PSE" 180.00 per hour
+  rate     "PM"  100.005 per hour
+  rate     "TA"  123.456 per hour
+}
+SOW
+issued() {
+	sqlite3 "$DB" "SELECT d.number, d.net, d.kind, coalesce(d.credit_of, d.supplement_of), l.line, l.quantity, l.amount
+		FROM invoice_drafts d JOIN invoice_lines l ON l.number = d.number WHERE d.status IN ('final', 'sent') ORDER BY 1, 5"
+}
+record_check() { # label
+	# the documents of a project and bill date net to its billing row (none billed twice)
+	sqlite3 "$DB" "SELECT b.bill_on || ': billed ' || printf('%.2f', b.amount) || ', invoiced ' || printf('%.2f', coalesce(
+			(SELECT sum(d.net) FROM invoice_drafts d WHERE d.project_id = b.project_id AND d.invoice_on = b.bill_on
+			 AND d.status <> 'void'), 0))
+		FROM billing b WHERE printf('%.2f', b.amount) <> printf('%.2f', coalesce((SELECT sum(d.net) FROM invoice_drafts d
+			WHERE d.project_id = b.project_id AND d.invoice_on = b.bill_on AND d.status <> 'void'), 0))
+		UNION ALL SELECT d.invoice_on || ': invoiced with no billing row' FROM invoice_drafts d WHERE d.status <> 'void'
+			AND NOT EXISTS (SELECT 1 FROM billing b WHERE b.project_id = d.project_id AND b.bill_on = d.invoice_on)
+		UNION ALL SELECT d.number || ': net ' || d.net || ', lines ' || printf('%.2f', (SELECT sum(amount) FROM invoice_lines l
+			WHERE l.number = d.number)) FROM invoice_drafts d WHERE printf('%.2f', d.net) <> printf('%.2f', (SELECT sum(amount)
+			FROM invoice_lines l WHERE l.number = d.number))
+		UNION ALL SELECT 'balances ' || w.billed_to_date || ', invoices ' || printf('%.2f', (SELECT sum(net) FROM invoice_drafts
+			WHERE status <> 'void')) FROM balances w WHERE w.run_id = (SELECT max(id) FROM runs)
+			AND printf('%.2f', w.billed_to_date) <> printf('%.2f', (SELECT sum(net) FROM invoice_drafts WHERE status <> 'void'))
+		UNION ALL SELECT 'finding ' || code || ': ' || message FROM findings WHERE run_id = (SELECT max(id) FROM runs)
+			AND code IN ('invoices_out_of_balance', 'draft_not_reconciled')" | sed "s/^/$1: /"
+	# each billing row: per role and rate, the released hours x rate rounded once
+	got=$(sqlite3 -separator ' ' "$DB" "SELECT period, amount FROM billing ORDER BY period")
+	want=$(sqlite3 -separator ' ' "$DB" "SELECT r.period, t.role, t.hours FROM revenue r JOIN time_entries t ON t.id = r.source_id
+		WHERE r.source = 'time'" | awk '
+		BEGIN { rate["PSE"] = 180000; rate["PM"] = 100005; rate["TA"] = 123456 }
+		{ q[$1 " " $2] += int(($3 * 8 + 1) / 2) }   # eighths -> quarter hours, half up
+		END {
+			for (k in q) {
+				split(k, a, " ")
+				c = int((q[k] * rate[a[2]] + 20) / 40)   # quarter hours x thousandths -> cents, half up
+				if (c > 0) { cents[a[1]] += c }
+			}
+			for (p in cents) printf "%s %d.%02d\n", p, cents[p] / 100, cents[p] % 100
+		}' | sort)
+	[ "$got" = "$want" ] || echo "$1: billing rows $(echo $got), lines x rates $(echo $want)"
+	issued > issued.now
+	if [ -f issued.then ]; then
+		awk 'NR == FNR { now[$0] = 1; next } !($0 in now) { print "'"$1"': an issued invoice changed: " $0 }' issued.now issued.then
+	fi
+	mv issued.now issued.then
+}
+for seed in 11 12 13 14; do
+	rm -f "$DB" issued.then
+	sow init "$DB"
+	gen "$seed" 1 40 9 11 | sqlite3 "$DB"
+	next=2000
+	s=$seed
+	for m in 9 10 11; do
+		p=$(printf '2026-%02d' "$m")
+		sow run --db "$DB" --period "$p" rec.sow >/dev/null 2>&1 || echo "run $p failed"
+		record_check "seed $seed $p"
+		# Finance issues some drafts (a supplementary or credit included)
+		for n in $(sqlite3 "$DB" "SELECT number FROM invoice_drafts WHERE status = 'draft' ORDER BY number"); do
+			s=$(( (s * 7 + 3) % 11 ))
+			[ $((s % 3)) -eq 0 ] && continue
+			sow invoice --db "$DB" --finalize "$n" >/dev/null && [ $((s % 2)) -eq 0 ] && sow invoice --db "$DB" --sent "$n" >/dev/null
+		done
+		sow close --db "$DB" --period "$p" >/dev/null
+		# late: entries of the month approved in it, and one found not billable
+		s=$(( (s * 7 + 3) % 11 ))
+		[ $((s % 3)) -ne 0 ] && gen $((seed * 10 + m)) "$next" 3 "$m" "$m" | sqlite3 "$DB"
+		next=$((next + 3))
+		[ $((s % 2)) -eq 0 ] && sqlite3 "$DB" "UPDATE time_entries SET billable = 0 WHERE id = (SELECT min(t.id) FROM time_entries t
+			JOIN revenue r ON r.source = 'time' AND r.source_id = t.id WHERE r.period = '$p')"
+		sow reopen --db "$DB" --period "$p" --reason "late approvals" >/dev/null
+		sow run --db "$DB" --period "$p" rec.sow >/dev/null 2>&1 || echo "re-run $p failed"
+		record_check "seed $seed $p re-run"
+		sow run --db "$DB" --period "$p" rec.sow >/dev/null 2>&1 || echo "re-run $p failed"
+		record_check "seed $seed $p again"
+		sow close --db "$DB" --period "$p" >/dev/null
+	done
+	echo "seed $seed: $(sqlite3 "$DB" "SELECT group_concat(n || ' ' || k, ', ') FROM (SELECT kind AS k, count(*) AS n
+		FROM invoice_drafts WHERE status <> 'void' GROUP BY kind ORDER BY kind)"), $(sqlite3 "$DB" "SELECT count(*) FROM
+		invoice_drafts WHERE status IN ('final', 'sent')") issued; checked"
+done
+rm -f rec.sow issued.then

@@ -10,7 +10,7 @@ cat > q.repl <<'EOF'
 .forecast P-TM
 from r in revenue select r.period, r.project_id, r.source, r.source_id, r.amount, r.basis, r.recognized_on, r.rule
 from b in billing select b.project_id, b.source_id, b.amount, b.bill_on, b.reason, b.rule
-from f in findings select f.project_id, f.severity, f.code, f.message, f.rule
+from f in findings select f.project_id, f.severity, f.code, f.message, f.rule order by f.code, f.message
 from t in forecast_totals select t.fiscal_quarter, t.currency, t.amount, t.actual_amount, t.forecast_amount
 from f in forecast select f.project_id, f.fiscal_quarter, f.amount, f.basis, f.rule
 from t in revenue_totals select t.period, t.project_id, t.amount
