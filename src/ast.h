@@ -21,6 +21,8 @@ typedef struct Src {
 	int *lines;      /* byte offset where each line starts, built once with
 	                  * the text (diag.c looks positions up in it), or NULL */
 	int nlines;
+	int lines_before; /* text is a piece of a file (a REPL script's
+	                   * statement) after this many lines; messages count them */
 } Src;
 
 /* A file's bytes (a UTF-8 byte order mark dropped), malloc'd and

@@ -120,8 +120,8 @@ static void builtin_shapes(Ck *C)
 {
 	if (C->shapes->len)
 		return; /* made by an earlier check of this program */
-	for (int i = 0; i < schema_ntables; i++) {
-		const TableDef *t = &schema_tables[i];
+	for (int i = 0; i < schema_ntables + schema_nviews; i++) {
+		const TableDef *t = i < schema_ntables ? &schema_tables[i] : &schema_views[i - schema_ntables];
 		Shape *s = new_shape(C, t->name, t->ncols, 0);
 		s->table = t;
 		s->idcol = t->id ? schema_column(t, t->id) : -1;
@@ -1129,7 +1129,7 @@ static void ck_rule(Ck *C, Decl *d)
 					ck(C, f->a);
 			} else if (s->source == 2 || (td && !td->output)) {
 				ERR(C, c->loc, "'%s' is input data; rules emit into output tables and declared relations", c->s);
-			} else if (td && td->output == 2) {
+			} else if ((td && td->output == 2) || schema_view(c->s)) {
 				ERR(C, c->loc, "'%s' is kept by sow run itself; rules cannot emit into it", c->s);
 			} else {
 				ck_record_into(C, c->a, s, "emit", true);

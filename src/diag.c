@@ -75,7 +75,7 @@ static void linecol(const Src *src, const char *text, int off, int *line, int *c
 	if (off > (int)src->len)
 		off = (int)src->len;
 	int start, c = 1;
-	*line = diag_line(src, text, off, &start);
+	*line = diag_line(src, text, off, &start) + src->lines_before; /* (a piece of a script) */
 	for (int i = start; i < off; i++)
 		c += !is_cont((unsigned char)text[i]);
 	*col = c;

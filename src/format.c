@@ -2,10 +2,12 @@
  * columns (numbers and money to the right) and counts rows; `csv` is RFC
  * 4180 (text that would run as a spreadsheet formula is neutralised);
  * `json` is one object per line with every value a string, so no
- * amount ever passes through a binary float; `markdown` is a pipe table. */
+ * amount ever passes through a binary float; `markdown` is a pipe table;
+ * `html` a <table> with every text escaped. */
 #include "format.h"
 #include "check.h"
 #include "money.h"
+#include "report.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +26,8 @@ struct FTable {
 
 bool format_parse(const char *name, Format *f)
 {
-	static const char *const names[] = { "table", "csv", "json", "markdown", "expanded" };
-	for (int i = 0; i < 5; i++)
+	static const char *const names[] = { "table", "csv", "json", "markdown", "expanded", "html" };
+	for (int i = 0; i < 6; i++)
 		if (strcmp(name, names[i]) == 0) {
 			*f = (Format)i;
 			return true;
@@ -66,7 +68,7 @@ FTable *format_begin(const char *title, int ncols, const char *const *headers, c
 
 void format_row(FTable *t, const char *const *cells)
 {
-	if (t->f == FMT_CSV || t->f == FMT_JSON) {
+	if (t->f == FMT_CSV || t->f == FMT_JSON || t->f == FMT_HTML) {
 		stream_row(t, cells);
 		return;
 	}
@@ -137,6 +139,8 @@ static void json_string(FILE *out, const char *s)
 
 static void csv_header(FTable *t)
 {
+	if (t->title)
+		fputs("section,", t->out);
 	for (int i = 0; i < t->ncols; i++) {
 		if (i)
 			fputc(',', t->out);
@@ -146,13 +150,48 @@ static void csv_header(FTable *t)
 	t->header_done = true;
 }
 
+static void html_header(FTable *t)
+{
+	fputs("<table>\n", t->out);
+	if (t->title) {
+		fputs("<caption>", t->out);
+		html_text(t->out, t->title);
+		fputs("</caption>\n", t->out);
+	}
+	fputs("<thead><tr>", t->out);
+	for (int i = 0; i < t->ncols; i++) {
+		fputs(t->right[i] ? "<th class=\"num\">" : "<th>", t->out);
+		html_text(t->out, t->headers[i]);
+		fputs("</th>", t->out);
+	}
+	fputs("</tr></thead>\n<tbody>\n", t->out);
+	t->header_done = true;
+}
+
 static void stream_row(FTable *t, const char *const *cells)
 {
 	FILE *out = t->out;
 	int n = t->ncols;
+	if (t->f == FMT_HTML) {
+		if (!t->header_done)
+			html_header(t);
+		fputs("<tr>", out);
+		for (int i = 0; i < n; i++) {
+			fputs(t->right[i] ? "<td class=\"num\">" : "<td>", out);
+			html_text(out, cells[i]);
+			fputs("</td>", out);
+		}
+		fputs("</tr>\n", out);
+		t->nrows++;
+		return;
+	}
 	if (t->f == FMT_CSV) {
 		if (!t->header_done)
 			csv_header(t);
+		if (t->title) {
+			csv_cell(out, t->title);
+			fputc(',', out);
+		}
 		for (int i = 0; i < n; i++) {
 			if (i)
 				fputc(',', out);
@@ -162,8 +201,13 @@ static void stream_row(FTable *t, const char *const *cells)
 		return;
 	}
 	fputc('{', out);
+	if (t->title) {
+		json_string(out, "section");
+		fputs(": ", out);
+		json_string(out, t->title);
+	}
 	for (int i = 0; i < n; i++) {
-		if (i)
+		if (i || t->title)
 			fputs(", ", out);
 		json_string(out, t->headers[i]);
 		fputs(": ", out);
@@ -183,6 +227,12 @@ void format_end(FTable *t)
 			csv_header(t);
 		break;
 	case FMT_JSON:
+		break;
+	case FMT_HTML:
+		if (!t->header_done)
+			html_header(t);
+		fprintf(out, "</tbody>\n</table>\n<p class=\"rows\">(%zu row%s)</p>\n", t->nrows, t->nrows == 1 ? "" : "s");
+		t->nrows = 0; /* (counted, not kept) */
 		break;
 	case FMT_EXPANDED: {
 		/* psql's expanded display: a header per record, then its fields */
@@ -319,11 +369,18 @@ void format_value(const Value *v, Format f, FILE *out)
 		return;
 	}
 	if (v->k != V_LIST || (v->nitems > 0 && v->items[0].k != V_ROW)) {
-		fprintf(out, "%s\n", value_fmt(v, buf, sizeof buf));
+		value_fmt(v, buf, sizeof buf);
+		if (f == FMT_HTML) {
+			fputs("<p class=\"value\">", out);
+			html_text(out, buf);
+			fputs("</p>\n", out);
+		} else {
+			fprintf(out, "%s\n", buf);
+		}
 		return;
 	}
 	if (v->nitems == 0) {
-		fprintf(out, "(0 rows)\n");
+		fputs(f == FMT_HTML ? "<p class=\"rows\">(0 rows)</p>\n" : "(0 rows)\n", out);
 		return;
 	}
 	const Row *first = v->items[0].row;

@@ -5,14 +5,17 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* expanded: one "column | value" line per field, a header per record (psql's \x). */
-typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN, FMT_EXPANDED } Format;
+/* expanded: one "column | value" line per field, a header per record (psql's \x);
+ * html: a <table> fragment, every cell escaped, for a page to embed (sow serve). */
+typedef enum { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN, FMT_EXPANDED, FMT_HTML } Format;
 
 bool format_parse(const char *name, Format *f);
 
-/* A table being printed in format f to out. csv and json rows go out as
- * they come (memory does not grow with rows); table and markdown keep the
- * cells to align the columns and print at format_end, which frees t. */
+/* A table being printed in format f to out. csv, json and html rows go out
+ * as they come (memory does not grow with rows); table and markdown keep
+ * the cells to align the columns and print at format_end, which frees t.
+ * A title names the table; in csv and json, where several tables may share
+ * one stream, every row then says which: a first column (key) `section`. */
 typedef struct FTable FTable;
 FTable *format_begin(const char *title, int ncols, const char *const *headers, const bool *right, Format f, FILE *out);
 void format_row(FTable *t, const char *const *cells);

@@ -513,30 +513,6 @@ bool ledger_stored_views(sqlite3 *db, long long run_id, const char *period, Stor
 	return how != STORED_TABLES || ledger_scratch_indexes(db, err);
 }
 
-int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max)
-{
-	/* one project's: its lines summed here; all: the run's stored totals */
-	const char *sql = project
-		? "SELECT fiscal_quarter, currency, amount FROM forecast WHERE run_id = ?1 AND project_id = ?2 ORDER BY 1, 2"
-		: "SELECT fiscal_quarter, currency, amount FROM forecast_totals WHERE run_id = ?1 ORDER BY 1, 2";
-	const char *err;
-	sqlite3_stmt *st = prepare_run(db, sql, run_id, &err);
-	if (!st)
-		return -1;
-	if (project)
-		sqlite3_bind_text(st, 2, project, -1, SQLITE_STATIC);
-	Totals T;
-	totals_open(&T, st, 2, 1);
-	int n = 0;
-	while (n < max && totals_next(&T)) {
-		snprintf(t[n].key, sizeof t[n].key, "%.15s %.7s", T.key[0], T.key[1]);
-		if (totals_rounded(&T, 0, T.key[1], &t[n].amount))
-			n++;
-	}
-	sqlite3_finalize(st);
-	return T.err ? -1 : n;
-}
-
 /* ---- the month-end run ---------------------------------------------------- */
 
 static long long count(sqlite3 *db, const char *sql, const char *arg)

@@ -129,15 +129,6 @@ void ledger_adopt(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 /* Which rules produced a run: a digest of the loaded files (runs.rules_digest). */
 void ledger_digest(const Program *P, char *buf, size_t n);
 
-/* Forecast of a run by fiscal quarter and currency (of one project, or all):
- * each sum exact, then rounded once to the cent. Returns how many totals, or
- * -1 on a database error. */
-typedef struct Total {
-	char key[32];         /* "FY2027-Q4 USD" */
-	Dec amount;
-} Total;
-int ledger_forecast_totals(sqlite3 *db, long long run_id, const char *project, Total *t, int max);
-
 /* Bind a value as sow stores it: exact decimal text, ISO dates, 1/0. */
 void ledger_bind(sqlite3_stmt *st, int i, const Value *v);
 

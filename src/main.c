@@ -29,6 +29,7 @@
 #include "runcmd.h"
 #include "serve.h"
 #include "session.h"
+#include "stmt.h"
 #include "doc.h"
 #include "lsp.h"
 #include "overlap.h"
@@ -207,7 +208,7 @@ static int cmd_eval(int argc, char **argv)
 		case 'n': reuse = false; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
-				return usage_error("eval", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
+				return usage_error("eval", "--format is table, csv, json, markdown, expanded or html, not '%s'", optarg);
 			break;
 		case 'a':
 			if (!date_parse(optarg, strlen(optarg), &as_of))
@@ -235,9 +236,9 @@ static int cmd_eval(int argc, char **argv)
 		S.max_steps = max_steps;
 		S.max_rows = max_rows;
 		S.explain = explain;
-		S.profile = profile;
+		S.profile = profile ? stderr : NULL;
 		S.reuse = reuse;
-		if (!session_run(&S, text, stdout))
+		if (!stmt_run(&S, &(Stmt){ text, strlen(text), "<eval>", 1 }, format, stdout))
 			rc = S.D.db_errors ? EXIT_DB : EXIT_RULES;
 	}
 	session_close(&S);
@@ -471,7 +472,7 @@ static int cmd_run(int argc, char **argv)
 			break;
 		case 'f':
 			if (!format_parse(optarg, &o.format))
-				return usage_error("run", "--format is table, csv, json, markdown or expanded, not '%s'", optarg);
+				return usage_error("run", "--format is table, csv, json, markdown, expanded or html, not '%s'", optarg);
 			break;
 		case 's':
 		case 'm':

@@ -22,8 +22,9 @@
 
 static int run_once(Program *P, const RunOptions *o, FILE *out);
 
-/* One section of the summary. csv and json list every row, streamed; the
- * table and markdown views list the first LISTED and say how many more. */
+/* One section of the summary. csv and json list every row, streamed, each
+ * row naming its section (the sections' columns differ); the table and
+ * markdown views list the first LISTED and say how many more. */
 static void section(sqlite3 *db, const SummarySection *s, long long run_id, Format f, FILE *out)
 {
 	bool capped = f == FMT_TABLE || f == FMT_MARKDOWN;
@@ -40,7 +41,8 @@ static void section(sqlite3 *db, const SummarySection *s, long long run_id, Form
 	}
 	if (capped)
 		fputc('\n', out);
-	FTable *t = format_begin(s->title, n, headers, right, f, out);
+	/* csv and json: each row names its section, by its short name */
+	FTable *t = format_begin(f == FMT_CSV || f == FMT_JSON ? s->sheet : s->title, n, headers, right, f, out);
 	long long rows = 0;
 	const char *cells[16];
 	while ((!capped || rows < LISTED) && summary_next(r, cells)) {

@@ -268,6 +268,32 @@ const TableDef schema_tables[] = {
 };
 const int schema_ntables = (int)(sizeof schema_tables / sizeof *schema_tables);
 
+/* The views SPEC 4 and 8.3 define: rows of a totals table under another
+ * name (revenue_by_project without the run id), read like a table. */
+const TableDef schema_views[] = {
+	{ "revenue_by_project", revenue_totals + 1, (int)(sizeof revenue_totals / sizeof *revenue_totals) - 1, NULL, NULL, 2 },
+	{ "forecast_by_quarter", COLS(forecast_totals), NULL, NULL, 2 },
+};
+const int schema_nviews = (int)(sizeof schema_views / sizeof *schema_views);
+static const char *const view_of[] = { "revenue_totals", "forecast_totals" };
+
+const TableDef *schema_view(const char *name)
+{
+	for (int i = 0; i < schema_nviews; i++)
+		if (strcmp(schema_views[i].name, name) == 0)
+			return &schema_views[i];
+	return NULL;
+}
+
+void schema_view_sql(const TableDef *v, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "SELECT rowid AS rowid");
+	for (int c = 0; c < v->ncols && n < size; c++)
+		n += (size_t)snprintf(buf + n, size - n, ", \"%s\"", v->cols[c].name);
+	if (n < size)
+		snprintf(buf + n, size - n, " FROM \"%s\"", view_of[v - schema_views]);
+}
+
 const TableDef *schema_table(const char *name)
 {
 	for (int i = 0; i < schema_ntables; i++)

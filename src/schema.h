@@ -38,6 +38,13 @@ extern const TableDef schema_tables[];
 extern const int schema_ntables;
 
 const TableDef *schema_table(const char *name);
+/* The views SPEC defines (revenue_by_project, forecast_by_quarter): read
+ * only, queried like a table. schema_view_sql: the SELECT a session's TEMP
+ * view of that name runs, over the totals of the session's own view. */
+extern const TableDef schema_views[];
+extern const int schema_nviews;
+const TableDef *schema_view(const char *name);
+void schema_view_sql(const TableDef *v, char *buf, size_t size);
 int schema_column(const TableDef *t, const char *name);   /* index or -1 */
 /* The currency column of money column col: the longest of col's prefixes
  * ending before a '_' (col itself first) with a "_currency" column beside it

@@ -1,5 +1,5 @@
-/* session.h: one statement at a time against loaded rules and a database,
- * as `sow eval` and the REPL run them.
+/* session.h: loaded rules and a read-only database, kept between
+ * statements; what answers a statement is the statement layer (stmt.h).
  *
  * A session holds the program, a read-only database, the as-of date and
  * any what-if assumptions. When a statement reads what rules produce
@@ -42,7 +42,11 @@ typedef struct Session {
 	bool loaded;           /* P holds a checked program */
 	char **paths;          /* rule files and folders, for reload */
 	int npaths;
-	char **defs;           /* definitions typed in the session, kept on reload */
+	struct SessionDef {    /* definitions typed in the session, kept on reload */
+		char *text;
+		char *origin;      /* where it was typed, for messages: "<stdin>", a script */
+		int lines_before;  /* ... and the lines before it there */
+	} *defs;
 	int ndefs;
 	const char *argv0;
 	const char *db_path;
@@ -59,7 +63,7 @@ typedef struct Session {
 	long long max_rows;    /* 0: the default (eval.c) */
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
-	bool profile;          /* sow eval --profile: the rules' profile on stderr */
+	FILE *profile;         /* sow eval --profile: where the rules' profile goes, or NULL */
 	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
 	bool reuse;            /* reuse work (.reuse, --no-reuse): a stored run that is
 	                        * this view, views of other dates, what an assume left */
@@ -73,19 +77,25 @@ typedef struct Session {
 	Decl **rules;          /* the program's rules by name, for what an assume makes stale */
 	int nrules;
 	ViewState vs;          /* what of E's results is out of date */
+	Src *cur;              /* the statement being answered (messages are located in it) */
 } Session;
 
-/* Open: load and check paths, open db read-only. Returns an exit status. */
+/* Open: load and check paths, open db read-only. Returns an exit status;
+ * messages go to stderr until session_diag sends them elsewhere. */
 int session_open(Session *S, const char *argv0, const char *db_path, char **paths, int npaths, Date as_of);
 void session_close(Session *S);
+/* Messages of later statements go to sink (NULL: to S->D.out again). */
+void session_diag(Session *S, DiagSink sink, void *arg);
+/* An error of the statement being answered, located at it (else plain). */
+void session_fail(Session *S, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reload the rule files (and the session's own definitions). */
 bool session_reload(Session *S);
-/* Run one statement: an expression, a query, `why ...`, `assume ...`, or a
- * definition. Output goes to out, errors to stderr. True on success. */
+/* Kept for callers written before stmt.h (sow serve's first version):
+ * session_run is stmt_run of text in the session's format, from "<eval>";
+ * session_incomplete is stmt_incomplete; session_is_definition is
+ * stmt_kind(text) == STMT_DEFINITION. */
 bool session_run(Session *S, const char *text, FILE *out);
-/* Is text an unfinished statement (an open bracket, a trailing operator)? */
 bool session_incomplete(Session *S, const char *text);
-/* Does text start with a definition keyword (rule, fn, const, query ...)? */
 bool session_is_definition(const char *text);
 void session_set_asof(Session *S, Date d);
 /* .reuse: where the session's results come from. */
@@ -93,9 +103,8 @@ void session_reuse_status(Session *S, FILE *out);
 /* .reuse on|off: off drops what was kept and always recomputes. */
 void session_set_reuse(Session *S, bool on);
 void session_clear_assumptions(Session *S);
-/* The forecast by fiscal quarter (and currency) as of the session date. */
+/* stmt_forecast and stmt_balances in the session's format (kept as above). */
 bool session_forecast(Session *S, const char *project, FILE *out);
-/* Work in progress per project and currency (SPEC 8.6), as of the session date. */
 bool session_balances(Session *S, const char *project, FILE *out);
 
 #endif

@@ -235,3 +235,11 @@ long long summary_count(sqlite3 *db, const SummarySection *s, long long run_id)
 	summary_close(r, &err);
 	return n;
 }
+
+const SummarySection *summary_section(const char *sheet)
+{
+	for (int i = 0; i < summary_nsections; i++)
+		if (strcmp(summary_sections[i].sheet, sheet) == 0)
+			return &summary_sections[i];
+	return NULL;
+}

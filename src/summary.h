@@ -32,6 +32,9 @@ typedef struct SummarySection {
 extern const SummarySection summary_sections[];
 extern const int summary_nsections;
 
+/* The section shown on the sheet named so (its one query, which the REPL's
+ * .forecast reads too), or NULL. */
+const SummarySection *summary_section(const char *sheet);
 /* The currency column of money column i of s, or -1. */
 int summary_currency_col(const SummarySection *s, int i);
 

@@ -328,6 +328,7 @@ run_repl() {
 		name=$(basename "$t" .repl)
 		flags=""
 		[ "$name" = keepgoing ] && flags=--keep-going
+		[ "$name" = stops ] && flags=--bail
 		# shellcheck disable=SC2086
 		(cd "$work" && "$sow" repl --db t.db --as-of 2026-11-30 $flags common.sow <"$top/$t" >"$tmp/out" 2>&1; echo "exit $?" >>"$tmp/out")
 		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then bad "$t: sanitizer report" "$tmp/out"; continue; fi
@@ -357,6 +358,19 @@ run_sessions() {
 		echo "exit $?" >>"$tmp/out"
 		if grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/out"; then bad "$t: sanitizer report" "$tmp/out"; continue; fi
 		same "$t" "examples/sessions/$name.out" "$tmp/out"
+		# each statement (not a command) answered the same by `sow eval`
+		# and by a REPL given only it: one statement layer behind both
+		grep -v -e '^[.\\]' -e '^[[:space:]]*$' -e '^[[:space:]]' "$t" >"$tmp/statements"
+		while IFS= read -r s; do
+			"$sow" eval --db build/demo.db --as-of 2026-11-30 -e "$s" examples/sows >"$tmp/eval" 2>&1
+			echo "exit $?" >>"$tmp/eval"
+			printf '%s\n' "$s" | "$sow" repl --db build/demo.db --as-of 2026-11-30 examples/sows 2>&1 |
+				sed 's/^<stdin>:1:/<eval>:1:/' >"$tmp/repl"
+			# (the REPL's own status, not the filter's)
+			printf '%s\n' "$s" | "$sow" repl --db build/demo.db --as-of 2026-11-30 examples/sows >/dev/null 2>&1
+			echo "exit $?" >>"$tmp/repl"
+			same "$t: eval -e '$s' as the REPL" "$tmp/repl" "$tmp/eval"
+		done <"$tmp/statements"
 	done
 }
 
