@@ -16,6 +16,7 @@
 #include "money.h"
 #include "report.h"
 #include "schema.h"
+#include "stmt.h"
 #include "summary.h"
 
 enum { MAX_HTML_ROWS = 5000, MAX_COLS = 32 };
@@ -42,7 +43,7 @@ static void url(FILE *out, const char *s)
 
 static void nav(FILE *out)
 {
-	fputs("<nav class=site><a href=\"/\">periods and runs</a></nav>\n", out);
+	fputs("<nav class=site><a href=\"/\">periods and runs</a> · <a href=\"/eval\">ask</a></nav>\n", out);
 }
 
 static void head(FILE *out, const char *title, const char *title2)
@@ -519,7 +520,7 @@ void page_run_table(Site *s, Page *p, long long id, const char *name)
 		const char *headers[MAX_COLS];
 		for (int i = 0; i < n; i++)
 			headers[i] = sqlite3_column_name(st, i);
-		FTable *ft = format_begin(t->name, n, headers, NULL, fmt, out);
+		FTable *ft = format_begin(NULL, n, headers, NULL, fmt, out);
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			row_cells(t, st, n, cells, money);
 			format_row(ft, cells);
@@ -1053,5 +1054,103 @@ void page_source(Site *s, Page *p)
 	}
 	fputs("</pre>\n", out);
 	free(text);
+	foot(out);
+}
+
+/* ---- a question ------------------------------------------------------------ */
+
+/* /eval?q=STATEMENT[&asof=DATE][&format=table|csv|json|html]: an expression,
+ * a query or why answered as sow eval and the REPL answer it (one statement
+ * layer), as of asof or the latest run's date. A definition or an assume
+ * would change what later pages show: this view only asks. */
+void page_eval(Site *s, Page *p)
+{
+	if (!s->S) {
+		page_error(p, 404, "questions need the rule files: start sow serve with them (sow serve --db DB RULE-FILES...)");
+		return;
+	}
+	const char *q = param(p, "q"), *asof = param(p, "asof"), *fname = param(p, "format");
+	Format f = FMT_HTML;
+	if (fname && (!format_parse(fname, &f) || (f != FMT_TABLE && f != FMT_CSV && f != FMT_JSON && f != FMT_HTML))) {
+		page_error(p, 400, "format is table, csv, json or html");
+		return;
+	}
+	StmtKind k = q ? stmt_kind(q) : STMT_EMPTY;
+	if (q && k != STMT_EXPR && k != STMT_WHY && k != STMT_EMPTY) {
+		page_error(p, 400, "this view only asks: an expression, a query (from ... select ...) or why; "
+				   "definitions, assume and dot-commands belong to sow repl");
+		return;
+	}
+	char latest[16] = "";
+	sqlite3_stmt *st = prepare(s, p, "SELECT as_of FROM runs ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(latest, sizeof latest, "%s", col_text(st, 0));
+	if (!finish(s, p, st, rc))
+		return;
+	if (!asof || !*asof)
+		asof = latest;
+	Date d;
+	if (!date_parse(asof, strlen(asof), &d)) {
+		page_error(p, 400, *asof ? "asof is a date: YYYY-MM-DD" : "no run yet: give asof=YYYY-MM-DD");
+		return;
+	}
+	if (f != FMT_HTML && (!q || k == STMT_EMPTY)) {
+		page_error(p, 400, "q is the statement to answer");
+		return;
+	}
+	char *text = NULL, *notes = NULL;
+	size_t len = 0, nlen = 0;
+	bool ok = true;
+	if (q && k != STMT_EMPTY) {
+		FILE *w = open_memstream(&text, &len), *n = open_memstream(&notes, &nlen);
+		if (w && n)
+			ok = site_answer(s, d, q, f != FMT_HTML ? f : k == STMT_WHY ? FMT_TABLE : FMT_HTML, w, n);
+		if (w)
+			fclose(w);
+		if (n)
+			fclose(n);
+		if (!w || !n) {
+			free(text);
+			free(notes);
+			page_error(p, 500, "out of memory");
+			return;
+		}
+		if (!ok)
+			p->status = 400;
+	}
+	if (f != FMT_HTML) {
+		/* the answer alone, as sow eval prints it on stdout; its located
+		 * errors (stderr there) when it failed */
+		p->type = f == FMT_CSV ? "text/csv; charset=utf-8" : f == FMT_JSON ? "application/json" : "text/plain; charset=utf-8";
+		fputs(ok ? text : notes, p->out);
+		free(text);
+		free(notes);
+		return;
+	}
+	FILE *out = p->out;
+	head(out, "Ask", NULL);
+	fputs("<form method=get action=\"/eval\"><p><textarea name=q rows=3 cols=100>", out);
+	h(out, q ? q : "");
+	fputs("</textarea></p><p>as of <input name=asof value=\"", out);
+	h(out, asof);
+	fputs("\"> <button>Answer</button></p></form>\n", out);
+	if (notes && *notes) {
+		fputs("<pre class=note>", out);
+		h(out, notes);
+		fputs("</pre>\n", out);
+	}
+	if (text && ok && k == STMT_WHY) {
+		fputs("<pre>", out);
+		h(out, text);
+		fputs("</pre>\n", out);
+	} else if (text && ok)
+		fputs(text, out);   /* the html format escapes every value */
+	free(text);
+	free(notes);
+	fputs("<p class=note>Read-only: expressions, queries (<code>from ... select ...</code>) and <code>why</code>, "
+	      "as <code>sow eval</code> answers them; <code>?format=table|csv|json</code> gives the answer alone.</p>\n", out);
 	foot(out);
 }

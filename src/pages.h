@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "date.h"
+#include "format.h"
 
 struct Session;
 
@@ -37,10 +38,15 @@ typedef struct Page {
 /* The `why` statement's answer as of a date into out (serve.c: the one
  * place that calls the session). False with the reason in out. */
 bool site_why(Site *s, Date as_of, const char *statement, FILE *out);
+/* Any question (an expression, a query, why) answered in format f into
+ * out, as sow eval and the REPL answer it: the same statement layer
+ * (stmt.h); its errors and notes into diag. */
+bool site_answer(Site *s, Date as_of, const char *statement, Format f, FILE *out, FILE *diag);
 /* Is path one of the rule files the session loaded (as it names them)? */
 bool site_loaded(Site *s, const char *path);
 
 void page_index(Site *s, Page *p);
+void page_eval(Site *s, Page *p);
 void page_run(Site *s, Page *p, long long run);
 void page_run_table(Site *s, Page *p, long long run, const char *table);
 void page_why(Site *s, Page *p, long long run, const char *table);

@@ -19,6 +19,7 @@
 #include "decimal.h"
 #include "pages.h"
 #include "session.h"
+#include "stmt.h"
 #include "store.h"
 
 typedef struct Server {
@@ -41,7 +42,7 @@ static long long data_version(sqlite3 *db)
 	return v;
 }
 
-bool site_why(Site *s, Date as_of, const char *statement, FILE *out)
+bool site_answer(Site *s, Date as_of, const char *statement, Format f, FILE *out, FILE *diag)
 {
 	Server *sv = (Server *)s;   /* the Site is the Server's first member */
 	/* a run or an import beside us since the session's last answer: what it
@@ -62,10 +63,16 @@ bool site_why(Site *s, Date as_of, const char *statement, FILE *out)
 	}
 	session_set_asof(&sv->S, as_of);
 	FILE *was = sv->S.D.out;
-	sv->S.D.out = out;   /* the statement's own errors go on the page */
-	bool ok = session_run(&sv->S, statement, out);
+	sv->S.D.out = diag;   /* the statement's own errors and notes go on the page */
+	Stmt st = { .text = statement, .len = strlen(statement), .origin = "<eval>", .line = 1 };
+	bool ok = stmt_run(&sv->S, &st, f, out);
 	sv->S.D.out = was;
 	return ok;
+}
+
+bool site_why(Site *s, Date as_of, const char *statement, FILE *out)
+{
+	return site_answer(s, as_of, statement, FMT_TABLE, out, out);
 }
 
 bool site_loaded(Site *s, const char *path)
@@ -143,6 +150,8 @@ void serve_request(Site *s, const char *method, const char *path, Page *p)
 		page_row(s, p, seg[1], seg[2]);
 	else if (strcmp(seg[0], "source") == 0 && n == 1)
 		page_source(s, p);
+	else if (strcmp(seg[0], "eval") == 0 && n == 1)
+		page_eval(s, p);
 	else
 		page_error(p, 404, "no such page");
 }

@@ -351,6 +351,17 @@ run_repl() {
 run_sessions() {
 	sow=$1
 	[ -f build/demo.db ] || sh examples/demo.sh >/dev/null 2>&1 || { bad "examples/demo.sh"; return; }
+	# sow serve's /eval answers the same statements (not assume: it only asks)
+	command -v curl >/dev/null || { bad "no curl (make test-deps)"; return; }
+	"$sow" serve --db build/demo.db --port 0 examples/sows >"$tmp/serve.out" 2>"$tmp/serve.err" &
+	spid=$!
+	port= i=0
+	while [ -z "$port" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		port=$(sed -n '1s|^listening on http://127.0.0.1:\([0-9]*\)/$|\1|p' "$tmp/serve.out")
+		i=$((i + 1))
+	done
+	[ -n "$port" ] || bad "sow serve for the sessions did not start" "$tmp/serve.err"
 	for t in examples/sessions/*.repl; do
 		[ -e "$t" ] || continue
 		name=$(basename "$t" .repl)
@@ -370,8 +381,22 @@ run_sessions() {
 			printf '%s\n' "$s" | "$sow" repl --db build/demo.db --as-of 2026-11-30 examples/sows >/dev/null 2>&1
 			echo "exit $?" >>"$tmp/repl"
 			same "$t: eval -e '$s' as the REPL" "$tmp/repl" "$tmp/eval"
+			case "$s" in assume*) continue ;; esac
+			[ -n "$port" ] || continue
+			"$sow" eval --db build/demo.db --as-of 2026-11-30 -e "$s" examples/sows >"$tmp/eval" 2>"$tmp/eval.err"
+			rc=$?
+			code=$(curl -s -G -o "$tmp/web" -w '%{http_code}' "http://127.0.0.1:$port/eval" --data-urlencode "q=$s" \
+				--data-urlencode asof=2026-11-30 --data-urlencode format=table)
+			# an answer is eval's stdout; a failure, its located errors (200 / 400)
+			if [ $rc -eq 0 ]; then want=200; else want=400; cp "$tmp/eval.err" "$tmp/eval"; fi
+			[ "$code" = $want ] || { bad "$t: serve /eval?q='$s' answered $code, eval exited $rc"; continue; }
+			same "$t: serve /eval?q='$s' as eval" "$tmp/eval" "$tmp/web"
 		done <"$tmp/statements"
 	done
+	kill "$spid" 2>/dev/null
+	wait "$spid"
+	rc=$?
+	[ $rc -eq 0 ] && ! grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/serve.err" && ok || bad "sow serve for the sessions (exit $rc)" "$tmp/serve.err"
 }
 
 # tests/serve/NAME.sh: sow serve on a copy of the demo, driven by curl and
