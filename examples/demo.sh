@@ -57,4 +57,6 @@ Try next:
   ./sow eval --db $db --as-of 2026-11-30 examples/sows -e 'why revenue_by_project { project_id: "P-1014", period: 2026-11 }'
   ./sow run --db $db --as-of 2026-12-15 --dry-run examples/sows
   ./sow invoice --db $db --finalize $acme          (then: ./sow credit --db $db $acme --reason cancelled)
+  ./sow journal --db $db --period 2026-10 --layout hledger      (the general ledger's entries; also csv, xero, netsuite)
+  ./sow serve --db $db examples/sows                            (the same, read-only, in a browser: http://127.0.0.1:8080/)
 EOT
