@@ -7,7 +7,6 @@
  * without conditions, and no two clauses say the same thing. */
 #include "accounts.h"
 
-#include <errno.h>
 #include <string.h>
 
 #include "money.h"
@@ -219,31 +218,10 @@ bool accounts_compile(Accounts *A, Arena *arena, const Src *src, const Node *it,
 
 bool accounts_load(Accounts *A, Arena *arena, const char *path, Diag *D)
 {
-	Src *src = src_read(arena, path);
-	if (!src) {
-		diag_plain(D, DIAG_ERROR, "cannot read %s: %s", path, strerror(errno));
-		return false;
-	}
-	Parser ps;
-	if (parse_source(&ps, arena, src, D, PARSE_FILE) != 0)
-		return false;
-	const Node *found = NULL;
-	for (const Node *it = ps.items; it; it = it->next) {
-		if (it->kind != N_ACCOUNTS) {
-			ERR(D, src, it->loc, "an account mapping file holds one accounts block and nothing else");
-			return false;
-		}
-		if (found) {
-			ERR(D, src, it->loc, "an account mapping file holds one accounts block; this is a second");
-			return false;
-		}
-		found = it;
-	}
-	if (!found) {
-		diag_plain(D, DIAG_ERROR, "%s has no account mapping (accounts \"NAME\" { revenue \"8000\" ... })", path);
-		return false;
-	}
-	return accounts_compile(A, arena, src, found, D);
+	Src *src;
+	const Node *found = parse_single_block(arena, path, N_ACCOUNTS, "an account mapping file", "accounts block",
+					       "account mapping (accounts \"NAME\" { revenue \"8000\" ... })", D, &src);
+	return found && accounts_compile(A, arena, src, found, D);
 }
 
 static bool holds(const AccountCond *c, const AccountFacts *f)

@@ -334,31 +334,10 @@ bool mapping_compile(Mapping *M, Arena *A, const Src *src, const Node *it, Diag 
 
 bool mapping_load(Mapping *M, Arena *A, const char *path, Diag *D)
 {
-	Src *src = src_read(A, path);
-	if (!src) {
-		diag_plain(D, DIAG_ERROR, "cannot read %s: %s", path, strerror(errno));
-		return false;
-	}
-	Parser ps;
-	if (parse_source(&ps, A, src, D, PARSE_FILE) != 0)
-		return false;
-	const Node *found = NULL;
-	for (const Node *it = ps.items; it; it = it->next) {
-		if (it->kind != N_MAPPING) {
-			ERR(D, src, it->loc, "a mapping file holds one mapping and nothing else");
-			return false;
-		}
-		if (found) {
-			ERR(D, src, it->loc, "a mapping file holds one mapping; this is a second");
-			return false;
-		}
-		found = it;
-	}
-	if (!found) {
-		diag_plain(D, DIAG_ERROR, "%s has no mapping (mapping \"NAME\" for TABLE { ... })", path);
-		return false;
-	}
-	return mapping_compile(M, A, src, found, D);
+	Src *src;
+	const Node *found = parse_single_block(A, path, N_MAPPING, "a mapping file", "mapping",
+					       "mapping (mapping \"NAME\" for TABLE { ... })", D, &src);
+	return found && mapping_compile(M, A, src, found, D);
 }
 
 /* Rewrite a number written with M's thousands separator and decimal mark

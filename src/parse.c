@@ -33,6 +33,34 @@ int parse_source(Parser *P, Arena *A, const Src *src, Diag *D, ParseMode mode)
 	return P->errors;
 }
 
+const Node *parse_single_block(Arena *A, const char *path, int kind, const char *file, const char *block,
+			       const char *none, Diag *D, Src **src)
+{
+	*src = src_read(A, path);
+	if (!*src) {
+		diag_plain(D, DIAG_ERROR, "cannot read %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	Parser ps;
+	if (parse_source(&ps, A, *src, D, PARSE_FILE) != 0)
+		return NULL;
+	const Node *found = NULL;
+	for (const Node *it = ps.items; it; it = it->next) {
+		if ((int)it->kind != kind) {
+			diag_at(D, *src, it->loc, DIAG_ERROR, "%s holds one %s and nothing else", file, block);
+			return NULL;
+		}
+		if (found) {
+			diag_at(D, *src, it->loc, DIAG_ERROR, "%s holds one %s; this is a second", file, block);
+			return NULL;
+		}
+		found = it;
+	}
+	if (!found)
+		diag_plain(D, DIAG_ERROR, "%s has no %s", path, none);
+	return found;
+}
+
 Src *src_from_string(Arena *A, const char *name, const char *text, size_t len)
 {
 	Src *s = arena_alloc(A, sizeof *s);

@@ -33,6 +33,13 @@ typedef struct Parser {
 /* Parse src. Returns the number of errors (0 = clean). The tree and
  * comments are in P (allocated in A) even when there were errors. */
 int parse_source(Parser *P, Arena *A, const Src *src, Diag *D, ParseMode mode);
+/* A file that holds exactly one top-level block of kind (a mapping, an
+ * account mapping): read, parsed, and that block, with its source in *src;
+ * NULL with the error reported (unreadable, not parsed, another item, a
+ * second block, none). file and block name them in messages ("a mapping
+ * file", "mapping"); none follows "PATH has no" when there is no block. */
+const Node *parse_single_block(Arena *A, const char *path, int kind, const char *file, const char *block,
+			       const char *none, Diag *D, Src **src);
 /* Reads a whole file into a Src (text NUL-terminated). NULL on I/O error,
  * with errno set. */
 Src *src_read(Arena *A, const char *path);
