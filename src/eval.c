@@ -17,6 +17,7 @@
 #include "ops.h"
 #include "schema.h"
 #include "sink.h"
+#include "vm.h"
 
 #define MAX_DEPTH 200
 
@@ -39,6 +40,7 @@ void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of)
 void eval_free(Eval *E)
 {
 	engine_free(E);
+	vm_free(E);
 	arena_free(E->tmp);
 	arena_free(E->memo_arena);
 	bytesmap_free(&E->memo);
@@ -301,6 +303,30 @@ bool eval_binop(Eval *E, const Node *e, const Value *a, const Value *b, Value *o
 			return eval_fail(E, e, "a number of %s must be whole", unit_name(r.unit, 1));
 	}
 	*out = r;
+	return true;
+}
+
+bool eval_member(Eval *E, Node *e, const Value *base, Value *out)
+{
+	if (base->k == V_UNSET) {
+		/* a missing row has no fields: each is unset (and arithmetic
+		 * on it is still an error) */
+		*out = *base;
+		return true;
+	}
+	if (base->k != V_ROW)
+		return eval_fail(E, e, "'.%s': %s has no fields", e->s, vkind_name(base->k));
+	const Row *r = base->row;
+	/* idx is a column of the shape in aux: the checker's, or the last
+	 * one seen here (a function's rows may have another) */
+	if (r->shape != e->aux || e->idx <= 0) {
+		int i = shape_col(r->shape, e->s);
+		if (i < 0)
+			return eval_fail(E, e, "%s has no column '%s'", r->shape->name, e->s);
+		e->aux = (void *)r->shape;
+		e->idx = i + 1;
+	}
+	*out = r->vals[e->idx - 1];
 	return true;
 }
 
@@ -795,28 +821,7 @@ static bool eval(Eval *E, Node *e, Value *out)
 	}
 	case N_MEMBER: {
 		Value base;
-		if (!eval(E, e->a, &base))
-			return false;
-		if (base.k == V_UNSET) {
-			/* a missing row has no fields: each is unset (and arithmetic
-			 * on it is still an error) */
-			*out = base;
-			return true;
-		}
-		if (base.k != V_ROW)
-			return eval_fail(E, e, "'.%s': %s has no fields", e->s, vkind_name(base.k));
-		const Row *r = base.row;
-		/* idx is a column of the shape in aux: the checker's, or the last
-		 * one seen here (a function's rows may have another) */
-		if (r->shape != e->aux || e->idx <= 0) {
-			int i = shape_col(r->shape, e->s);
-			if (i < 0)
-				return eval_fail(E, e, "%s has no column '%s'", r->shape->name, e->s);
-			e->aux = (void *)r->shape;
-			e->idx = i + 1;
-		}
-		*out = r->vals[e->idx - 1];
-		return true;
+		return eval(E, e->a, &base) && eval_member(E, e, &base, out);
 	}
 	case N_INDEX: {
 		Value id;

@@ -58,6 +58,8 @@ typedef struct Eval {
 	Arena *memo_arena;     /* the memo's keys and values */
 	size_t memo_size;      /* entries, bounded by MEMO_MAX */
 	struct Coverage *cov;   /* sow test --coverage: counts what ran (coverage.h), or NULL */
+	int engine;            /* which runs the rules: vm.h Engine (the VM unless told) */
+	struct Vm *vm;         /* the rules' compiled units (vm.c), or NULL */
 } Eval;
 
 void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);
@@ -68,6 +70,8 @@ bool eval_expr(Eval *E, Module *m, Node *e, Value *out);
  * NULL on a database error (reported at loc in src). */
 /* a op b for a binary operator node (kinds checked at run time). */
 bool eval_binop(Eval *E, const Node *op, const Value *a, const Value *b, Value *out);
+/* base.name for a member node e (unset when base is unset). */
+bool eval_member(Eval *E, Node *e, const Value *base, Value *out);
 /* Report an error located at `at` (in the file being evaluated); false. */
 /* An error of the database itself (locked, damaged, full) met while
  * evaluating at: located like eval_fail, the message names the database and

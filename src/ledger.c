@@ -651,6 +651,7 @@ bool ledger_evaluate(Run *run, Profile *profile)
 	E->db_name = o->db_path;
 	E->progress = o->progress;
 	E->profile = profile;
+	E->engine = o->engine;
 	const char *why = NULL;
 	if (!ledger_begin(E, &run->R, run->db, run->period, o->as_of, &why))
 		return db_failed(run, why);

@@ -26,6 +26,8 @@ typedef struct RunOptions {
 	const char *report;        /* --report FILE.html or FILE.xlsx, or NULL */
 	const char *output_dir;    /* --output DIR: one CSV per output table, or NULL */
 	bool profile;              /* --profile: per rule time, rows and plan on stderr */
+	bool profile_plan;         /* --profile-plan: each rule's compiled plan too */
+	int engine;                /* --engine: vm.h Engine */
 	bool skip_gap;             /* run although the month before has no run */
 } RunOptions;
 

@@ -29,6 +29,7 @@
 #include "runcmd.h"
 #include "serve.h"
 #include "session.h"
+#include "vm.h"
 #include "stmt.h"
 #include "doc.h"
 #include "lsp.h"
@@ -192,12 +193,14 @@ static int cmd_eval(int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' }, { "max-steps", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' }, { "explain", no_argument, NULL, 'x' },
 		{ "profile", no_argument, NULL, 'P' }, { "no-reuse", no_argument, NULL, 'n' },
-		{ "max-rows", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
+		{ "max-rows", required_argument, NULL, 'R' }, { "engine", required_argument, NULL, 'E' },
+		{ "profile-plan", no_argument, NULL, 'L' }, { 0, 0, 0, 0 } };
 	const char *db_path = NULL, *text = NULL;
+	int engine = ENGINE_VM;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
 	long long max_steps = 0, max_rows = 0;
-	bool explain = false, profile = false, reuse = true;
+	bool explain = false, profile = false, profile_plan = false, reuse = true;
 	int c;
 	while ((c = getopt_long(argc, argv, ":d:e:a:s:f:xP", opts, NULL)) != -1) {
 		switch (c) {
@@ -205,6 +208,11 @@ static int cmd_eval(int argc, char **argv)
 		case 'e': text = optarg; break;
 		case 'x': explain = true; break;
 		case 'P': profile = true; break;
+		case 'L': profile = profile_plan = true; break;
+		case 'E':
+			if (!engine_parse(optarg, &engine))
+				return usage_error("eval", "--engine is walk or vm, not '%s'", optarg);
+			break;
 		case 'n': reuse = false; break;
 		case 'f':
 			if (!format_parse(optarg, &format))
@@ -237,6 +245,8 @@ static int cmd_eval(int argc, char **argv)
 		S.max_rows = max_rows;
 		S.explain = explain;
 		S.profile = profile ? stderr : NULL;
+		S.profile_plan = profile_plan;
+		S.engine = engine;
 		S.reuse = reuse;
 		if (!stmt_run(&S, &(Stmt){ text, strlen(text), "<eval>", 1 }, format, stdout))
 			rc = S.D.db_errors ? EXIT_DB : EXIT_RULES;
@@ -432,7 +442,8 @@ static int cmd_run(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { "max-steps", required_argument, NULL, 's' },
 		{ "max-memory", required_argument, NULL, 'm' }, { "report", required_argument, NULL, 'r' },
 		{ "skip-gap", no_argument, NULL, 'G' }, { "output", required_argument, NULL, 'o' },
-		{ "profile", no_argument, NULL, 'P' }, { "max-rows", required_argument, NULL, 'R' }, { 0, 0, 0, 0 } };
+		{ "profile", no_argument, NULL, 'P' }, { "max-rows", required_argument, NULL, 'R' },
+		{ "engine", required_argument, NULL, 'E' }, { "profile-plan", no_argument, NULL, 'L' }, { 0, 0, 0, 0 } };
 	RunOptions o = { .format = FMT_TABLE, .progress = isatty(2) };
 	bool have_asof = false;
 	int c;
@@ -440,6 +451,11 @@ static int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'd': o.db_path = optarg; break;
 		case 'P': o.profile = true; break;
+		case 'L': o.profile = o.profile_plan = true; break;
+		case 'E':
+			if (!engine_parse(optarg, &o.engine))
+				return usage_error("run", "--engine is walk or vm, not '%s'", optarg);
+			break;
 		case 'p':
 			if (!parse_period(optarg, &o.as_of))
 				return usage_error("run", "--period wants a month YYYY-MM, not '%s'", optarg);
@@ -877,7 +893,9 @@ static const Command commands[] = {
 	  "  --max-rows N       stop a query that keeps more than N rows or groups (default 1000000)\n"
 	  "  --format F         table, csv, json, markdown or expanded (for query results)\n"
 	  "  --explain          print how the value is derived, step by step (the REPL's why)\n"
-	  "  --profile          print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
+	  "  --profile          print, per rule, its time, rows read and emitted, engine and plan (stderr)\n"
+	  "  --profile-plan     ... and each rule's compiled plan, an instruction a line\n"
+	  "  --engine E         vm (compiled rules, the default) or walk (the reference tree-walker)\n"
 	  "  --no-reuse         run the rules even when the database's latest run is this view\n"
 	  "EXPR may be a query (from ... select ...), `why TABLE { column: value }`, or\n"
 	  "`why EXPR`. Queries over rule results (revenue, forecast, findings ...) see\n"
@@ -902,7 +920,9 @@ static const Command commands[] = {
 	  "                        queries' whole work included (default 10000000)\n"
 	  "  --max-rows N          stop a query that keeps more than N rows or groups (default 1000000)\n"
 	  "  --max-memory MB       stop a run whose resident memory passes MB\n"
-	  "  --profile             print, per rule, its time, rows read and emitted, and its plan (stderr)\n"
+	  "  --profile             print, per rule, its time, rows read and emitted, engine and plan (stderr)\n"
+	  "  --profile-plan        ... and each rule's compiled plan, an instruction a line\n"
+	  "  --engine vm|walk      run the rules compiled (the default) or on the reference tree-walker\n"
 	  "  --report FILE.html    also write the month-end pack (tables, forecast chart)\n"
 	  "  --report FILE.xlsx    ... or as a workbook: a Summary sheet, a sheet per output table\n"
 	  "  --output DIR          also write one CSV per output table of the run into DIR\n"
@@ -916,6 +936,7 @@ static const Command commands[] = {
 	  "  --batch          no prompt or line editing even on a terminal\n"
 	  "  --keep-going     in a script, go on after an error (default: stop, exit 1)\n"
 	  "  --no-reuse       always run the rules; never read a stored run's rows (.reuse off)\n"
+	  "  --engine vm|walk run the rules compiled (the default) or on the reference tree-walker\n"
 	  "On a terminal: Tab completes, Up/Down and Ctrl-R search history (~/.sow_history\n"
 	  "or $SOW_HISTORY), Ctrl-C cancels, Ctrl-D leaves. .help lists the commands.\n" },
 	{ "serve", cmd_serve, "serve --db DB [--port N] [--bind ADDR] [PATH...]",

@@ -1,6 +1,7 @@
 /* profile.c: the table `sow run --profile` and `sow eval --profile` print:
  * per rule, its time, the rows it read and emitted, and the plan it ran
- * with, slowest first; the rest of the rules summed on one line. */
+ * with, slowest first; the rest of the rules summed on one line; with
+ * --profile-plan, each rule's compiled plan after. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,9 +40,10 @@ void profile_print(const Profile *p, FILE *out)
 		if ((int)strlen(r[i].rule) > w)
 			w = (int)strlen(r[i].rule);
 	fprintf(out, "profile: %d rules, %lld ms\n", p->n, total);
-	fprintf(out, "%8s  %10s  %10s  %-*s  %s\n", "ms", "rows read", "emitted", w, "rule", "plan");
+	fprintf(out, "%8s  %10s  %10s  %-*s  %-7s  %s\n", "ms", "rows read", "emitted", w, "rule", "engine", "plan");
 	for (int i = 0; i < shown; i++)
-		fprintf(out, "%8lld  %10lld  %10lld  %-*s  %s\n", r[i].ms, r[i].read, r[i].emitted, w, r[i].rule, r[i].plan);
+		fprintf(out, "%8lld  %10lld  %10lld  %-*s  %-7s  %s\n", r[i].ms, r[i].read, r[i].emitted, w, r[i].rule,
+			r[i].engine, r[i].plan);
 	if (p->n > shown) {
 		long long ms = 0, read = 0, emitted = 0;
 		for (int i = shown; i < p->n; i++) {
@@ -52,10 +54,15 @@ void profile_print(const Profile *p, FILE *out)
 		fprintf(out, "%8lld  %10lld  %10lld  (%d more rules)\n", ms, read, emitted, p->n - shown);
 	}
 	free(r);
+	/* the compiled plans in the order the rules ran */
+	for (int i = 0; p->plans && i < p->n; i++)
+		fprintf(out, "\nrule %s: %s\n%s", p->r[i].rule, p->r[i].engine, p->r[i].listing ? p->r[i].listing : "");
 }
 
 void profile_free(Profile *p)
 {
+	for (int i = 0; i < p->n; i++)
+		free(p->r[i].listing);
 	free(p->r);
 	p->r = NULL;
 	p->n = p->cap = 0;

@@ -32,6 +32,7 @@
 #include "parse.h"
 #include "schema.h"
 #include "stmt.h"
+#include "vm.h"
 
 typedef struct Repl {
 	Session S;
@@ -878,13 +879,13 @@ int repl_main(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' }, { "as-of", required_argument, NULL, 'a' },
 		{ "batch", no_argument, NULL, 'b' }, { "keep-going", no_argument, NULL, 'k' },
 		{ "bail", no_argument, NULL, 'B' }, { "format", required_argument, NULL, 'f' },
-		{ "no-reuse", no_argument, NULL, 'n' }, { 0, 0, 0, 0 } };
+		{ "no-reuse", no_argument, NULL, 'n' }, { "engine", required_argument, NULL, 'E' }, { 0, 0, 0, 0 } };
 	Repl R = { 0 };
 	const char *db = NULL;
 	Format format = FMT_TABLE;
 	Date as_of = date_today();
 	bool batch = false, reuse = true;
-	int c;
+	int c, engine = ENGINE_VM;
 	while ((c = getopt_long(argc, argv, "d:a:bkf:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;
@@ -898,6 +899,12 @@ int repl_main(int argc, char **argv)
 		case 'k': R.bail = false; break; /* (the default since SPEC 9.1) */
 		case 'B': R.bail = true; break;
 		case 'n': reuse = false; break;
+		case 'E':
+			if (!engine_parse(optarg, &engine)) {
+				fprintf(stderr, "sow repl: --engine is walk or vm\n");
+				return 2;
+			}
+			break;
 		case 'f':
 			if (!format_parse(optarg, &format)) {
 				fprintf(stderr, "sow repl: --format is table, csv, json, markdown, expanded or html\n");
@@ -927,6 +934,7 @@ int repl_main(int argc, char **argv)
 	}
 	R.format = format;
 	R.S.reuse = reuse;
+	R.S.engine = engine;
 	R.S.interrupted = &interrupted;
 	R.tty = !batch && isatty(0) && isatty(1);
 	if (R.tty) {

@@ -23,6 +23,7 @@
 #include "plan.h"
 #include "schema.h"
 #include "sink.h"
+#include "vm.h"
 
 /* ---- keeping values ----------------------------------------------------- */
 
@@ -62,6 +63,7 @@ typedef struct {
 } ForCtx;
 
 static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan);
+static bool walk_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan);
 
 static bool bind_sow(Eval *E, const Row *row, const SowRef **saved)
 {
@@ -304,24 +306,35 @@ static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 	return ok;
 }
 
+bool rules_for(Eval *E, Decl *rule, Node *c, int depth)
+{
+	/* why lists the lines in the nested loops' order (per SOW, then by
+	 * the index): speed does not matter there */
+	const JoinPlan *j = depth == 0 && !(E->sink && E->sink->tracing) ? plan_join(E, c) : NULL;
+	if (j) {
+		Node *rest = j->inner->next;
+		const char *name = E->rule;
+		long long ms = 0, em = 0;
+		Shared one = { &rule, &rest, &name, &ms, &em, 1, -1 };
+		return run_join(E, &one, j);
+	}
+	ForCtx f = { rule, c->next, c->s, depth, c };
+	return source_scan(E, c, c->s, c->next, for_row, &f);
+}
+
+/* The clauses from c: compiled (vm.c), or else walked. */
 static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan)
+{
+	bool ok;
+	return vm_run(E, rule, c, depth, scan, &ok) ? ok : walk_clauses(E, rule, c, depth, scan);
+}
+
+static bool walk_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan)
 {
 	for (; c; c = c->next) {
 		switch (c->kind) {
-		case N_FOR: {
-			/* why lists the lines in the nested loops' order (per SOW,
-			 * then by the index): speed does not matter there */
-			const JoinPlan *j = depth == 0 && !(E->sink && E->sink->tracing) ? plan_join(E, c) : NULL;
-			if (j) {
-				Node *rest = j->inner->next;
-				const char *name = E->rule;
-				long long ms = 0, em = 0;
-				Shared one = { &rule, &rest, &name, &ms, &em, 1, -1 };
-				return run_join(E, &one, j);
-			}
-			ForCtx f = { rule, c->next, c->s, depth, c };
-			return source_scan(E, c, c->s, c->next, for_row, &f);
-		}
+		case N_FOR:
+			return rules_for(E, rule, c, depth);
 		case N_WHERE:
 		case N_WHEN: {
 			bool holds;
@@ -336,7 +349,7 @@ static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *sca
 			if (!eval_expr(E, E->mod, c->a, &s.v))
 				return false;
 			E->scope = &s;
-			bool ok = run_clauses(E, rule, c->next, depth, scan);
+			bool ok = walk_clauses(E, rule, c->next, depth, scan);
 			E->scope = s.up;
 			return ok;
 		}
@@ -392,24 +405,34 @@ static const EmitPlan *emit_plan(Eval *E, Node *c)
 	return p;
 }
 
+const EmitTo *rules_emit_to(Eval *E, Node *c, Node *const **field, int *n)
+{
+	const EmitPlan *p = emit_plan(E, c);
+	*field = p->field;
+	*n = p->n;
+	return &p->to;
+}
+
+bool rules_emit_check(Eval *E, Node *c, int col, const Node *f, const Value *v)
+{
+	const Shape *sh = emit_plan(E, c)->to.shape;
+	if (!compatible(&sh->types[col], v))
+		return eval_fail(E, f->a, "%s.%s is %s, got %s", c->s, f->s, vkind_name(sh->types[col].k), vkind_name(v->k));
+	return true;
+}
+
 /* Evaluate an emit's fields and hand the row to the sink. */
 static bool emit(Eval *E, Node *c)
 {
 	const EmitPlan *p = emit_plan(E, c);
 	E->rows_emitted++;
-	const Shape *sh = p->to.shape;
 	Value vals[32];
 	int n = p->n;
 	for (int i = 0; i < n; i++) {
 		vals[i] = (Value){ .k = V_UNSET };
 		Node *f = p->field[i];
-		if (!f)
-			continue;
-		if (!eval_expr(E, E->mod, f->a, &vals[i]))
+		if (f && !(eval_expr(E, E->mod, f->a, &vals[i]) && rules_emit_check(E, c, i, f, &vals[i])))
 			return false;
-		if (!compatible(&sh->types[i], &vals[i]))
-			return eval_fail(E, f->a, "%s.%s is %s, got %s", c->s, f->s, vkind_name(sh->types[i].k),
-					 vkind_name(vals[i].k));
 	}
 	return E->sink->emit(E->sink, E, c, &p->to, vals);
 }
@@ -630,10 +653,11 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 				RuleProfile *rp = profile_add(E->profile);
 				if (i == 0)
 					*rp = (RuleProfile){ sh.names[0], ms - own, E->rows_seen - read,
-							     sh.n > 1 ? sh.emitted[0] : E->rows_emitted - emitted, "" };
+							     sh.n > 1 ? sh.emitted[0] : E->rows_emitted - emitted, "", "", NULL };
 				else
-					*rp = (RuleProfile){ sh.names[i], sh.ms[i], 0, sh.emitted[i], "" };
+					*rp = (RuleProfile){ sh.names[i], sh.ms[i], 0, sh.emitted[i], "", "", NULL };
 				plan_describe(E, sh.rules[i], rp->plan, sizeof rp->plan);
+				vm_describe(E, sh.rules[i], rp->engine, sizeof rp->engine, &rp->listing);
 				if (i > 0)
 					snprintf(rp->plan, sizeof rp->plan, "shares the scan of rule %s", sh.rules[0]->name);
 			}

@@ -148,7 +148,7 @@ static int run_once(Program *P, const RunOptions *o, FILE *out)
 	}
 	if (!ledger_open(&run, P, o))
 		return failed(&run);
-	Profile prof = { 0 };
+	Profile prof = { .plans = o->profile_plan };
 	bool ok = ledger_evaluate(&run, o->profile ? &prof : NULL);
 	if (o->profile && (ok || run.status == RUN_STOPPED)) {
 		profile_print(&prof, stderr);

@@ -64,6 +64,8 @@ typedef struct Session {
 	volatile int *interrupted;
 	bool explain;          /* sow eval --explain: print the why tree */
 	FILE *profile;         /* sow eval --profile: where the rules' profile goes, or NULL */
+	bool profile_plan;     /* --profile-plan: with each rule's compiled plan */
+	int engine;            /* --engine: vm.h Engine */
 	bool why_full;         /* .why full: why TABLE {...} also prints each row's tree */
 	bool reuse;            /* reuse work (.reuse, --no-reuse): a stored run that is
 	                        * this view, views of other dates, what an assume left */

@@ -222,6 +222,7 @@ void view_light_eval(Session *S, Eval *E)
 {
 	eval_init(E, &S->P, S->P.A, S->db, S->as_of);
 	E->db_name = S->db_path;
+	E->engine = S->engine;
 	if (S->db)
 		ledger_view(E, &S->view, S->db);
 	E->interrupted = S->interrupted;
@@ -508,7 +509,7 @@ static bool catch_up(Session *S, const Map *need_in)
 		}
 	}
 	map_free(&need);
-	Profile prof = { 0 };
+	Profile prof = { .plans = S->profile_plan };
 	if (S->profile)
 		S->E.profile = &prof;
 	long long read = S->E.rows_seen;
@@ -674,7 +675,7 @@ bool view_refresh(Session *S, bool stored_ok, const Map *need)
 		S->vs.reread = 0;
 		return catch_up(S, need);
 	}
-	Profile prof = { 0 };
+	Profile prof = { .plans = S->profile_plan };
 	if (S->profile)
 		S->E.profile = &prof;
 	bool ok = view_apply_assumptions(S, 0) && ledger_scratch(&S->E, &S->R, S->db, S->as_of, &err);
