@@ -7,8 +7,9 @@
  * of arithmetic stay in one place), and/or/not with short-circuit, is
  * set, if/then/else. Anything else (calls, queries, aggregates, indexing)
  * is one I_WALK: the tree-walker evaluates that subtree, so every
- * expression compiles. Each node evaluated counts one step, as in the
- * walk. */
+ * expression compiles. Each node evaluated counts one step, in the walk's
+ * order (a node before its operands), so that a step limit stops both
+ * engines at the same node. */
 #include <stdio.h>
 #include <string.h>
 
@@ -117,12 +118,18 @@ static void expr_into(Comp *C, Node *e, int dst)
 			emit_ins(C, I_WALK, dst, 0, 0, e);
 		return;
 	case N_MEMBER:
-		r = expr(C, e->a);
-		emit_ins(C, I_COL, dst, r, 0, e);
+		/* steps in the walk's order: the member, then its base */
+		if ((r = bound(C, e->a)) >= 0) {
+			emit_ins(C, I_COL, dst, r, 1, e);
+		} else {
+			emit_ins(C, I_STEP, 0, 0, 0, e);
+			r = expr(C, e->a);
+			emit_ins(C, I_COL, dst, r, 0, e);
+		}
 		return;
 	case N_BIN:
+		emit_ins(C, I_STEP, 0, 0, 0, e);
 		if (e->op == OP_AND || e->op == OP_OR) {
-			emit_ins(C, I_STEP, 0, 0, 0, e);
 			int a = expr(C, e->a);
 			emit_ins(C, I_NEEDBOOL, a, 0, e->op, e->a);
 			emit_ins(C, I_MOVE, dst, a, 0, NULL);
@@ -131,17 +138,18 @@ static void expr_into(Comp *C, Node *e, int dst)
 			emit_ins(C, I_NEEDBOOL, b, 0, e->op, e->b);
 			emit_ins(C, I_MOVE, dst, b, 0, NULL);
 			C->u->code[j].b = C->u->n;
-			return;
 		} else {
 			int a = expr(C, e->a), b = expr(C, e->b);
 			emit_ins(C, I_BIN, dst, a, b, e);
-			return;
 		}
+		return;
 	case N_NOT:
+		emit_ins(C, I_STEP, 0, 0, 0, e);
 		r = expr(C, e->a);
 		emit_ins(C, I_NOT, dst, r, 0, e);
 		return;
 	case N_ISSET:
+		emit_ins(C, I_STEP, 0, 0, 0, e);
 		r = expr(C, e->a);
 		emit_ins(C, I_ISSET, dst, r, 0, e);
 		return;

@@ -19,8 +19,8 @@ typedef enum {
 	I_LIT,      /* r[a] = the literal n (parsed once, by the walker) */
 	I_KONST,    /* r[a] = k: text, true/false, unset */
 	I_MOVE,     /* r[a] = r[b]; counts a step of n when n is set (a name) */
-	I_STEP,     /* a step of n (a node whose value comes from others) */
-	I_COL,      /* r[a] = r[b].column: the column n->idx of the shape n->aux */
+	I_STEP,     /* a step of n (a node whose value comes from others: before them) */
+	I_COL,      /* r[a] = r[b].column n->s (c: also the steps of n and of its base, a name) */
 	I_BIN,      /* r[a] = r[b] op r[c], as eval_binop */
 	I_NOT,      /* r[a] = not r[b] */
 	I_ISSET,    /* r[a] = r[b] is set (n->op 1: is not set) */

@@ -154,7 +154,7 @@ static bool exec(Eval *E, const IrUnit *u, int depth, const void *scan, Value *r
 				goto out;
 			break;
 		case I_COL: {
-			if (!(ok = eval_step(E, n)))
+			if (i->c && !(ok = eval_step(E, n) && eval_step(E, n->a)))
 				goto out;
 			const Value *base = &r[i->b];
 			if (base->k == V_ROW && base->row->shape == n->aux && n->idx > 0)
@@ -164,12 +164,10 @@ static bool exec(Eval *E, const IrUnit *u, int depth, const void *scan, Value *r
 			break;
 		}
 		case I_BIN:
-			if (!(ok = eval_step(E, n) && eval_binop(E, n, &r[i->b], &r[i->c], &r[i->a])))
+			if (!(ok = eval_binop(E, n, &r[i->b], &r[i->c], &r[i->a])))
 				goto out;
 			break;
 		case I_NOT:
-			if (!(ok = eval_step(E, n)))
-				goto out;
 			if (r[i->b].k != V_BOOL) {
 				ok = eval_fail(E, n->a, "'not' needs true or false, got %s", vkind_name(r[i->b].k));
 				goto out;
@@ -177,8 +175,6 @@ static bool exec(Eval *E, const IrUnit *u, int depth, const void *scan, Value *r
 			r[i->a] = vbool(!r[i->b].b);
 			break;
 		case I_ISSET:
-			if (!(ok = eval_step(E, n)))
-				goto out;
 			r[i->a] = vbool((r[i->b].k != V_UNSET) != (n->op == 1));
 			break;
 		case I_NEEDBOOL:
@@ -267,7 +263,7 @@ void vm_describe(Eval *E, const Decl *rule, char *engine, size_t n, char **listi
 {
 	Vm *vm = E->vm;
 	RuleVm *r = vm ? ptrmap_get(&vm->rules, rule) : NULL;
-	const char *why = r && r->why ? r->why : !r || !r->units ? "nothing compiled" : NULL;
+	const char *why = r ? r->why : NULL;
 	if (E->engine != ENGINE_VM)
 		why = "--engine=walk";
 	else if (E->sink && E->sink->tracing)
@@ -275,6 +271,7 @@ void vm_describe(Eval *E, const Decl *rule, char *engine, size_t n, char **listi
 	else if (E->cov)
 		why = "coverage counts the walk";
 	bool vm_ran = E->engine == ENGINE_VM && r && r->units;
+	/* a rule none of whose rows reached its clauses compiled nothing */
 	snprintf(engine, n, "%s", !why ? "vm" : vm_ran ? "vm+walk" : "walk");
 	size_t size = 200;
 	for (const IrUnit *u = vm_ran ? r->units : NULL; u; u = u->next)
@@ -282,7 +279,10 @@ void vm_describe(Eval *E, const Decl *rule, char *engine, size_t n, char **listi
 	char *buf = malloc(size), *p = buf;
 	if (!buf)
 		abort();
-	p += snprintf(p, size, why ? "  walked: %s\n" : "", why);
+	if (why)
+		p += snprintf(p, size, "  walked: %s\n", why);
+	else if (!vm_ran)
+		p += snprintf(p, size, "  no row reached its clauses: nothing compiled\n");
 	for (const IrUnit *u = vm_ran ? r->units : NULL; u; u = u->next) {
 		compile_list(u, p, size - (size_t)(p - buf));
 		p += strlen(p);

@@ -93,8 +93,61 @@ for e in walk vm; do
 done
 differ "bench T&M book"
 
+# errors: the same message at the same place, and the same exit, from
+# both engines: an unset operand, a division by zero, and a step limit hit
+# at each step of a rule (each node counts one step, in the same order)
+sow init err.db > /dev/null
+sqlite3 err.db < fixture.sql
+sqlite3 err.db "INSERT INTO time_entries VALUES (901, 'P-TM', 'zed', 'PSE', '2026-11-03', '0', NULL, 1)"
+cat > unset.sow <<'SOW'
+relation due_days(entry text, due date) unique (entry)
+rule due_dates
+  for t in time_entries
+  where t.project_id == "P-TM"
+  let due = t.approved_on + 3 days
+  emit due_days { entry: text(t.id), due: due }
+SOW
+cat > zero.sow <<'SOW'
+relation per_hour(entry text, x number) unique (entry)
+rule ratio
+  for t in time_entries
+  where t.project_id == "P-TM"
+  emit per_hour { entry: text(t.id), x: 8 hours / t.hours }
+SOW
+cat > steps.sow <<'SOW'
+relation chain(entry text, x number) unique (entry)
+rule chained
+  for t in time_entries
+  where t.project_id == "P-TM" and not (t.approved_on is not set)
+  let a = t.hours * 2
+  let b = if a > 1 hours or a < 0 hours then a / 1 hours else 0
+  emit chain { entry: text(t.id), x: b * b + b }
+SOW
+both() { # LABEL ARGS...: run both engines, compare what they said
+	label=$1
+	shift
+	for e in walk vm; do
+		cp err.db $e.db
+		sow run --engine=$e --db $e.db --period 2026-11 "$@" > $e.txt 2>&1
+		echo "exit $?" >> $e.txt
+	done
+	if cmp -s walk.txt vm.txt; then echo "$label: the same, $(head -1 vm.txt), $(tail -1 vm.txt)"; else
+		echo "$label: the engines differ"
+		diff walk.txt vm.txt | head -10
+	fi
+}
+both "unset operand" unset.sow
+both "division by zero" zero.sow
+for s in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26; do
+	both "--max-steps $s" --max-steps $s steps.sow
+done | sed 's/: error: evaluation step limit reached ([0-9]* steps); see --max-steps//' | awk '
+	/the same/ && /exit 1$/ { same++; sub(/,$/, "", $5); at = at " " $5; next }
+	{ print }
+	END { print "step limits: " same " the same, stopping at" at }'
+both "no limit hit" --max-steps 40 steps.sow
+
 # the profile says which engine ran each rule, and --profile-plan lists its plan
-cp vm.db p.db
+cp bench/bench.db p.db
 sow run --db p.db --as-of 2026-11-30 --dry-run --profile-plan bench/sows 2> prof.txt > /dev/null; echo "profile-plan: exit $?"
 echo "engines in the profile: $(sed -n '3,14p' prof.txt | grep -c '  vm  ') vm, $(sed -n '3,14p' prof.txt | grep -c '  walk  ') walk"
 sed -n '/^rule .* release_time: /,/^$/p' prof.txt | sed -n '1,2p' | sed 's|^rule [^ ]*rules/std/|rule rules/std/|; s/[0-9]* instructions, [0-9]* registers/N instructions, N registers/'
@@ -102,4 +155,4 @@ grep -c '^rule ' prof.txt
 sow run --db p.db --as-of 2026-11-30 --dry-run --engine=walk --profile bench/sows 2> prof.txt > /dev/null
 echo "with --engine=walk: $(sed -n '3,14p' prof.txt | grep -c '  walk  ') of $(sed -n '3,14p' prof.txt | wc -l) shown walked"
 sow run --db p.db --as-of 2026-11-30 --dry-run --engine=fast bench/sows; echo "bad engine: exit $?"
-rm -rf sows bench walk.* vm.* p.db prof.txt
+rm -rf sows bench walk.* vm.* p.db prof.txt err.db unset.sow zero.sow steps.sow
