@@ -15,10 +15,8 @@
 #include <string.h>
 
 #include "money.h"
-#include "plan.h"
 #include "query.h"
 #include "schema.h"
-#include "sink.h"
 
 #define MAX_PARAMS 16
 
