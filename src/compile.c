@@ -26,6 +26,7 @@ typedef struct {
 
 typedef struct {
 	Eval *E;
+	const VmHost *host;
 	Arena *A;
 	IrUnit *u;
 	Bind env[64];         /* bindings visible, innermost last */
@@ -200,7 +201,7 @@ static void emit_clause(Comp *C, Node *c)
 {
 	Node *const *field;
 	int n;
-	const EmitTo *to = rules_emit_to(C->E, c, &field, &n);
+	const EmitTo *to = C->host->emit_to(C->E, c, &field, &n);
 	int base = C->u->nregs;
 	for (int i = 0; i < n; i++)
 		new_reg(C);
@@ -254,9 +255,10 @@ static void clauses(Comp *C, Node *c)
 	emit_ins(C, I_RET, 0, 0, 0, NULL);
 }
 
-IrUnit *compile_unit(Eval *E, Arena *A, Decl *rule, Node *entry, bool expr_only, const Node *at, const char **why)
+IrUnit *compile_unit(Eval *E, const VmHost *host, Arena *A, Decl *rule, Node *entry, bool expr_only, const Node *at,
+		     const char **why)
 {
-	Comp C = { .E = E, .A = A };
+	Comp C = { .E = E, .host = host, .A = A };
 	C.u = arena_alloc(A, sizeof *C.u);
 	*C.u = (IrUnit){ .rule = rule, .entry = entry, .expr = expr_only };
 	int n = outer(&C, rule, expr_only ? at : entry);

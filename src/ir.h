@@ -73,7 +73,9 @@ typedef struct IrUnit {
  * expression entry of the filter clause `at`) into a unit made in A.
  * NULL when the compiler does not take it; *why then says why. */
 struct Eval;
-IrUnit *compile_unit(struct Eval *E, Arena *A, Decl *rule, Node *entry, bool expr, const Node *at, const char **why);
+struct VmHost;
+IrUnit *compile_unit(struct Eval *E, const struct VmHost *host, Arena *A, Decl *rule, Node *entry, bool expr,
+		     const Node *at, const char **why);
 /* The unit's listing, one instruction a line with its source line, into
  * buf (at most n bytes, cut at a line). */
 void compile_list(const IrUnit *u, char *buf, size_t n);

@@ -2,11 +2,11 @@
  * per rule, its time, the rows it read and emitted, and the plan it ran
  * with, slowest first; the rest of the rules summed on one line; with
  * --profile-plan, each rule's compiled plan after. */
+#include "profile.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "engine.h"
 
 #define SHOWN 12
 

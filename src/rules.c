@@ -11,44 +11,23 @@
  *
  * Queries are evaluated in query.c; status machines, which run after the
  * rules, in machine.c. */
+#include "rules.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "builtin.h"
-#include "engine.h"
+#include "machine.h"
 #include "money.h"
 #include "ops.h"
 #include "plan.h"
+#include "profile.h"
 #include "schema.h"
 #include "sink.h"
+#include "source.h"
 #include "vm.h"
-
-/* ---- keeping values ----------------------------------------------------- */
-
-Value value_keep(Arena *A, Value v)
-{
-	if ((v.k == V_TEXT || v.k == V_SYM) && v.s)
-		v.s = arena_strndup(A, v.s, strlen(v.s));
-	else if (v.k == V_LIST && v.nitems) {
-		Value *items = arena_alloc(A, (size_t)v.nitems * sizeof *items);
-		for (int i = 0; i < v.nitems; i++)
-			items[i] = value_keep(A, v.items[i]);
-		v.items = items;
-	} else if (v.k == V_ROW && v.row) {
-		Row *r = arena_alloc(A, sizeof *r);
-		*r = *v.row;
-		int n = r->shape->ncols;
-		r->vals = arena_alloc(A, (size_t)(n ? n : 1) * sizeof(Value));
-		for (int i = 0; i < n; i++)
-			r->vals[i] = value_keep(A, v.row->vals[i]);
-		r->table = arena_strndup(A, r->table, strlen(r->table));
-		r->id = arena_strndup(A, r->id, strlen(r->id));
-		v.row = r;
-	}
-	return v;
-}
 
 /* ---- rules -------------------------------------------------------------- */
 
@@ -306,7 +285,7 @@ static bool run_join(Eval *E, Shared *sh, const JoinPlan *j)
 	return ok;
 }
 
-bool rules_for(Eval *E, Decl *rule, Node *c, int depth)
+static bool rules_for(Eval *E, Decl *rule, Node *c, int depth)
 {
 	/* why lists the lines in the nested loops' order (per SOW, then by
 	 * the index): speed does not matter there */
@@ -322,11 +301,15 @@ bool rules_for(Eval *E, Decl *rule, Node *c, int depth)
 	return source_scan(E, c, c->s, c->next, for_row, &f);
 }
 
+static const EmitTo *emit_to(Eval *E, Node *c, Node *const **field, int *n);
+static bool emit_check(Eval *E, Node *c, int col, const Node *f, const Value *v);
+
 /* The clauses from c: compiled (vm.c), or else walked. */
 static bool run_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan)
 {
+	static const VmHost host = { rules_for, emit_to, emit_check };
 	bool ok;
-	return vm_run(E, rule, c, depth, scan, &ok) ? ok : walk_clauses(E, rule, c, depth, scan);
+	return vm_run(E, &host, rule, c, depth, scan, &ok) ? ok : walk_clauses(E, rule, c, depth, scan);
 }
 
 static bool walk_clauses(Eval *E, Decl *rule, Node *c, int depth, const void *scan)
@@ -405,7 +388,7 @@ static const EmitPlan *emit_plan(Eval *E, Node *c)
 	return p;
 }
 
-const EmitTo *rules_emit_to(Eval *E, Node *c, Node *const **field, int *n)
+static const EmitTo *emit_to(Eval *E, Node *c, Node *const **field, int *n)
 {
 	const EmitPlan *p = emit_plan(E, c);
 	*field = p->field;
@@ -413,7 +396,7 @@ const EmitTo *rules_emit_to(Eval *E, Node *c, Node *const **field, int *n)
 	return &p->to;
 }
 
-bool rules_emit_check(Eval *E, Node *c, int col, const Node *f, const Value *v)
+static bool emit_check(Eval *E, Node *c, int col, const Node *f, const Value *v)
 {
 	const Shape *sh = emit_plan(E, c)->to.shape;
 	if (!compatible(&sh->types[col], v))
@@ -431,7 +414,7 @@ static bool emit(Eval *E, Node *c)
 	for (int i = 0; i < n; i++) {
 		vals[i] = (Value){ .k = V_UNSET };
 		Node *f = p->field[i];
-		if (f && !(eval_expr(E, E->mod, f->a, &vals[i]) && rules_emit_check(E, c, i, f, &vals[i])))
+		if (f && !(eval_expr(E, E->mod, f->a, &vals[i]) && emit_check(E, c, i, f, &vals[i])))
 			return false;
 	}
 	return E->sink->emit(E->sink, E, c, &p->to, vals);

@@ -12,11 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
 #include "fmt.h"
 #include "ledger.h"
+#include "rules.h"
 #include "schema.h"
 #include "sink.h"
+#include "source.h"
 #include "store.h"
 #include "vm.h"
 
@@ -185,8 +186,9 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov,
 	Eval E;
 	eval_init(&E, P, P->A, db, as_of);
 	E.engine = ENGINE_WALK; /* the reference: a test checks the rules, not an engine */
-	Sink own = { .emit = test_emit, .sows = t->a };
+	Sink own = { .emit = test_emit };
 	E.sink = &own;
+	E.run.sows = t->a;
 	E.mod = mod;
 	E.cov = cov;
 	int errors = P->D->errors;

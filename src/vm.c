@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
 #include "ir.h"
 #include "ops.h"
+#include "source.h"
 
 /* What the VM did with one rule (--profile). */
 typedef struct RuleVm {
@@ -23,6 +23,7 @@ typedef struct RuleVm {
 } RuleVm;
 
 typedef struct Vm {
+	const VmHost *host;   /* the rule runner's (the same on every call) */
 	Arena *A;
 	PtrMap units;         /* first clause (or filter expression) -> IrUnit*, or &none */
 	PtrMap rules;         /* Decl* -> RuleVm* */
@@ -40,7 +41,7 @@ bool engine_parse(const char *s, int *out)
 	return true;
 }
 
-void vm_free(Eval *E)
+static void vm_free(Eval *E)
 {
 	Vm *vm = E->vm;
 	if (!vm)
@@ -65,21 +66,27 @@ static RuleVm *rule_vm(Vm *vm, Decl *rule)
 
 /* The unit of rule's clauses from entry (or of the filter expression
  * entry of clause at), compiled on first use; NULL: the walker's. */
+static Vm *vm_of(Eval *E)
+{
+	if (!E->vm) {
+		E->vm = calloc(1, sizeof *E->vm);
+		if (!E->vm)
+			abort();
+		E->vm->A = arena_new();
+		E->vm_free = vm_free;
+	}
+	return E->vm;
+}
+
 static const IrUnit *unit_for(Eval *E, Decl *rule, Node *entry, bool expr, const Node *at)
 {
 	Vm *vm = E->vm;
-	if (!vm) {
-		vm = E->vm = calloc(1, sizeof *vm);
-		if (!vm)
-			abort();
-		vm->A = arena_new();
-	}
 	IrUnit *u = ptrmap_get(&vm->units, entry);
 	if (u)
 		return u == &vm->none ? NULL : u;
 	const char *why;
 	RuleVm *r = rule_vm(vm, rule);
-	u = compile_unit(E, vm->A, rule, entry, expr, at, &why);
+	u = compile_unit(E, vm->host, vm->A, rule, entry, expr, at, &why);
 	if (u) {
 		*r->tail = u;
 		r->tail = &u->next;
@@ -225,7 +232,7 @@ static bool exec(Eval *E, const IrUnit *u, int depth, const void *scan, Value *r
 			E->rows_emitted++;
 			break;
 		case I_FIELD:
-			if (!(ok = rules_emit_check(E, n, i->b, i->aux, &r[i->a])))
+			if (!(ok = E->vm->host->emit_check(E, n, i->b, i->aux, &r[i->a])))
 				goto out;
 			break;
 		case I_EMIT:
@@ -233,7 +240,7 @@ static bool exec(Eval *E, const IrUnit *u, int depth, const void *scan, Value *r
 				goto out;
 			break;
 		case I_FOR:
-			ok = rules_for(E, u->rule, n, depth);
+			ok = E->vm->host->for_clause(E, u->rule, n, depth);
 			goto out;
 		case I_RET:
 			if (result)
@@ -246,11 +253,12 @@ out:
 	return ok;
 }
 
-bool vm_run(Eval *E, Decl *rule, Node *c, int depth, const void *scan, bool *ok)
+bool vm_run(Eval *E, const VmHost *host, Decl *rule, Node *c, int depth, const void *scan, bool *ok)
 {
 	/* why traces the walk; coverage counts what the walker visits */
 	if (E->engine != ENGINE_VM || !c || (E->sink && E->sink->tracing) || E->cov)
 		return false;
+	vm_of(E)->host = host;
 	const IrUnit *u = unit_for(E, rule, c, false, NULL);
 	Value r[IR_MAX_REGS];
 	if (!u || !load(E, u, r))
