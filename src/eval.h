@@ -41,6 +41,8 @@ typedef struct Eval {
 	Map rels;              /* relation name -> Rel* (engine.h) */
 	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
 	PtrMap joins;          /* rule's first for -> JoinPlan, or none (plan.c) */
+	PtrMap decor;          /* query -> DecorPlan, or none (plan.c) */
+	bool decorrelate;      /* a batch of rules is running: correlated queries may be read once */
 	Map warned;            /* "table.column" -> 1: REAL-value warning given */
 	struct Sink *sink;     /* where emitted rows go (sink.h), or NULL: nowhere */
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */

@@ -22,6 +22,43 @@ typedef struct JoinPlan {
 	bool hashed;          /* last run: hashed (else one index probe each) */
 } JoinPlan;
 
+/* A correlated query (plan_decorrelate): one that a rule evaluates again
+ * for each outer row, `from r in revenue where r.project_id == s.project_id
+ * and ... group by ...`, read once for every key instead (query.c). It is
+ * taken when the query groups (its results are fewer than its rows), its
+ * first source is a database table, some conjuncts of its where equal a
+ * text column of that table to an expression of names bound outside the
+ * query (the key), and nothing else in it names anything bound outside.
+ * The read for every key is the same query without those equalities, its
+ * groups kept apart by the key's columns. */
+typedef struct DecorPlan {
+	Node *q;              /* the query as written */
+	Node *whole;          /* the same without the key equalities, own from items */
+	const TableDef *table;/* its first source */
+	int nkeys;
+	Node *inner[4];       /* r.col: a text column of the first source */
+	Node *outer[4];       /* ... and what it must equal, outside the query */
+	const Module *mod;    /* the module it is evaluated in */
+	long long rows;       /* about how many rows table holds */
+	/* this batch of rules (query.c): */
+	long long calls;      /* evaluations so far */
+	bool built, failed, stale;
+	Arena *A;             /* the groups of every key */
+	Map parts;            /* key text -> its groups */
+	long long nparts, read;
+} DecorPlan;
+
+/* The decorrelation of query q in the scope now, or NULL: the query is
+ * evaluated as written, once per call. Decided once per query. */
+DecorPlan *plan_decorrelate(Eval *E, Node *q);
+/* A batch of rules starts: correlated queries may be read once until
+ * plan_decorrelate_forget, except those reading what the batch emits. */
+void plan_decorrelate_begin(Eval *E, Decl *const *rules, int n);
+/* Forget every query's groups (end of a batch of rules). */
+void plan_decorrelate_forget(Eval *E);
+/* The queries read once in this batch, in source terms, appended to buf. */
+size_t plan_decorrelate_describe(Eval *E, char *buf, size_t len, size_t n);
+
 /* The join starting at `outer` (a rule's first `for`), or NULL when the
  * rule reads its sources as nested loops. Made once per clause, kept in E. */
 const JoinPlan *plan_join(Eval *E, Node *outer);
