@@ -344,18 +344,31 @@ void plan_decorrelate_forget(Eval *E)
 	E->decorrelate = false;
 }
 
+static int by_place(const void *a, const void *b)
+{
+	const DecorPlan *x = *(DecorPlan *const *)a, *y = *(DecorPlan *const *)b;
+	int c = strcmp(x->mod->src->path, y->mod->src->path);
+	return c ? c : (x->q->loc.beg > y->q->loc.beg) - (x->q->loc.beg < y->q->loc.beg);
+}
+
 size_t plan_decorrelate_describe(Eval *E, char *buf, size_t len, size_t n)
 {
-	for (size_t i = 0; i < E->decor.cap && len < n; i++) {
+	const DecorPlan *built[16];
+	size_t nb = 0;
+	for (size_t i = 0; i < E->decor.cap && nb < 16; i++) {
 		const DecorPlan *d = E->decor.keys[i] && E->decor.keys[i] != &batch_key && E->decor.vals[i] != &no_decor
 					     ? E->decor.vals[i] : NULL;
-		if (!d || !d->built)
-			continue;
+		if (d && d->built)
+			built[nb++] = d;
+	}
+	qsort(built, nb, sizeof *built, by_place); /* in source order, not the hash's */
+	for (size_t i = 0; i < nb && len < n; i++) {
+		const DecorPlan *d = built[i];
 		int line, col;
 		diag_linecol(d->mod->src, d->q->loc.beg, &line, &col);
 		const char *path = strrchr(d->mod->src->path, '/');
 		char k[96];
-		len += (size_t)snprintf(buf + len, n - len, "%s%s read once, grouped by %s", len ? "; " : "",
+		len += (size_t)snprintf(buf + len, n - len, "%s%s read once by %s", len ? "; " : "",
 					d->table->name, expr_text(d->inner[0], k, sizeof k));
 		for (int j = 1; j < d->nkeys && len < n; j++)
 			len += (size_t)snprintf(buf + len, n - len, ", %s", expr_text(d->inner[j], k, sizeof k));

@@ -30,6 +30,24 @@ typedef struct Group {
 	struct Group *next;
 } Group;
 
+/* What a read for every key reported, held until it is known whether the
+ * read stands; then shown as it came. A row of it that fails is dropped
+ * with its messages, and its key marked: that key's evaluations read as
+ * written and report what concerns them (another key's row is not their
+ * business: under another SOW's overrides, say). */
+typedef struct Held {
+	const Src *src;
+	Loc loc;
+	DiagLevel lv;
+	char *msg;
+	struct Held *next;
+} Held;
+
+typedef struct {
+	Arena *A;
+	Held *first, **tail;
+} HeldList;
+
 typedef struct {
 	Node *q;
 	const Shape *shape;
@@ -48,6 +66,7 @@ typedef struct {
 	long long kept;       /* result rows or groups so far (E->max_rows) */
 	DecorPlan *whole;     /* reading a correlated query once for every key: */
 	long long *part_kept; /* ... the groups of the row's key so far */
+	HeldList *held;       /* ... and its messages */
 } QCtx;
 
 /* The groups of one key of a query read once (plan_decorrelate), in the
@@ -55,6 +74,7 @@ typedef struct {
 typedef struct Part {
 	struct Group *first, *last;
 	long long kept;
+	bool failed;          /* a row of the key failed: evaluate as written */
 } Part;
 
 /* One more row or group kept: within the query's budget? */
@@ -284,6 +304,34 @@ static bool part_key(Eval *E, const DecorPlan *d, char *key, size_t size, size_t
 	return true;
 }
 
+static Part *part_of(QCtx *Q, const char *key, size_t len)
+{
+	Part *part = map_get(&Q->whole->parts, key);
+	if (!part) {
+		part = arena_alloc(Q->A, sizeof *part);
+		map_put(&Q->whole->parts, arena_strndup(Q->A, key, len), part);
+		Q->whole->nparts++;
+	}
+	return part;
+}
+
+/* A row of a read for every key failed: drop its messages, mark its key. */
+static bool drop_row(Eval *E, QCtx *Q, Held **tail)
+{
+	if (E->interrupted && *E->interrupted)
+		return false;
+	*tail = NULL;
+	Q->held->tail = tail;
+	char key[1024];
+	size_t len;
+	bool text;
+	if (!part_key(E, Q->whole, key, sizeof key, &len, &text))
+		return false;
+	if (text)
+		part_of(Q, key, len)->failed = true;
+	return true;
+}
+
 static bool group_row(Eval *E, QCtx *Q)
 {
 	char key[2048];
@@ -296,12 +344,7 @@ static bool group_row(Eval *E, QCtx *Q)
 			return false;
 		if (!text)
 			return true;
-		part = map_get(&Q->whole->parts, key);
-		if (!part) {
-			part = arena_alloc(Q->A, sizeof *part);
-			map_put(&Q->whole->parts, arena_strndup(Q->A, key, len), part);
-			Q->whole->nparts++;
-		}
+		part = part_of(Q, key, len);
 		Q->part_kept = &part->kept;
 		key[len++] = '\x1e';
 		key[len] = 0;
@@ -406,8 +449,11 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 	}
 	/* read once for every key: what a row made is not needed after it */
 	ArenaMark mark = arena_mark(E->tmp);
+	Held **tail = f->Q->held ? f->Q->held->tail : NULL;
 	bool ok = eval_step(E, f->item) && from_items(E, f->Q, f->item->next);
 	if (source && f->Q->whole) {
+		if (!ok)
+			ok = drop_row(E, f->Q, tail);
 		arena_release(E->tmp, mark);
 		f->Q->whole->read++;
 	}
@@ -482,23 +528,6 @@ static void sort_rows(const QCtx *Q, size_t *a, size_t *tmp, size_t n)
 
 /* ---- correlated queries read once (plan.h) -------------------------------- */
 
-/* What the read for every key reported, kept until it is known whether it
- * failed: then the query is evaluated as written, which reports what
- * concerns its own key (an error on another key's row is not this
- * evaluation's); else the messages are shown as they came. */
-typedef struct Held {
-	const Src *src;
-	Loc loc;
-	DiagLevel lv;
-	char *msg;
-	struct Held *next;
-} Held;
-
-typedef struct {
-	Arena *A;
-	Held *first, **tail;
-} HeldList;
-
 static void hold(void *arg, const Src *src, Loc loc, DiagLevel lv, const char *msg)
 {
 	HeldList *h = arg;
@@ -516,6 +545,7 @@ static bool whole_build(Eval *E, DecorPlan *d)
 	QCtx B = { .q = d->whole, .shape = d->q->aux, .A = arena_new(), .whole = d };
 	Diag *D = E->D, saved = *D;
 	HeldList held = { B.A, NULL, &held.first };
+	B.held = &held;
 	D->sink = hold;
 	D->sink_arg = &held;
 	int rows_in = E->rows_in;
@@ -593,6 +623,8 @@ static bool whole_groups(Eval *E, DecorPlan *d, QCtx *Q, bool *done)
 		}
 	}
 	const Part *p = map_get(&d->parts, key);
+	if (p && p->failed)
+		return true;
 	Q->first = p ? p->first : NULL;
 	Q->last = p ? p->last : NULL;
 	*done = true;
