@@ -39,15 +39,6 @@ void profile_print(const Profile *p, FILE *out)
 		if ((int)strlen(r[i].rule) > w)
 			w = (int)strlen(r[i].rule);
 	fprintf(out, "profile: %d rules, %lld ms\n", p->n, total);
-	/* named whether shown or not: which rules read a query once (plan.c) */
-	int nd = 0;
-	for (int i = 0; i < p->n; i++)
-		if (strstr(p->r[i].plan, "(decorrelated, ")) {
-			const char *name = strrchr(p->r[i].rule, ' ');
-			fprintf(out, "%s%s", nd++ ? ", " : "read once for every key (decorrelated): ", name ? name + 1 : p->r[i].rule);
-		}
-	if (nd)
-		fputc('\n', out);
 	fprintf(out, "%8s  %10s  %10s  %-*s  %s\n", "ms", "rows read", "emitted", w, "rule", "plan");
 	for (int i = 0; i < shown; i++)
 		fprintf(out, "%8lld  %10lld  %10lld  %-*s  %s\n", r[i].ms, r[i].read, r[i].emitted, w, r[i].rule, r[i].plan);
@@ -60,6 +51,15 @@ void profile_print(const Profile *p, FILE *out)
 		}
 		fprintf(out, "%8lld  %10lld  %10lld  (%d more rules)\n", ms, read, emitted, p->n - shown);
 	}
+	/* named whether shown or not: which rules read a query once (plan.c) */
+	int nd = 0;
+	for (int i = 0; i < p->n; i++)
+		if (strstr(p->r[i].plan, "(decorrelated, ")) {
+			const char *name = strrchr(p->r[i].rule, ' ');
+			fprintf(out, "%s%s", nd++ ? ", " : "read once for every key (decorrelated): ", name ? name + 1 : p->r[i].rule);
+		}
+	if (nd)
+		fputc('\n', out);
 	free(r);
 }
 
