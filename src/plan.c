@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink.h"
+
 /* var.col with col a text column of t: the column, else -1. */
 static int text_column(const Node *e, const char *var, const TableDef *t)
 {
@@ -81,6 +83,7 @@ const JoinPlan *plan_join(Eval *E, Node *outer)
 	if (!p) {
 		p = choose(E, outer);
 		ptrmap_put(&E->joins, outer, p ? p : &no_join);
+		E->joins_free = plan_free;
 	}
 	return p == &no_join ? NULL : p;
 }
@@ -318,7 +321,9 @@ void plan_decorrelate_begin(Eval *E, Decl *const *rules, int n)
 		for (const Node *c = rules[i]->node->a; c; c = c->next)
 			if (c->kind == N_EMIT)
 				map_put(&b->emits, c->s, (void *)1);
-	E->decorrelate = true;
+	/* why traces rules as nested loops, each evaluation on its own rows */
+	E->decorrelate = E->sink && E->sink->tracing ? NULL : plan_decorrelate;
+	E->joins_free = plan_free;
 }
 
 static void decor_reset(DecorPlan *d)
@@ -341,7 +346,7 @@ void plan_decorrelate_forget(Eval *E)
 		else
 			decor_reset(E->decor.vals[i]);
 	}
-	E->decorrelate = false;
+	E->decorrelate = NULL;
 }
 
 static int by_place(const void *a, const void *b)

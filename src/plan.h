@@ -10,7 +10,7 @@
 #ifndef SOW_PLAN_H
 #define SOW_PLAN_H
 
-#include "engine.h"
+#include "query.h"
 
 typedef struct JoinPlan {
 	Node *outer;          /* the N_FOR of the small side */
@@ -22,33 +22,8 @@ typedef struct JoinPlan {
 	bool hashed;          /* last run: hashed (else one index probe each) */
 } JoinPlan;
 
-/* A correlated query (plan_decorrelate): one that a rule evaluates again
- * for each outer row, `from r in revenue where r.project_id == s.project_id
- * and ... group by ...`, read once for every key instead (query.c). It is
- * taken when the query groups (its results are fewer than its rows), its
- * first source is a database table, some conjuncts of its where equal a
- * text column of that table to an expression of names bound outside the
- * query (the key), and nothing else in it names anything bound outside.
- * The read for every key is the same query without those equalities, its
- * groups kept apart by the key's columns. */
-typedef struct DecorPlan {
-	Node *q;              /* the query as written */
-	Node *whole;          /* the same without the key equalities, own from items */
-	const TableDef *table;/* its first source */
-	int nkeys;
-	Node *inner[4];       /* r.col: a text column of the first source */
-	Node *outer[4];       /* ... and what it must equal, outside the query */
-	const Module *mod;    /* the module it is evaluated in */
-	long long rows;       /* about how many rows table holds */
-	/* this batch of rules (query.c): */
-	long long calls;      /* evaluations so far */
-	bool built, failed, stale;
-	Arena *A;             /* the groups of every key */
-	Map parts;            /* key text -> its groups */
-	long long nparts, read;
-} DecorPlan;
 
-/* The decorrelation of query q in the scope now, or NULL: the query is
+/* The decorrelation of query q (query.h) in the scope now, or NULL: the query is
  * evaluated as written, once per call. Decided once per query. */
 DecorPlan *plan_decorrelate(Eval *E, Node *q);
 /* A batch of rules starts: correlated queries may be read once until

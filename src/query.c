@@ -2,18 +2,18 @@
  *
  * A query collects rows, or groups them (sum, count, min, max, any, all
  * accumulate per group), then orders and limits the result. */
+#include "query.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
-#include "engine.h"
 #include "money.h"
 #include "ops.h"
-#include "plan.h"
 #include "schema.h"
-#include "sink.h"
+#include "source.h"
 
 typedef struct Acc {
 	Value v;              /* sum, min, max */
@@ -594,7 +594,7 @@ static bool plain_sow(const SowRef *s)
 static bool whole_groups(Eval *E, DecorPlan *d, QCtx *Q, bool *done)
 {
 	*done = false;
-	if (d->failed || (E->sink && E->sink->tracing) || E->mod != d->mod || !plain_sow(E->sow))
+	if (d->failed || E->mod != d->mod || !plain_sow(E->sow))
 		return true;
 	char key[1024];
 	size_t len = 0;
@@ -645,7 +645,7 @@ static bool query_groups(Eval *E, QCtx *Q)
 	Group *saved_group = E->group;
 	E->group = NULL;
 	bool ok = true, done = false;
-	DecorPlan *d = Q->grouped && E->decorrelate && !Q->whole ? plan_decorrelate(E, q) : NULL;
+	DecorPlan *d = Q->grouped && E->decorrelate && !Q->whole ? E->decorrelate(E, q) : NULL;
 	if (d)
 		ok = whole_groups(E, d, Q, &done);
 	if (ok && !done)
