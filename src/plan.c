@@ -333,7 +333,7 @@ static void decor_reset(DecorPlan *d)
 	map_free(&d->parts);
 	d->A = NULL;
 	d->calls = d->nparts = d->read = 0;
-	d->built = d->failed = false;
+	d->built = d->failed = d->too_big = false;
 }
 
 void plan_decorrelate_forget(Eval *E)
@@ -363,7 +363,7 @@ size_t plan_decorrelate_describe(Eval *E, char *buf, size_t len, size_t n)
 	for (size_t i = 0; i < E->decor.cap && nb < 16; i++) {
 		const DecorPlan *d = E->decor.keys[i] && E->decor.keys[i] != &batch_key && E->decor.vals[i] != &no_decor
 					     ? E->decor.vals[i] : NULL;
-		if (d && d->built)
+		if (d && (d->built || d->too_big))
 			built[nb++] = d;
 	}
 	qsort(built, nb, sizeof *built, by_place); /* in source order, not the hash's */
@@ -377,7 +377,10 @@ size_t plan_decorrelate_describe(Eval *E, char *buf, size_t len, size_t n)
 					d->table->name, expr_text(d->inner[0], k, sizeof k));
 		for (int j = 1; j < d->nkeys && len < n; j++)
 			len += (size_t)snprintf(buf + len, n - len, ", %s", expr_text(d->inner[j], k, sizeof k));
-		if (len < n)
+		if (len < n && d->too_big)
+			len += (size_t)snprintf(buf + len, n - len, " (%s:%d: more groups than fit in memory, read per key)",
+						path ? path + 1 : d->mod->src->path, line);
+		else if (len < n)
 			len += (size_t)snprintf(buf + len, n - len, " (decorrelated, %s:%d; %lld keys)",
 						path ? path + 1 : d->mod->src->path, line, d->nparts);
 	}

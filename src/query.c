@@ -71,6 +71,9 @@ typedef struct {
 
 /* The groups of one key of a query read once (plan_decorrelate), in the
  * order they were first met, chained through Group.next. */
+/* The memory a query read once for every key may hold (its groups). */
+#define WHOLE_MAX_BYTES ((size_t)16 << 20)
+
 typedef struct Part {
 	struct Group *first, *last;
 	long long kept;
@@ -318,7 +321,7 @@ static Part *part_of(QCtx *Q, const char *key, size_t len)
 /* A row of a read for every key failed: drop its messages, mark its key. */
 static bool drop_row(Eval *E, QCtx *Q, Held **tail)
 {
-	if (E->interrupted && *E->interrupted)
+	if ((E->interrupted && *E->interrupted) || Q->whole->too_big)
 		return false;
 	*tail = NULL;
 	Q->held->tail = tail;
@@ -366,6 +369,12 @@ static bool group_row(Eval *E, QCtx *Q)
 	if (!g) {
 		if (!keep_one(E, Q))
 			return false;
+		/* Read once, every key's groups are held at once: past the budget
+		 * the query is evaluated as written, one key's groups at a time. */
+		if (part && Q->groups.len % 256 == 255 && arena_bytes(Q->A) > WHOLE_MAX_BYTES) {
+			Q->whole->too_big = true;
+			return false;
+		}
 		g = arena_alloc(Q->A, sizeof *g);
 		if (Q->early) {
 			int n = 0;

@@ -25,7 +25,7 @@ typedef struct DecorPlan {
 	long long rows;       /* about how many rows table holds */
 	/* this batch of rules (query.c): */
 	long long calls;      /* evaluations so far */
-	bool built, failed, stale;
+	bool built, failed, too_big;
 	Arena *A;             /* the groups of every key */
 	Map parts;            /* key text -> its groups */
 	long long nparts, read;
