@@ -219,18 +219,8 @@ static Node *drop_keys(Eval *E, DecorPlan *d, const char *var, Node *e)
 {
 	if (!e)
 		return NULL;
-	if (e->kind == N_BIN && e->op == OP_AND) {
-		Node *a = drop_keys(E, d, var, e->a), *b = drop_keys(E, d, var, e->b);
-		if (!a || !b)
-			return a ? a : b;
-		if (a == e->a && b == e->b)
-			return e;
-		Node *both = ast_node(E->P->A, N_BIN, e->loc);
-		both->op = OP_AND;
-		both->a = a;
-		both->b = b;
-		return both;
-	}
+	if (e->kind == N_BIN && e->op == OP_AND)
+		return source_and_left(E, e, drop_keys(E, d, var, e->a), drop_keys(E, d, var, e->b));
 	return key_conjunct(E, d, var, e) ? NULL : e;
 }
 

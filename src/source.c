@@ -529,6 +529,19 @@ bool source_fixed(const Eval *E, const Node *e, const char *var)
 	}
 }
 
+Node *source_and_left(Eval *E, Node *and, Node *a, Node *b)
+{
+	if (!a || !b)
+		return a ? a : b;
+	if (a == and->a && b == and->b)
+		return and;
+	Node *both = ast_node(E->P->A, N_BIN, and->loc);
+	both->op = OP_AND;
+	both->a = a;
+	both->b = b;
+	return both;
+}
+
 /* var.col of a pushable column type, else -1. */
 static int column_of(const Node *e, const char *var, const TableDef *t)
 {
@@ -550,18 +563,8 @@ static Node *push(Eval *E, Plan *p, Node *e, const char *var, char *sql, size_t 
 	static const char *const ops[] = { [OP_EQ - OP_EQ] = "=", [OP_NE - OP_EQ] = "!=", [OP_LT - OP_EQ] = "<",
 		[OP_LE - OP_EQ] = "<=", [OP_GT - OP_EQ] = ">", [OP_GE - OP_EQ] = ">=" };
 	static const char *const flipped[] = { "=", "!=", ">", ">=", "<", "<=" };
-	if (e->kind == N_BIN && e->op == OP_AND) {
-		Node *a = push(E, p, e->a, var, sql, n, size), *b = push(E, p, e->b, var, sql, n, size);
-		if (!a || !b)
-			return a ? a : b;
-		if (a == e->a && b == e->b)
-			return e;
-		Node *both = ast_node(E->P->A, N_BIN, e->loc);
-		both->op = OP_AND;
-		both->a = a;
-		both->b = b;
-		return both;
-	}
+	if (e->kind == N_BIN && e->op == OP_AND)
+		return source_and_left(E, e, push(E, p, e->a, var, sql, n, size), push(E, p, e->b, var, sql, n, size));
 	const char *where = p->nparams || strstr(sql, " WHERE ") ? " AND " : " WHERE ";
 	if (e->kind == N_ISSET) {
 		int c = column_of(e->a, var, p->table);
