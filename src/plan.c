@@ -219,8 +219,11 @@ static Node *drop_keys(Eval *E, DecorPlan *d, const char *var, Node *e)
 {
 	if (!e)
 		return NULL;
-	if (e->kind == N_BIN && e->op == OP_AND)
-		return source_and_left(E, e, drop_keys(E, d, var, e->a), drop_keys(E, d, var, e->b));
+	if (e->kind == N_BIN && e->op == OP_AND) {
+		/* in the written order: the keys are numbered so */
+		Node *a = drop_keys(E, d, var, e->a), *b = drop_keys(E, d, var, e->b);
+		return source_and_left(E, e, a, b);
+	}
 	return key_conjunct(E, d, var, e) ? NULL : e;
 }
 

@@ -563,8 +563,11 @@ static Node *push(Eval *E, Plan *p, Node *e, const char *var, char *sql, size_t 
 	static const char *const ops[] = { [OP_EQ - OP_EQ] = "=", [OP_NE - OP_EQ] = "!=", [OP_LT - OP_EQ] = "<",
 		[OP_LE - OP_EQ] = "<=", [OP_GT - OP_EQ] = ">", [OP_GE - OP_EQ] = ">=" };
 	static const char *const flipped[] = { "=", "!=", ">", ">=", "<", "<=" };
-	if (e->kind == N_BIN && e->op == OP_AND)
-		return source_and_left(E, e, push(E, p, e->a, var, sql, n, size), push(E, p, e->b, var, sql, n, size));
+	if (e->kind == N_BIN && e->op == OP_AND) {
+		/* in the written order: the SQL says them so */
+		Node *a = push(E, p, e->a, var, sql, n, size), *b = push(E, p, e->b, var, sql, n, size);
+		return source_and_left(E, e, a, b);
+	}
 	const char *where = p->nparams || strstr(sql, " WHERE ") ? " AND " : " WHERE ";
 	if (e->kind == N_ISSET) {
 		int c = column_of(e->a, var, p->table);
