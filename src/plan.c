@@ -278,6 +278,17 @@ static DecorPlan *decor_choose(Eval *E, Node *q)
 	return p;
 }
 
+typedef struct {
+	const Batch *b;
+	bool hit;
+} Written;
+
+static void note_written(const char *rel, void *arg)
+{
+	Written *w = arg;
+	w->hit = w->hit || map_get(&w->b->emits, rel);
+}
+
 DecorPlan *plan_decorrelate(Eval *E, Node *q)
 {
 	void *p = ptrmap_get(&E->decor, q);
@@ -291,12 +302,13 @@ DecorPlan *plan_decorrelate(Eval *E, Node *q)
 		return NULL;
 	DecorPlan *d = p;
 	if (!d->calls && !d->failed) {
-		/* reading what a rule of this batch writes: the rows are not all
-		 * there yet, so each evaluation reads what is there now */
-		const Batch *b = ptrmap_get(&E->decor, &batch_key);
-		for (const Node *it = d->q->a; it && b; it = it->next)
-			if (map_get(&b->emits, it->a->s))
-				d->failed = true;
+		/* reading what a rule of this batch writes (from a source, or in
+		 * a function it calls): the rows are not all there yet, so each
+		 * evaluation reads what is there now */
+		Written w = { ptrmap_get(&E->decor, &batch_key), false };
+		if (w.b)
+			program_reads(E->P, d->whole, note_written, &w);
+		d->failed = w.hit;
 	}
 	return d;
 }
