@@ -54,6 +54,10 @@ typedef struct Eval {
 	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
 	PtrMap joins;          /* rule's first for -> JoinPlan, or none (plan.c) */
 	void (*joins_free)(struct Eval *E); /* set by plan.c when it fills joins */
+	PtrMap decor;          /* query -> DecorPlan, or none (plan.c) */
+	/* While a batch of rules runs (plan.c sets it): the correlated query q
+	 * read once for every key, or NULL: evaluate it as written. */
+	struct DecorPlan *(*decorrelate)(struct Eval *E, Node *q);
 	Map warned;            /* "table.column" -> 1: REAL-value warning given */
 	struct Sink *sink;     /* where emitted rows go (sink.h), or NULL: nowhere */
 	RunInfo run;           /* the run computed for */

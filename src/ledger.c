@@ -126,30 +126,36 @@ static sqlite3_stmt *insert_for(RunCtx *R, const TableDef *t)
 	return R->ins[i];
 }
 
-void ledger_bind(sqlite3_stmt *st, int i, const Value *v)
+/* v's text into parameter i: its own string, or formatted into buf (n
+ * bytes); `how` says whether SQLite must copy (SQLITE_TRANSIENT) or may
+ * read buf and v's string in place until the statement has stepped. */
+static void bind_value(sqlite3_stmt *st, int i, const Value *v, char *buf, size_t n, sqlite3_destructor_type how)
 {
-	char buf[DEC_BUFSZ + 8];
 	Dec d;
 	switch (v->k) {
 	case V_UNSET: sqlite3_bind_null(st, i); break;
-	case V_TEXT: case V_SYM: sqlite3_bind_text(st, i, v->s, -1, SQLITE_TRANSIENT); break;
-	case V_DATE: sqlite3_bind_text(st, i, date_fmt(v->date, buf), -1, SQLITE_TRANSIENT); break;
+	case V_TEXT: case V_SYM: sqlite3_bind_text(st, i, v->s, -1, how); break;
+	case V_DATE: sqlite3_bind_text(st, i, date_fmt(v->date, buf), -1, how); break;
 	case V_BOOL: sqlite3_bind_int(st, i, v->b); break;
 	case V_NUM: case V_HOURS: case V_MONEY: case V_DUR:
-		sqlite3_bind_text(st, i, dec_fmt(v->d, buf), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, dec_fmt(v->d, buf), -1, how);
 		break;
 	case V_PERCENT:
 		if (dec_div(v->d, dec_from_int(100), &d) == DEC_OK)
-			sqlite3_bind_text(st, i, dec_fmt(d, buf), -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, i, dec_fmt(d, buf), -1, how);
 		else
 			sqlite3_bind_null(st, i);
 		break;
-	default: {
-		char text[512];
-		value_fmt(v, text, sizeof text);
-		sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT);
+	default:
+		value_fmt(v, buf, n);
+		sqlite3_bind_text(st, i, buf, -1, how);
 	}
-	}
+}
+
+void ledger_bind(sqlite3_stmt *st, int i, const Value *v)
+{
+	char buf[512];
+	bind_value(st, i, v, buf, sizeof buf, SQLITE_TRANSIENT);
 }
 
 /* A unique-key clash: earlier period (skip) or this run (error). */
@@ -229,10 +235,14 @@ static bool ledger_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Valu
 	sqlite3_stmt *st = insert_for(R, t);
 	if (!st)
 		return eval_db_fail(E, at, t->name);
-	for (int c = 0; c < t->ncols; c++)
-		ledger_bind(st, c + 1, &vals[c]);
+	/* bound in place, not copied: the values and bufs outlive the step,
+	 * and the bindings are cleared before they go */
+	char bufs[32][512];
+	for (int c = 0; c < t->ncols && c < 32; c++)
+		bind_value(st, c + 1, &vals[c], bufs[c], sizeof bufs[c], SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_DONE) {
 		R->emitted[ti]++;
 		return true;

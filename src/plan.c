@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink.h"
+
 /* var.col with col a text column of t: the column, else -1. */
 static int text_column(const Node *e, const char *var, const TableDef *t)
 {
@@ -73,6 +75,7 @@ static JoinPlan *choose(Eval *E, Node *outer)
 }
 
 static char no_join; /* cached "nested loops" (a constant, not state) */
+static char no_decor; /* cached "as written" */
 
 const JoinPlan *plan_join(Eval *E, Node *outer)
 {
@@ -144,12 +147,247 @@ void plan_describe(Eval *E, const Decl *rule, char *buf, size_t n)
 		if (where && len < n)
 			len += (size_t)snprintf(buf + len, n - len, " [SQL:%s]", where);
 	}
+	if (len < n)
+		plan_decorrelate_describe(E, buf, len, n);
 }
 
 void plan_free(Eval *E)
 {
+	plan_decorrelate_forget(E);
+	for (size_t i = 0; i < E->decor.cap; i++)
+		if (E->decor.keys[i] && E->decor.vals[i] != &no_decor)
+			free(E->decor.vals[i]);
+	ptrmap_free(&E->decor);
 	for (size_t i = 0; i < E->joins.cap; i++)
 		if (E->joins.keys[i] && E->joins.vals[i] != &no_join)
 			free(E->joins.vals[i]);
 	ptrmap_free(&E->joins);
+}
+
+/* ---- correlated queries, read once (see plan.h) ------------------------- */
+
+/* the key under which a batch's emitted relations are kept in E->decor */
+static const char batch_key;
+
+typedef struct Batch {
+	Map emits;            /* relation -> 1: what the rules of the batch emit */
+} Batch;
+
+/* Does e (and the list after it when list) name a variable bound outside
+ * the query being planned, that is, in the scope now? */
+static bool names_outer(const Eval *E, const Node *e, bool list)
+{
+	for (; e; e = list ? e->next : NULL) {
+		if (e->kind == N_NAME)
+			for (const EScope *s = E->scope; s; s = s->up)
+				if (strcmp(s->name, e->s) == 0)
+					return true;
+		if (names_outer(E, e->a, true) || names_outer(E, e->b, true) || names_outer(E, e->c, true) ||
+		    names_outer(E, e->d, true) || names_outer(E, e->e, true) || names_outer(E, e->f, true))
+			return true;
+	}
+	return false;
+}
+
+/* Does k depend on none of the query's own variables? */
+static bool outside_query(const Eval *E, const Node *q, const Node *k)
+{
+	for (const Node *it = q->a; it; it = it->next)
+		if (!source_fixed(E, k, it->s ? it->s : it->a->s))
+			return false;
+	return true;
+}
+
+/* Is the conjunct e a key equality `var.col == K`? Then note it in d. */
+static bool key_conjunct(Eval *E, DecorPlan *d, const char *var, const Node *e)
+{
+	if (e->kind != N_BIN || e->op != OP_EQ || d->nkeys == 4)
+		return false;
+	for (int side = 0; side < 2; side++) {
+		Node *m = side ? e->b : e->a, *k = side ? e->a : e->b;
+		if (text_column(m, var, d->table) >= 0 && names_outer(E, k, false) && outside_query(E, d->q, k)) {
+			d->inner[d->nkeys] = m;
+			d->outer[d->nkeys++] = k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* e without its key equalities (NULL: nothing left). */
+static Node *drop_keys(Eval *E, DecorPlan *d, const char *var, Node *e)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == N_BIN && e->op == OP_AND) {
+		/* in the written order: the keys are numbered so */
+		Node *a = drop_keys(E, d, var, e->a), *b = drop_keys(E, d, var, e->b);
+		return source_and_left(E, e, a, b);
+	}
+	return key_conjunct(E, d, var, e) ? NULL : e;
+}
+
+static DecorPlan *decor_choose(Eval *E, Node *q)
+{
+	Node *first = q->a;
+	if (getenv("SOW_NO_DECORRELATE") || !E->db || !first || !q->b || first->a->kind != N_NAME)
+		return NULL;
+	const TableDef *t = schema_table(first->a->s);
+	Decl *src = program_lookup(E->P, E->mod, first->a->s);
+	if (!t || (src && src->kind == D_QUERY))
+		return NULL;
+	for (const Node *it = first; it; it = it->next)
+		if (it->a->kind != N_NAME)
+			return NULL; /* a source with arguments or a query of its own */
+	DecorPlan d = { .q = q, .table = t, .mod = E->mod };
+	const char *var = first->s ? first->s : first->a->s;
+	Node *where = drop_keys(E, &d, var, q->b);
+	if (!d.nkeys || names_outer(E, where, false) || names_outer(E, q->c, true) || names_outer(E, q->d, true) ||
+	    names_outer(E, q->e, true) || names_outer(E, q->f, false))
+		return NULL;
+	/* its own from items: a scan's plan is kept per item (source.c), and
+	 * this one pushes other filters into SQL */
+	Node *whole = ast_node(E->P->A, N_SELECTQ, q->loc);
+	*whole = *q;
+	whole->next = NULL;
+	whole->b = where;
+	Node **tail = &whole->a;
+	for (const Node *it = first; it; it = it->next) {
+		Node *c = ast_node(E->P->A, it->kind, it->loc);
+		*c = *it;
+		c->next = NULL;
+		*tail = c;
+		tail = &c->next;
+	}
+	/* grouped by the key too: that also makes the scan select its columns */
+	Node **by = &whole->c;
+	for (int i = 0; i < d.nkeys; i++) {
+		Node *c = ast_node(E->P->A, N_MEMBER, d.inner[i]->loc);
+		*c = *d.inner[i];
+		c->next = NULL;
+		*by = c;
+		by = &c->next;
+	}
+	*by = q->c;
+	d.whole = whole;
+	d.rows = source_rows_estimate(E, t);
+	DecorPlan *p = calloc(1, sizeof *p);
+	if (!p)
+		abort();
+	*p = d;
+	return p;
+}
+
+typedef struct {
+	const Batch *b;
+	bool hit;
+} Written;
+
+static void note_written(const char *rel, void *arg)
+{
+	Written *w = arg;
+	w->hit = w->hit || map_get(&w->b->emits, rel);
+}
+
+DecorPlan *plan_decorrelate(Eval *E, Node *q)
+{
+	void *p = ptrmap_get(&E->decor, q);
+	if (!p) {
+		p = decor_choose(E, q);
+		if (!p)
+			p = &no_decor;
+		ptrmap_put(&E->decor, q, p);
+	}
+	if (p == &no_decor)
+		return NULL;
+	DecorPlan *d = p;
+	if (!d->calls && !d->failed) {
+		/* reading what a rule of this batch writes (from a source, or in
+		 * a function it calls): the rows are not all there yet, so each
+		 * evaluation reads what is there now */
+		Written w = { ptrmap_get(&E->decor, &batch_key), false };
+		if (w.b)
+			program_reads(E->P, d->whole, note_written, &w);
+		d->failed = w.hit;
+	}
+	return d;
+}
+
+void plan_decorrelate_begin(Eval *E, Decl *const *rules, int n)
+{
+	Batch *b = ptrmap_get(&E->decor, &batch_key);
+	if (!b) {
+		b = calloc(1, sizeof *b);
+		if (!b)
+			abort();
+		ptrmap_put(&E->decor, &batch_key, b);
+	}
+	for (int i = 0; i < n; i++)
+		for (const Node *c = rules[i]->node->a; c; c = c->next)
+			if (c->kind == N_EMIT)
+				map_put(&b->emits, c->s, (void *)1);
+	/* why traces rules as nested loops, each evaluation on its own rows */
+	E->decorrelate = E->sink && E->sink->tracing ? NULL : plan_decorrelate;
+	E->joins_free = plan_free;
+}
+
+static void decor_reset(DecorPlan *d)
+{
+	if (d->A)
+		arena_free(d->A);
+	map_free(&d->parts);
+	d->A = NULL;
+	d->calls = d->nparts = d->read = 0;
+	d->built = d->failed = d->too_big = false;
+}
+
+void plan_decorrelate_forget(Eval *E)
+{
+	for (size_t i = 0; i < E->decor.cap; i++) {
+		if (!E->decor.keys[i] || E->decor.vals[i] == &no_decor)
+			continue;
+		if (E->decor.keys[i] == &batch_key)
+			map_free(&((Batch *)E->decor.vals[i])->emits);
+		else
+			decor_reset(E->decor.vals[i]);
+	}
+	E->decorrelate = NULL;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const DecorPlan *x = *(DecorPlan *const *)a, *y = *(DecorPlan *const *)b;
+	int c = strcmp(x->mod->src->path, y->mod->src->path);
+	return c ? c : (x->q->loc.beg > y->q->loc.beg) - (x->q->loc.beg < y->q->loc.beg);
+}
+
+size_t plan_decorrelate_describe(Eval *E, char *buf, size_t len, size_t n)
+{
+	const DecorPlan *built[16];
+	size_t nb = 0;
+	for (size_t i = 0; i < E->decor.cap && nb < 16; i++) {
+		const DecorPlan *d = E->decor.keys[i] && E->decor.keys[i] != &batch_key && E->decor.vals[i] != &no_decor
+					     ? E->decor.vals[i] : NULL;
+		if (d && (d->built || d->too_big))
+			built[nb++] = d;
+	}
+	qsort(built, nb, sizeof *built, by_place); /* in source order, not the hash's */
+	for (size_t i = 0; i < nb && len < n; i++) {
+		const DecorPlan *d = built[i];
+		int line, col;
+		diag_linecol(d->mod->src, d->q->loc.beg, &line, &col);
+		const char *path = strrchr(d->mod->src->path, '/');
+		char k[96];
+		len += (size_t)snprintf(buf + len, n - len, "%s%s read once by %s", len ? "; " : "",
+					d->table->name, expr_text(d->inner[0], k, sizeof k));
+		for (int j = 1; j < d->nkeys && len < n; j++)
+			len += (size_t)snprintf(buf + len, n - len, ", %s", expr_text(d->inner[j], k, sizeof k));
+		if (len < n && d->too_big)
+			len += (size_t)snprintf(buf + len, n - len, " (%s:%d: more groups than fit in memory, read per key)",
+						path ? path + 1 : d->mod->src->path, line);
+		else if (len < n)
+			len += (size_t)snprintf(buf + len, n - len, " (decorrelated, %s:%d; %lld keys)",
+						path ? path + 1 : d->mod->src->path, line, d->nparts);
+	}
+	return len < n ? len : n - 1;
 }

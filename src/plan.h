@@ -10,7 +10,7 @@
 #ifndef SOW_PLAN_H
 #define SOW_PLAN_H
 
-#include "source.h"
+#include "query.h"
 
 typedef struct JoinPlan {
 	Node *outer;          /* the N_FOR of the small side */
@@ -21,6 +21,18 @@ typedef struct JoinPlan {
 	size_t nkeys;         /* last run: outer rows kept */
 	bool hashed;          /* last run: hashed (else one index probe each) */
 } JoinPlan;
+
+
+/* The decorrelation of query q (query.h) in the scope now, or NULL: the query is
+ * evaluated as written, once per call. Decided once per query. */
+DecorPlan *plan_decorrelate(Eval *E, Node *q);
+/* A batch of rules starts: correlated queries may be read once until
+ * plan_decorrelate_forget, except those reading what the batch emits. */
+void plan_decorrelate_begin(Eval *E, Decl *const *rules, int n);
+/* Forget every query's groups (end of a batch of rules). */
+void plan_decorrelate_forget(Eval *E);
+/* The queries read once in this batch, in source terms, appended to buf. */
+size_t plan_decorrelate_describe(Eval *E, char *buf, size_t len, size_t n);
 
 /* The join starting at `outer` (a rule's first `for`), or NULL when the
  * rule reads its sources as nested loops. Made once per clause, kept in E. */

@@ -53,6 +53,15 @@ void profile_print(const Profile *p, FILE *out)
 		}
 		fprintf(out, "%8lld  %10lld  %10lld  (%d more rules)\n", ms, read, emitted, p->n - shown);
 	}
+	/* named whether shown or not: which rules read a query once (plan.c) */
+	int nd = 0;
+	for (int i = 0; i < p->n; i++)
+		if (strstr(p->r[i].plan, "(decorrelated, ")) {
+			const char *name = strrchr(p->r[i].rule, ' ');
+			fprintf(out, "%s%s", nd++ ? ", " : "read once for every key (decorrelated): ", name ? name + 1 : p->r[i].rule);
+		}
+	if (nd)
+		fputc('\n', out);
 	free(r);
 	/* the compiled plans in the order the rules ran */
 	for (int i = 0; p->plans && i < p->n; i++)

@@ -30,6 +30,24 @@ typedef struct Group {
 	struct Group *next;
 } Group;
 
+/* What a read for every key reported, held until it is known whether the
+ * read stands; then shown as it came. A row of it that fails is dropped
+ * with its messages, and its key marked: that key's evaluations read as
+ * written and report what concerns them (another key's row is not their
+ * business: under another SOW's overrides, say). */
+typedef struct Held {
+	const Src *src;
+	Loc loc;
+	DiagLevel lv;
+	char *msg;
+	struct Held *next;
+} Held;
+
+typedef struct {
+	Arena *A;
+	Held *first, **tail;
+} HeldList;
+
 typedef struct {
 	Node *q;
 	const Shape *shape;
@@ -46,12 +64,27 @@ typedef struct {
 	Group *first, *last;
 	Arena *A;             /* groups, copies */
 	long long kept;       /* result rows or groups so far (E->max_rows) */
+	DecorPlan *whole;     /* reading a correlated query once for every key: */
+	long long *part_kept; /* ... the groups of the row's key so far */
+	HeldList *held;       /* ... and its messages */
 } QCtx;
+
+/* The groups of one key of a query read once (plan_decorrelate), in the
+ * order they were first met, chained through Group.next. */
+/* The memory a query read once for every key may hold (its groups). */
+#define WHOLE_MAX_BYTES ((size_t)16 << 20)
+
+typedef struct Part {
+	struct Group *first, *last;
+	long long kept;
+	bool failed;          /* a row of the key failed: evaluate as written */
+} Part;
 
 /* One more row or group kept: within the query's budget? */
 static bool keep_one(Eval *E, QCtx *Q)
 {
-	if (++Q->kept <= E->max_rows)
+	/* read once for every key, each key has the budget it had alone */
+	if (++*(Q->part_kept ? Q->part_kept : &Q->kept) <= E->max_rows)
 		return true;
 	return eval_fail(E, Q->q, "this query keeps more rows than its limit of %lld; narrow it (where, group by) or see --max-rows",
 			 E->max_rows);
@@ -245,11 +278,80 @@ static bool produce(Eval *E, QCtx *Q)
 	return true;
 }
 
+/* The key of the row of a query read once: the text of its key columns,
+ * a unit separator between them; false when one is not text (the row
+ * equals no key, as in the query as written). */
+static bool part_key(Eval *E, const DecorPlan *d, char *key, size_t size, size_t *len, bool *text)
+{
+	*len = 0;
+	*text = true;
+	for (int i = 0; i < d->nkeys; i++) {
+		Value v;
+		if (!eval_expr(E, E->mod, d->inner[i], &v))
+			return false;
+		if (v.k != V_TEXT && v.k != V_SYM) {
+			*text = false;
+			return true;
+		}
+		size_t n = strlen(v.s);
+		if (*len + n + 2 >= size) {
+			*text = false; /* longer than any key: never looked up */
+			return true;
+		}
+		if (i)
+			key[(*len)++] = '\x1f';
+		memcpy(key + *len, v.s, n);
+		*len += n;
+	}
+	key[*len] = 0;
+	return true;
+}
+
+static Part *part_of(QCtx *Q, const char *key, size_t len)
+{
+	Part *part = map_get(&Q->whole->parts, key);
+	if (!part) {
+		part = arena_alloc(Q->A, sizeof *part);
+		map_put(&Q->whole->parts, arena_strndup(Q->A, key, len), part);
+		Q->whole->nparts++;
+	}
+	return part;
+}
+
+/* A row of a read for every key failed: drop its messages, mark its key. */
+static bool drop_row(Eval *E, QCtx *Q, Held **tail)
+{
+	if ((E->interrupted && *E->interrupted) || Q->whole->too_big)
+		return false;
+	*tail = NULL;
+	Q->held->tail = tail;
+	char key[1024];
+	size_t len;
+	bool text;
+	if (!part_key(E, Q->whole, key, sizeof key, &len, &text))
+		return false;
+	if (text)
+		part_of(Q, key, len)->failed = true;
+	return true;
+}
+
 static bool group_row(Eval *E, QCtx *Q)
 {
 	char key[2048];
 	size_t len = 0;
 	key[0] = 0;
+	Part *part = NULL;
+	if (Q->whole) {
+		bool text;
+		if (!part_key(E, Q->whole, key, sizeof key / 2, &len, &text))
+			return false;
+		if (!text)
+			return true;
+		part = part_of(Q, key, len);
+		Q->part_kept = &part->kept;
+		key[len++] = '\x1e';
+		key[len] = 0;
+	}
 	for (Node *g = Q->q->c; g; g = g->next) {
 		Value v;
 		if (!eval_expr(E, E->mod, g, &v))
@@ -267,6 +369,12 @@ static bool group_row(Eval *E, QCtx *Q)
 	if (!g) {
 		if (!keep_one(E, Q))
 			return false;
+		/* Read once, every key's groups are held at once: past the budget
+		 * the query is evaluated as written, one key's groups at a time. */
+		if (part && Q->groups.len % 256 == 255 && arena_bytes(Q->A) > WHOLE_MAX_BYTES) {
+			Q->whole->too_big = true;
+			return false;
+		}
 		g = arena_alloc(Q->A, sizeof *g);
 		if (Q->early) {
 			int n = 0;
@@ -287,11 +395,12 @@ static bool group_row(Eval *E, QCtx *Q)
 		}
 		g->acc = arena_alloc(Q->A, (size_t)(Q->naggs ? Q->naggs : 1) * sizeof *g->acc);
 		map_put(&Q->groups, arena_strndup(Q->A, key, len), g);
-		if (Q->last)
-			Q->last->next = g;
+		Group **first = part ? &part->first : &Q->first, **last = part ? &part->last : &Q->last;
+		if (*last)
+			(*last)->next = g;
 		else
-			Q->first = g;
-		Q->last = g;
+			*first = g;
+		*last = g;
 	}
 	return accumulate(E, Q, g);
 }
@@ -347,7 +456,16 @@ static bool from_row(Eval *E, const Row *row, void *arg)
 		E->steps = 0;
 		E->rows_in++;
 	}
+	/* read once for every key: what a row made is not needed after it */
+	ArenaMark mark = arena_mark(E->tmp);
+	Held **tail = f->Q->held ? f->Q->held->tail : NULL;
 	bool ok = eval_step(E, f->item) && from_items(E, f->Q, f->item->next);
+	if (source && f->Q->whole) {
+		if (!ok)
+			ok = drop_row(E, f->Q, tail);
+		arena_release(E->tmp, mark);
+		f->Q->whole->read++;
+	}
 	if (source) {
 		E->steps = steps;
 		E->rows_in--;
@@ -417,6 +535,134 @@ static void sort_rows(const QCtx *Q, size_t *a, size_t *tmp, size_t n)
 	memcpy(a, tmp, n * sizeof *a);
 }
 
+/* ---- correlated queries read once (plan.h) -------------------------------- */
+
+static void hold(void *arg, const Src *src, Loc loc, DiagLevel lv, const char *msg)
+{
+	HeldList *h = arg;
+	Held *m = arena_alloc(h->A, sizeof *m);
+	*m = (Held){ src, loc, lv, arena_strndup(h->A, msg, strlen(msg)), NULL };
+	*h->tail = m;
+	h->tail = &m->next;
+}
+
+static bool query_groups(Eval *E, QCtx *Q);
+
+/* Read the query once for every key into d's parts. */
+static bool whole_build(Eval *E, DecorPlan *d)
+{
+	QCtx B = { .q = d->whole, .shape = d->q->aux, .A = arena_new(), .whole = d };
+	Diag *D = E->D, saved = *D;
+	HeldList held = { B.A, NULL, &held.first };
+	B.held = &held;
+	D->sink = hold;
+	D->sink_arg = &held;
+	int rows_in = E->rows_in;
+	long long steps = E->steps;
+	E->rows_in = 0; /* each row of the source has the budget of a source row */
+	d->A = B.A;
+	bool ok = query_groups(E, &B);
+	map_free(&B.groups);
+	E->rows_in = rows_in;
+	E->steps = steps;
+	D->sink = saved.sink;
+	D->sink_arg = saved.sink_arg;
+	D->errors = saved.errors;
+	D->warnings = saved.warnings;
+	D->db_errors = saved.db_errors;
+	D->muted = saved.muted;
+	for (Held *m = ok ? held.first : NULL; m; m = m->next) {
+		if (m->src)
+			diag_at(D, m->src, m->loc, m->lv, "%s", m->msg);
+		else
+			diag_plain(D, m->lv, "%s", m->msg);
+	}
+	d->built = ok;
+	return ok;
+}
+
+/* A SOW whose file overrides nothing: what the query computes does not
+ * depend on which of these is in force. */
+static bool plain_sow(const SowRef *s)
+{
+	if (!s)
+		return true;
+	if (s->mod && s->mod->local.len)
+		return false;
+	if (s->sow->idx == SOW_ROUNDING_NONE)
+		return true;
+	for (const Node *c = s->sow->a; c; c = c->next)
+		if (c->kind == N_SOWROUND)
+			return false;
+	return true;
+}
+
+/* The groups of q for the key of this evaluation, from one read for every
+ * key; *done false: evaluate q as written (not worth it yet, another SOW's
+ * overrides in force, a key that is not text, or the read failed). */
+static bool whole_groups(Eval *E, DecorPlan *d, QCtx *Q, bool *done)
+{
+	*done = false;
+	if (d->failed || E->mod != d->mod || !plain_sow(E->sow))
+		return true;
+	char key[1024];
+	size_t len = 0;
+	for (int i = 0; i < d->nkeys; i++) {
+		Value v;
+		if (!eval_expr(E, E->mod, d->outer[i], &v))
+			return false;
+		size_t n = v.k == V_TEXT || v.k == V_SYM ? strlen(v.s) : sizeof key;
+		if (len + n + 2 >= sizeof key)
+			return true;
+		if (i)
+			key[len++] = '\x1f';
+		memcpy(key + len, v.s, n);
+		len += n;
+	}
+	key[len] = 0;
+	if (!d->built) {
+		/* One read of the table costs about what a few thousand index
+		 * probes cost: until then (one project asked about, a small
+		 * book), each evaluation reads its own key's rows. */
+		if (++d->calls < 2 || d->calls * 4096 < d->rows)
+			return true;
+		if (!whole_build(E, d)) {
+			d->failed = true;
+			return true;
+		}
+	}
+	const Part *p = map_get(&d->parts, key);
+	if (p && p->failed)
+		return true;
+	Q->first = p ? p->first : NULL;
+	Q->last = p ? p->last : NULL;
+	*done = true;
+	return true;
+}
+
+/* The query's rows, grouped (Q->first...) or collected (Q->out). */
+static bool query_groups(Eval *E, QCtx *Q)
+{
+	Node *q = Q->q;
+	for (Node *it = q->d; it; it = it->next)
+		find_aggs(Q, it->a);
+	Q->grouped = q->c || Q->naggs;
+	Q->early = Q->grouped && !q->e && q->d;
+	for (Node *it = q->d; it && Q->early; it = it->next)
+		if (!is_aggregate(it->a) && has_aggregate(it->a))
+			Q->early = false;
+	Group *saved_group = E->group;
+	E->group = NULL;
+	bool ok = true, done = false;
+	DecorPlan *d = Q->grouped && E->decorrelate && !Q->whole ? E->decorrelate(E, q) : NULL;
+	if (d)
+		ok = whole_groups(E, d, Q, &done);
+	if (ok && !done)
+		ok = from_items(E, Q, q->a);
+	E->group = saved_group;
+	return ok;
+}
+
 bool rules_query(Eval *E, Node *q, Rel **out)
 {
 	/* results live in the scratch arena: they last while the row that asked
@@ -425,16 +671,8 @@ bool rules_query(Eval *E, Node *q, Rel **out)
 	Q.out = arena_alloc(Q.A, sizeof *Q.out);
 	Q.out->name = "query";
 	Q.out->shape = Q.shape;
-	for (Node *it = q->d; it; it = it->next)
-		find_aggs(&Q, it->a);
-	Q.grouped = q->c || Q.naggs;
-	Q.early = Q.grouped && !q->e && q->d;
-	for (Node *it = q->d; it && Q.early; it = it->next)
-		if (!is_aggregate(it->a) && has_aggregate(it->a))
-			Q.early = false;
+	bool ok = query_groups(E, &Q);
 	Group *saved_group = E->group;
-	E->group = NULL;
-	bool ok = from_items(E, &Q, q->a);
 	if (ok && Q.grouped) {
 		if (!Q.first && !q->c) {
 			/* an aggregate over no rows still gives one row (count() = 0) */

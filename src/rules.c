@@ -618,6 +618,7 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 		E->rule = sh.names[0];
 		E->steps = 0; /* outside its rows, each rule has the whole budget */
 		long long t0 = clock_ms(), read = E->rows_seen, emitted = E->rows_emitted;
+		plan_decorrelate_begin(E, sh.rules, sh.n);
 		if (sh.n > 1) {
 			ok = run_join(E, &sh, j);
 		} else {
@@ -645,6 +646,7 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 					snprintf(rp->plan, sizeof rp->plan, "shares the scan of rule %s", sh.rules[0]->name);
 			}
 		}
+		plan_decorrelate_forget(E);
 		arena_reset(E->tmp);
 	}
 	free(o.rules);

@@ -20,11 +20,15 @@
 
 #define MAX_PARAMS 16
 
-/* An index of an in-memory relation on one column: value text -> the
- * rows that have it, chained through `next`. Built on first use. */
+/* An index of an in-memory relation on the columns a scan's filters equal
+ * to what is fixed before it (`r.sow_id == s.id and r.role == role`): their
+ * values' text -> the rows that have them, chained through `next`. Built on
+ * first use; a lookup touches only the rows of those values. */
+#define INDEX_COLS 4
 typedef struct RelIndex {
-	int col;
-	Map heads;            /* value text -> first row index + 1 */
+	int cols[INDEX_COLS];
+	int ncols;
+	Map heads;            /* values' text -> first row index + 1 */
 	size_t *next;         /* next row index + 1 with the same value */
 	size_t built;         /* rows indexed when it was built */
 } RelIndex;
@@ -32,7 +36,7 @@ typedef struct RelIndex {
 /* How one for/from clause reads its source; made on first use, kept. */
 typedef struct Plan {
 	RelIndex *ix;              /* in-memory relation: index used, or NULL */
-	Node *key;                 /* ... and the expression looked up in it */
+	Node *key[INDEX_COLS];     /* ... and the expressions looked up in it */
 	const TableDef *table;     /* database table: */
 	sqlite3_stmt *pushed;      /* SELECT ... WHERE pushed filters, or NULL */
 	sqlite3_stmt *plain;       /* SELECT ... (no filters), made when needed */
@@ -525,6 +529,19 @@ bool source_fixed(const Eval *E, const Node *e, const char *var)
 	}
 }
 
+Node *source_and_left(Eval *E, Node *and, Node *a, Node *b)
+{
+	if (!a || !b)
+		return a ? a : b;
+	if (a == and->a && b == and->b)
+		return and;
+	Node *both = ast_node(E->P->A, N_BIN, and->loc);
+	both->op = OP_AND;
+	both->a = a;
+	both->b = b;
+	return both;
+}
+
 /* var.col of a pushable column type, else -1. */
 static int column_of(const Node *e, const char *var, const TableDef *t)
 {
@@ -547,16 +564,9 @@ static Node *push(Eval *E, Plan *p, Node *e, const char *var, char *sql, size_t 
 		[OP_LE - OP_EQ] = "<=", [OP_GT - OP_EQ] = ">", [OP_GE - OP_EQ] = ">=" };
 	static const char *const flipped[] = { "=", "!=", ">", ">=", "<", "<=" };
 	if (e->kind == N_BIN && e->op == OP_AND) {
+		/* in the written order: the SQL says them so */
 		Node *a = push(E, p, e->a, var, sql, n, size), *b = push(E, p, e->b, var, sql, n, size);
-		if (!a || !b)
-			return a ? a : b;
-		if (a == e->a && b == e->b)
-			return e;
-		Node *both = ast_node(E->P->A, N_BIN, e->loc);
-		both->op = OP_AND;
-		both->a = a;
-		both->b = b;
-		return both;
+		return source_and_left(E, e, a, b);
 	}
 	const char *where = p->nparams || strstr(sql, " WHERE ") ? " AND " : " WHERE ";
 	if (e->kind == N_ISSET) {
@@ -730,9 +740,6 @@ static bool scan_rel(Eval *E, const Rel *r, RowFn fn, void *arg)
 	return true;
 }
 
-/* An index of an in-memory relation on one column: value text -> the
- * rows that have it, chained through `next`. Built on first use. */
-
 static bool cell_key(const Value *v, char *buf, size_t n)
 {
 	if (v->k == V_TEXT || v->k == V_SYM) {
@@ -765,13 +772,44 @@ static int rel_eq(const Eval *E, const Node *e, const char *var, const Shape *sh
 	return -1;
 }
 
-static int find_eq(const Eval *E, const Node *e, const char *var, const Shape *sh, Node **other)
+/* Every conjunct of e that is an equality on a text-like column (one per
+ * column), into ix and keys. */
+static void find_eqs(const Eval *E, const Node *e, const char *var, const Shape *sh, RelIndex *ix, Node **keys)
 {
 	if (e->kind == N_BIN && e->op == OP_AND) {
-		int c = find_eq(E, e->a, var, sh, other);
-		return c >= 0 ? c : find_eq(E, e->b, var, sh, other);
+		find_eqs(E, e->a, var, sh, ix, keys);
+		find_eqs(E, e->b, var, sh, ix, keys);
+		return;
 	}
-	return rel_eq(E, e, var, sh, other);
+	Node *other = NULL;
+	int c = rel_eq(E, e, var, sh, &other);
+	for (int i = 0; i < ix->ncols && c >= 0; i++)
+		if (ix->cols[i] == c)
+			c = -1;
+	if (c >= 0 && ix->ncols < INDEX_COLS) {
+		keys[ix->ncols] = other;
+		ix->cols[ix->ncols++] = c;
+	}
+}
+
+/* The index key of values vals[cols[i]] (a row's, or the looked-up ones):
+ * their texts, a unit separator between; false when one has no text key. */
+static bool index_key(const RelIndex *ix, const Value *const *vals, char *buf, size_t n)
+{
+	size_t len = 0;
+	for (int i = 0; i < ix->ncols; i++) {
+		if (i) {
+			if (len + 2 >= n)
+				return false;
+			buf[len++] = '\x1f';
+		}
+		if (!cell_key(vals[i], buf + len, n - len))
+			return false;
+		len += strlen(buf + len);
+		if (len + 1 >= n)
+			return false; /* cut short: it might equal another key */
+	}
+	return true;
 }
 
 static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *rest, Rel *r, RowFn fn, void *arg)
@@ -779,27 +817,29 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *rest
 	Plan *rp = ptrmap_get(&E->plans, clause);
 	if (!rp) {
 		rp = calloc(1, sizeof *rp);
+		RelIndex ix = { .ncols = 0 };
 		if (!rp)
 			abort();
-		int col = -1;
 		if (clause->kind == N_FOR) {
-			for (Node *f = rest; f && f->kind != N_FOR && col < 0; f = f->next)
+			for (Node *f = rest; f && f->kind != N_FOR; f = f->next)
 				if (f->kind == N_WHERE || f->kind == N_WHEN)
-					col = find_eq(E, f->a, var, r->shape, &rp->key);
+					find_eqs(E, f->a, var, r->shape, &ix, rp->key);
 		} else if (rest && rest->b) {
-			col = find_eq(E, rest->b, var, r->shape, &rp->key);
+			find_eqs(E, rest->b, var, r->shape, &ix, rp->key);
 		}
-		if (col >= 0) {
+		if (ix.ncols) {
 			rp->ix = calloc(1, sizeof *rp->ix);
 			if (!rp->ix)
 				abort();
-			rp->ix->col = col;
+			*rp->ix = ix;
 		}
 		ptrmap_put(&E->plans, clause, rp);
 	}
 	if (!rp->ix)
 		return scan_rel(E, r, fn, arg);
 	RelIndex *ix = rp->ix;
+	const Value *vals[INDEX_COLS];
+	char key[512];
 	if (ix->built != r->n) {
 		size_t *nx = realloc(ix->next, (r->n ? r->n : 1) * sizeof *nx);
 		if (!nx)
@@ -808,9 +848,10 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *rest
 		map_free(&ix->heads);
 		/* chain in reverse so a lookup yields rows in insertion order */
 		for (size_t i = r->n; i-- > 0;) {
-			char key[512];
 			ix->next[i] = 0;
-			if (!cell_key(&r->rows[i].vals[ix->col], key, sizeof key))
+			for (int c = 0; c < ix->ncols; c++)
+				vals[c] = &r->rows[i].vals[ix->cols[c]];
+			if (!index_key(ix, vals, key, sizeof key))
 				continue;
 			ix->next[i] = (size_t)map_get(&ix->heads, key);
 			map_put(&ix->heads, ix->next[i] ? (const char *)map_key(&ix->heads, key)
@@ -818,11 +859,13 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *rest
 		}
 		ix->built = r->n;
 	}
-	Value v;
-	char key[512];
-	if (!eval_expr(E, E->mod, rp->key, &v))
-		return false;
-	if (!cell_key(&v, key, sizeof key))
+	Value v[INDEX_COLS];
+	for (int c = 0; c < ix->ncols; c++) {
+		if (!eval_expr(E, E->mod, rp->key[c], &v[c]))
+			return false;
+		vals[c] = &v[c];
+	}
+	if (!index_key(ix, vals, key, sizeof key))
 		return scan_rel(E, r, fn, arg);
 	for (size_t i = (size_t)map_get(&ix->heads, key); i; i = ix->next[i - 1])
 		if (!fn(E, &r->rows[i - 1], arg))

@@ -47,6 +47,9 @@ bool source_scan_shared(Eval *E, const void *key, Node *clause, const char *var,
 const Node *source_left(Eval *E, const void *key, const Node *filter);
 /* Does e depend only on names bound before a scan of var starts? */
 bool source_fixed(const Eval *E, const Node *e, const char *var);
+/* What is left of the conjunction `and` when its sides leave a and b
+ * (NULL: nothing): and itself, one side, or a new conjunction. */
+Node *source_and_left(Eval *E, Node *and, Node *a, Node *b);
 /* About how many rows table t holds (its largest rowid); -1 unknown. */
 long long source_rows_estimate(Eval *E, const TableDef *t);
 /* table["id"]: the row with that id, or unset. */
