@@ -58,6 +58,10 @@ typedef struct Eval {
 	Arena *memo_arena;     /* the memo's keys and values */
 	size_t memo_size;      /* entries, bounded by MEMO_MAX */
 	struct Coverage *cov;   /* sow test --coverage: counts what ran (coverage.h), or NULL */
+	PtrMap scoped;         /* a what-if's re-run (view.c): rule Decl* -> the project it runs
+	                        * for alone, its scans of project-keyed sources reading that
+	                        * project's rows only (keyscope.h) */
+	const char *only_project; /* ... that of the rule running now, or NULL */
 } Eval;
 
 void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);
