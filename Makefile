@@ -133,6 +133,11 @@ BOOK ?= mixed
 bench: deps sow build/measure
 	@sh tests/bench/bench.sh $(SF) $(BOOK)
 
+# make same OLD=path/to/other/sow SF=0.1 BOOK=tm: every table both leave, compared
+same: deps sow
+	@test -n "$(OLD)" || { echo "make same: say which binary to compare with: OLD=path/to/sow" >&2; exit 2; }
+	@sh tests/bench/same.sh "$(OLD)" ./sow $(SF) $(BOOK)
+
 demo: deps sow
 	@sh examples/demo.sh
 
@@ -151,4 +156,4 @@ install: sow
 clean:
 	rm -rf build sow
 
-.PHONY: all deps test-deps ubl-deps validate-ubl test demo install clean sanitize bench fuzz FORCE
+.PHONY: all deps test-deps ubl-deps validate-ubl test demo install clean sanitize bench same fuzz FORCE

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
 #include "money.h"
 #include "ops.h"
-#include "sink.h"
+#include "period.h"
+#include "query.h"
+#include "source.h"
+#include "store.h"
 
 #define MAX_ARGS 16
 
@@ -201,13 +203,16 @@ static bool f_is_closed(BuiltinCall *c, Value *out)
 		return false;
 	if (p->pk != PER_MONTH)
 		return eval_fail(E, c->at[0], "is_closed() takes a month, like 2026-10");
-	/* the run written into knows (the ledger: SPEC 8.1) */
+	/* on or before the latest closed period of the run's history (SPEC 8.1) */
+	RunInfo *R = &E->run;
+	if (R->history && !R->closed_read) {
+		if (!period_closed_through(R->history, R->closed_through))
+			return eval_db_fail(E, c->at[0], "reading the closed periods");
+		R->closed_read = true;
+	}
 	char key[16];
-	bool closed;
 	snprintf(key, sizeof key, "%04d-%02d", p->year, p->idx);
-	if (!sink_closed(E->sink, E, c->at[0], key, &closed))
-		return false;
-	*out = vbool(closed);
+	*out = vbool(*R->closed_through && strcmp(key, R->closed_through) <= 0);
 	return true;
 }
 
@@ -225,9 +230,9 @@ static bool f_released_before(BuiltinCall *c, Value *out)
 	date_to_ymd(E->as_of, &y, &m, &d);
 	char month[16];
 	snprintf(month, sizeof month, "%04d-%02d", y, m);
-	bool released;
-	if (!sink_released(E->sink, E, c->e, c->v[0].s, c->v[1].s, month, &released))
-		return false;
+	bool released = false;
+	if (E->run.history && !store_released_before(E->run.history, c->v[0].s, c->v[1].s, month, &released))
+		return eval_db_fail(E, c->e, "reading the released revenue");
 	*out = vbool(released);
 	return true;
 }

@@ -1,4 +1,4 @@
-/* check.c: names, types, SOW terms and rule dependencies.
+/* check.c: names, types, rule dependencies (a SOW block's own terms: terms.c).
  *
  * Walks every loaded file once. Expressions get a Type; an expression that
  * is wrong gets V_ANY so one mistake yields one message. Names resolve from
@@ -6,21 +6,22 @@
  * definitions, then the library's, then enum symbols and built-ins. Rules
  * are ordered by the relations they read and emit; a cycle is an error. */
 #include "check.h"
-#include "accounts.h"
-#include "importmap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "builtin.h"
 #include "date.h"
 #include "decimal.h"
+#include "importmap.h"
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
 #include "strict.h"
+#include "terms.h"
 
 typedef struct Scope {
 	const char *name;
@@ -39,20 +40,12 @@ typedef struct {
 	int depth;            /* expression nesting, bounded */
 } Ck;
 
-static const char *const billing_terms[] = {
-	"on_sow_execution", "on_order_form", "time_and_materials", "milestone", "half_and_half", "on_completion",
-};
 static const char *const weekday_names[] = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" };
 static const char *const month_names[] = { "january", "february", "march", "april", "may", "june", "july",
 	"august", "september", "october", "november", "december" };
 static const char *const type_names[] = { "text", "date", "number", "decimal", "int", "money", "hours",
 	"percent", "bool", "period", "symbol" };
 static const char *const round_modes[] = { "half_up", "half_even", "up", "down" };
-const char *check_billing_term(int i)
-{
-	return i >= 0 && i < (int)(sizeof billing_terms / sizeof *billing_terms) ? billing_terms[i] : NULL;
-}
-
 const char *check_round_mode(int i)
 {
 	return i >= 0 && i < (int)(sizeof round_modes / sizeof *round_modes) ? round_modes[i] : NULL;
@@ -66,19 +59,6 @@ static Type any(void) { return ty(V_ANY); }
 
 #define ERR(C, loc, ...) diag_at((C)->D, (C)->mod->src, (loc), DIAG_ERROR, __VA_ARGS__)
 #define WARN(C, loc, ...) diag_at((C)->D, (C)->mod->src, (loc), DIAG_WARNING, __VA_ARGS__)
-
-const char *type_name(Type t, char *buf, size_t n)
-{
-	if (t.k == V_MONEY && t.cur)
-		snprintf(buf, n, "money (%s)", t.cur);
-	else if (t.k == V_DUR && t.unit >= 0)
-		snprintf(buf, n, "%s", unit_name((Unit)t.unit, 1));
-	else if (t.k == V_ROW && t.row)
-		snprintf(buf, n, "row of %s", t.row->name);
-	else
-		snprintf(buf, n, "%s", vkind_name(t.k));
-	return buf;
-}
 
 static Type coltype(ColType c)
 {
@@ -159,14 +139,6 @@ static void builtin_shapes(Ck *C)
 		}
 		map_put(C->shapes, sow[i].name, s);
 	}
-}
-
-int shape_col(const Shape *s, const char *name)
-{
-	for (int i = 0; i < s->ncols; i++)
-		if (strcmp(s->cols[i], name) == 0)
-			return i;
-	return -1;
 }
 
 /* ---- scopes ---------------------------------------------------------- */
@@ -1144,194 +1116,6 @@ static void ck_rule(Ck *C, Decl *d)
 	C->scope = saved;
 }
 
-/* Why a clause may not stand in an amendment (SPEC 8.7), or NULL if it may. */
-static const char *not_amendable(NodeKind k)
-{
-	switch (k) {
-	case N_CUSTOMER: return "the customer is the other party to the SOW; a new customer needs a new SOW";
-	case N_CURRENCY: return "a SOW is priced, released and billed in one currency; rows already released would mix two";
-	case N_BILLING: return "the billing term decides how rows already billed and released were counted; a new term needs a new SOW";
-	case N_SOWCAL: return "business days already counted (acceptance windows under way) would move";
-	case N_ACCEPTANCE: return "acceptance windows already under way would change length; amend the SOW itself";
-	case N_SOWROUND: return "a rounding policy applies to the whole SOW, not from a date; released rows are never repriced";
-	case N_AMENDMENT: return "amendments stand in the sow block, one after another";
-	default: return NULL;
-	}
-}
-
-/* The clauses of a SOW or of one of its amendments (amend set): each valid,
- * and each that may appear once given once. */
-static void ck_sow_clauses(Ck *C, Node *list, Node **seen, Node *amend)
-{
-	Map roles = { 0 };
-	for (Node *c = list; c; c = c->next) {
-		const char *why = amend ? not_amendable(c->kind) : NULL;
-		if (why) {
-			ERR(C, c->loc, "'%.*s' cannot stand in amendment \"%s\": %s", (int)strcspn(C->mod->src->text + c->loc.beg, " \t\n"),
-			    C->mod->src->text + c->loc.beg, amend->s, why);
-			continue;
-		}
-		bool repeatable = c->kind == N_RATE || c->kind == N_MILESTONE || c->kind == N_TRAINING || c->kind == N_SOWROUND ||
-				  c->kind == N_AMENDMENT;
-		if (!repeatable && seen[c->kind]) {
-			ERR(C, c->loc, "'%.*s' is given twice in this %s", (int)strcspn(C->mod->src->text + c->loc.beg, " \t\n"),
-			    C->mod->src->text + c->loc.beg, amend ? "amendment" : "SOW");
-			diag_at(C->D, C->mod->src, seen[c->kind]->loc, DIAG_NOTE, "first given here");
-			continue;
-		}
-		seen[c->kind] = c;
-		Dec d;
-		switch (c->kind) {
-		case N_BILLING: {
-			bool ok = false;
-			for (int i = 0; i < 6; i++)
-				ok |= strcmp(c->s, billing_terms[i]) == 0;
-			if (!ok) {
-				const char *s = diag_suggest(c->s, billing_terms, 6);
-				ERR(C, c->a->loc, "unknown billing term '%s'%s%s%s (one of on_sow_execution, on_order_form, "
-				    "time_and_materials, milestone, half_and_half, on_completion)", c->s,
-				    s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
-			}
-			break;
-		}
-		case N_CURRENCY:
-			if (c->op == 0 && !money_is_currency(c->s)) {
-				const char *codes[256];
-				const char *near = diag_suggest(c->s, codes, money_codes(codes, 256));
-				ERR(C, c->loc, "unknown currency '%s'%s%s%s", c->s, near ? "; did you mean " : " (an ISO 4217 code such as USD or EUR)",
-				    near ? near : "", near ? "?" : "");
-			}
-			break;
-		case N_ACCEPTANCE:
-			if (dec_parse(c->s, strlen(c->s), &d) != DEC_OK || !dec_is_int(d) || dec_sign(d) <= 0)
-				ERR(C, c->a->loc, "the acceptance window is a whole number of business days, 1 or more");
-			break;
-		case N_AUTHORIZED:
-			if (dec_parse(c->s, strlen(c->s), &d) != DEC_OK || dec_sign(d) <= 0)
-				ERR(C, c->a->loc, "authorized hours must be more than zero");
-			break;
-		case N_RATE: {
-			Node *prev = map_get(&roles, c->s);
-			if (prev) {
-				ERR(C, c->loc, "rate for role \"%s\" is given twice", c->s);
-				diag_at(C->D, C->mod->src, prev->loc, DIAG_NOTE, "first given here");
-			} else {
-				map_put(&roles, c->s, c);
-			}
-			if (dec_parse(c->s2, strlen(c->s2), &d) != DEC_OK || dec_sign(d) <= 0)
-				ERR(C, c->a->loc, "a rate must be more than zero");
-			break;
-		}
-		case N_MILESTONE:
-		case N_TRAINING:
-			if (dec_parse(c->a->s, strlen(c->a->s), &d) != DEC_OK || dec_sign(d) <= 0)
-				ERR(C, c->a->loc, "an amount must be more than zero");
-			break;
-		case N_SOWROUND: {
-			Decl *pol = program_lookup(C->P, C->mod, c->s);
-			if (!pol || pol->kind != D_ROUNDING) {
-				ERR(C, c->loc, "unknown rounding policy '%s'", c->s);
-			}
-			RoundMode m;
-			if (!round_mode_parse(c->s2, &m))
-				ERR(C, c->b->loc, "unknown rounding mode '%s' (half_up, half_even, up, down)", c->s2);
-			else
-				c->idx = (int)m + 1; /* parsed once (builtin_round) */
-			if (dec_parse(c->a->s, strlen(c->a->s), &d) != DEC_OK || dec_sign(d) <= 0)
-				ERR(C, c->a->loc, "a rounding step must be more than zero");
-			break;
-		}
-		case N_AMENDMENT:
-			if (!*c->s)
-				ERR(C, c->loc, "an amendment needs an id");
-			break;
-		default: break;
-		}
-	}
-	map_free(&roles);
-}
-
-/* Does amendment b set a clause that a also sets? Returns b's clause.
- * (A milestone or training id given twice is reported by the loader.) */
-static Node *same_clause(const Node *a, const Node *b)
-{
-	for (Node *x = a->a; x; x = x->next)
-		for (Node *y = b->a; y; y = y->next)
-			if (x->kind == y->kind && (x->kind == N_AUTHORIZED || (x->kind == N_RATE && strcmp(x->s, y->s) == 0)))
-				return y;
-	return NULL;
-}
-
-/* Amendments apply in date order; two of one SOW on the same day must not
- * set the same clause (which would win?), and ids are unique in the SOW. */
-static void ck_amendments(Ck *C, Node *sow)
-{
-	for (Node *b = sow->a; b; b = b->next) {
-		if (b->kind != N_AMENDMENT)
-			continue;
-		Node *seen[N__COUNT] = { 0 };
-		ck_sow_clauses(C, b->a, seen, b);
-		if (!b->a)
-			WARN(C, b->loc, "amendment \"%s\" changes nothing", b->s);
-		for (Node *a = sow->a; a != b; a = a->next) {
-			if (a->kind != N_AMENDMENT)
-				continue;
-			if (strcmp(a->s, b->s) == 0) {
-				ERR(C, b->loc, "amendment \"%s\" is given twice in SOW \"%s\"", b->s, sow->s);
-				diag_at(C->D, C->mod->src, a->loc, DIAG_NOTE, "first given here");
-				continue;
-			}
-			Node *y = strcmp(a->s2, b->s2) == 0 ? same_clause(a, b) : NULL;
-			if (y) {
-				char what[300];
-				if (y->kind == N_AUTHORIZED)
-					snprintf(what, sizeof what, "the authorized hours");
-				else
-					snprintf(what, sizeof what, "the rate for role \"%s\"", y->s);
-				ERR(C, y->loc, "amendments \"%s\" and \"%s\" both take effect on %s and both set %s "
-				    "(merge them, or give them different dates)", a->s, b->s, b->s2, what);
-				diag_at(C->D, C->mod->src, a->loc, DIAG_NOTE, "amendment \"%s\" is here", a->s);
-			}
-		}
-	}
-}
-
-/* Amounts with more places than the currency has (in amendments too). */
-static void warn_places(Ck *C, Node *list, const char *cur, int minor)
-{
-	for (Node *c = list; c; c = c->next) {
-		Dec d;
-		if (c->kind == N_AMENDMENT)
-			warn_places(C, c->a, cur, minor);
-		else if ((c->kind == N_MILESTONE || c->kind == N_TRAINING) &&
-			 dec_parse(c->a->s, strlen(c->a->s), &d) == DEC_OK && d.scale > minor)
-			WARN(C, c->a->loc, "%s has more decimal places than %s's %d", c->a->s, cur, minor);
-	}
-}
-
-static void ck_sow(Ck *C, Node *sow)
-{
-	Node *seen[N__COUNT] = { 0 };
-	if (!*sow->s)
-		ERR(C, sow->loc, "a SOW needs an id");
-	ck_sow_clauses(C, sow->a, seen, NULL);
-	sow->idx = SOW_ROUNDING_NONE;
-	for (const Node *c = sow->a; c; c = c->next)
-		if (c->kind == N_SOWROUND)
-			sow->idx = SOW_ROUNDING_SOME;
-	ck_amendments(C, sow);
-	if (!seen[N_CURRENCY])
-		ERR(C, sow->loc, "SOW \"%s\" has no currency (add: currency USD)", sow->s);
-	if (!seen[N_BILLING])
-		ERR(C, sow->loc, "SOW \"%s\" has no billing term (add: billing milestone, or another of the six)", sow->s);
-	if (!seen[N_CUSTOMER])
-		WARN(C, sow->loc, "SOW \"%s\" names no customer", sow->s);
-	const char *cur = seen[N_CURRENCY] ? seen[N_CURRENCY]->s : NULL;
-	int minor = cur ? money_minor_unit(cur) : -1;
-	if (minor >= 0)
-		warn_places(C, sow->a, cur, minor);
-}
-
 static void ck_calendar(Ck *C, Node *cal)
 {
 	Map days = { 0 };
@@ -1420,7 +1204,7 @@ static void ck_test(Ck *C, Node *t)
 			ck_cond(C, c->a, "an expect");
 			break;
 		case N_SOW:
-			ck_sow(C, c);
+			terms_check_sow(C->P, C->mod, C->D, c);
 			break;
 		case N_EXPECTROW: {
 			const Shape *s = find_shape(C, c->s);
@@ -1456,7 +1240,7 @@ static void ck_item(Ck *C, Node *it)
 			d = NULL; /* a duplicate, already reported */
 	}
 	switch (it->kind) {
-	case N_SOW: ck_sow(C, it); break;
+	case N_SOW: terms_check_sow(C->P, C->mod, C->D, it); break;
 	case N_CALENDAR: ck_calendar(C, it); break;
 	case N_FISCAL: {
 		bool ok = false;
@@ -1588,53 +1372,6 @@ static void ck_item(Ck *C, Node *it)
 /* ---- rule order ------------------------------------------------------ */
 
 typedef struct { Decl **rules; int n; } RuleSet;
-
-/* Each function or query body is walked once per program_reads: a body
- * called twice (or a recursion the checker reports) is not walked again,
- * so the walk is linear in the program, not exponential in its calls. */
-static void reads_at(Program *P, Node *e, void (*fn)(const char *, void *), void *arg, PtrMap *seen)
-{
-	for (; e; e = e->next) {
-		if (e->kind == N_FOR || e->kind == N_FROMITEM) {
-			Node *src = e->a;
-			if (src && (src->kind == N_NAME || src->kind == N_CALL)) {
-				Decl *d = program_lookup(P, NULL, src->s);
-				if (d && d->kind == D_QUERY) {
-					if (!ptrmap_get(seen, d)) {
-						ptrmap_put(seen, d, d);
-						reads_at(P, d->node->b, fn, arg, seen);
-					}
-				} else if (src->kind == N_CALL && !d && strcmp(src->s, "earlier") == 0) {
-					/* earlier runs' rows: not what this run's rules emit */
-				} else {
-					fn(src->s, arg);
-				}
-			}
-		}
-		if (e->kind == N_INDEX && e->a && e->a->kind == N_NAME)
-			fn(e->a->s, arg);
-		if (e->kind == N_CALL) {
-			Decl *d = program_lookup(P, NULL, e->s);
-			if (d && d->kind == D_FN && !ptrmap_get(seen, d)) {
-				ptrmap_put(seen, d, d);
-				reads_at(P, d->node->b, fn, arg, seen);
-			}
-		}
-		reads_at(P, e->a, fn, arg, seen);
-		reads_at(P, e->b, fn, arg, seen);
-		reads_at(P, e->c, fn, arg, seen);
-		reads_at(P, e->d, fn, arg, seen);
-		reads_at(P, e->e, fn, arg, seen);
-		reads_at(P, e->f, fn, arg, seen);
-	}
-}
-
-void program_reads(Program *P, Node *e, void (*fn)(const char *, void *), void *arg)
-{
-	PtrMap seen = { 0 };
-	reads_at(P, e, fn, arg, &seen);
-	ptrmap_free(&seen);
-}
 
 typedef struct {
 	Ck *C;
@@ -1776,14 +1513,4 @@ int check_expr(Program *P, Module *m, Node *e, Type *out)
 	int before = P->D->errors;
 	*out = ck(&C, e);
 	return P->D->errors - before;
-}
-
-int check_sow_blocks(Program *P, Module *m, Diag *D)
-{
-	Ck C = { .P = P, .D = D, .mod = m, .shapes = &P->shapes };
-	int before = D->errors + D->warnings;
-	for (Node *it = m->items; it; it = it->next)
-		if (it->kind == N_SOW)
-			ck_sow(&C, it);
-	return D->errors + D->warnings - before;
 }

@@ -18,9 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "parse.h"
 #include "program.h"
+#include "terms.h"
+
+#include "parse.h"
 
 struct Compact {
 	Arena *scratch;       /* a candidate's parse, reset after each file */
@@ -237,7 +238,7 @@ bool compact_sow_file(Program *P, const Src *src, Src **out_src, Node **out_item
 	if (said || ps.errors || !sow_only(ps.items))
 		return false;
 	Module m = { .src = src, .items = ps.items, .user = true };
-	if (check_sow_blocks(P, &m, &q) || said)
+	if (terms_check(P, &m, &q) || said)
 		return false;
 	Src *s = arena_alloc(P->A, sizeof *s);
 	s->path = arena_strndup(P->A, src->path, strlen(src->path));

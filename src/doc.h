@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "check.h"
+#include "model.h"
 #include "program.h"
 
 /* Which kinds doc_print lists (bits by section). */

@@ -13,10 +13,12 @@
 #include <string.h>
 
 #include "builtin.h"
-#include "engine.h"
 #include "ops.h"
+#include "query.h"
 #include "schema.h"
 #include "sink.h"
+#include "source.h"
+#include "store.h"
 
 #define MAX_DEPTH 200
 
@@ -82,7 +84,7 @@ static Value vdate(Date d) { return (Value){ .k = V_DATE, .date = d }; }
  * test), unset outside one. */
 static Value eval_run_id(const Eval *E)
 {
-	long long id = sink_run_id(E->sink);
+	long long id = E->run.id;
 	return id ? (Value){ .k = V_NUM, .d = dec_from_int(id) } : (Value){ .k = V_UNSET };
 }
 static Value vbool(bool b) { return (Value){ .k = V_BOOL, .b = b }; }
@@ -117,33 +119,17 @@ const Calendar *eval_calendar(Eval *E, const char *name, const Src *src, Loc loc
 		}
 	}
 	if (E->db) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(E->db, "SELECT day, rowid FROM holidays WHERE calendar = ?", -1, &st, NULL) != SQLITE_OK) {
-			E->D->db_errors++;
-			diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
-			cal_free(c);
-			free(c);
-			return NULL;
-		}
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		int rc;
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *t = (const char *)sqlite3_column_text(st, 0);
-			Date h;
-			if (!t || !date_parse(t, (size_t)sqlite3_column_bytes(st, 0), &h)) {
+		long long bad_row;
+		char bad_day[64];
+		StoreRead r = store_holidays(E->db, name, c, &bad_row, bad_day, sizeof bad_day);
+		if (r != STORE_READ_OK) {
+			if (r == STORE_READ_DB) {
+				E->D->db_errors++;
+				diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
+			} else {
 				diag_at(E->D, src, loc, DIAG_ERROR, "holidays row %lld (calendar \"%s\"): day '%s' is not a date (YYYY-MM-DD)",
-					(long long)sqlite3_column_int64(st, 1), name, t ? t : "NULL");
-				sqlite3_finalize(st);
-				cal_free(c);
-				free(c);
-				return NULL;
+					bad_row, name, bad_day);
 			}
-			cal_add_holiday(c, h);
-		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			E->D->db_errors++;
-			diag_at(E->D, src, loc, DIAG_ERROR, "%s: %s (reading holidays)", db_name(E), sqlite3_errmsg(E->db));
 			cal_free(c);
 			free(c);
 			return NULL;

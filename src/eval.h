@@ -21,6 +21,18 @@ typedef struct EScope {
 	struct EScope *up;
 } EScope;
 
+/* What the evaluator is told of the run it computes for: set by whoever
+ * runs the rules (ledger.c; a test adds its SOWs), read by `run_id`,
+ * is_closed(), released_before() and the SOW relations. Zero: no run. */
+typedef struct RunInfo {
+	long long id;              /* the run written (`run_id` in rules); 0 outside a run */
+	sqlite3 *history;          /* the database whose periods and revenue say what is
+	                            * closed and what earlier periods released, or NULL */
+	const Node *sows;          /* items holding N_SOWs the run adds (a test's own), or NULL */
+	char closed_through[8];    /* latest closed month ("" none), read from history once */
+	bool closed_read;
+} RunInfo;
+
 typedef struct Eval {
 	Program *P;
 	Diag *D;
@@ -38,11 +50,13 @@ typedef struct Eval {
 	int depth;             /* call depth, bounded */
 	bool warned_no_db;     /* said once that holidays need --db */
 	Arena *tmp;            /* per-row scratch, reset after each outermost row */
-	Map rels;              /* relation name -> Rel* (engine.h) */
+	Map rels;              /* relation name -> Rel* (source.h) */
 	PtrMap plans;          /* for/from node -> prepared scan (source.c) */
 	PtrMap joins;          /* rule's first for -> JoinPlan, or none (plan.c) */
+	void (*joins_free)(struct Eval *E); /* set by plan.c when it fills joins */
 	Map warned;            /* "table.column" -> 1: REAL-value warning given */
 	struct Sink *sink;     /* where emitted rows go (sink.h), or NULL: nowhere */
+	RunInfo run;           /* the run computed for */
 	const SowRef *sow;     /* SOW whose terms and overrides apply, or NULL */
 	struct Group *group;   /* group being finished by a grouped query */
 	const char *rule;      /* "file:line name" of the rule being evaluated */

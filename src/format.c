@@ -5,7 +5,7 @@
  * amount ever passes through a binary float; `markdown` is a pipe table;
  * `html` a <table> with every text escaped. */
 #include "format.h"
-#include "check.h"
+#include "model.h"
 #include "money.h"
 #include "report.h"
 

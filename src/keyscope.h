@@ -11,7 +11,9 @@
 
 #include <stdbool.h>
 
-#include "engine.h"
+#include "model.h"
+#include "schema.h"
+#include "source.h"
 
 /* The column naming the project of a row of table t ("id" for projects,
  * "project_id" for a table that has one), or NULL: t is not keyed. */

@@ -21,10 +21,11 @@
 
 #include "money.h"
 #include "period.h"
+#include "rules.h"
 #include "schema.h"
 #include "store.h"
-#include "xref.h"
 #include "totals.h"
+#include "xref.h"
 
 static int table_index(const TableDef *t) { return (int)(t - schema_tables); }
 static bool is_history(const TableDef *t)
@@ -58,47 +59,14 @@ static bool view_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Value 
 	return eval_fail(E, at, "rules write %s only during sow run or sow test", to->name);
 }
 
-/* is_closed: on or before the latest closed period (SPEC 8.1). */
-static bool ledger_closed(Sink *s, Eval *E, const Node *at, const char *month, bool *out)
-{
-	RunCtx *R = (RunCtx *)s;
-	if (!R->closed_loaded) {
-		R->closed_loaded = true;
-		if (!period_closed_through(R->db, R->closed_through))
-			return eval_db_fail(E, at, "reading the closed periods");
-	}
-	*out = *R->closed_through && strcmp(month, R->closed_through) <= 0;
-	return true;
-}
-
-/* released_before: the revenue table holds each source row once, ever
- * (superseded runs' rows are in revenue_history). */
-static bool ledger_released(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month,
-			    bool *out)
-{
-	RunCtx *R = (RunCtx *)s;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(R->db, "SELECT 1 FROM revenue WHERE source = ?1 AND source_id = ?2 AND period < ?3", -1, &st,
-			       NULL) != SQLITE_OK)
-		return eval_fail(E, at, "cannot read the released revenue: %s", sqlite3_errmsg(R->db));
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, month, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return eval_fail(E, at, "cannot read the released revenue: %s", sqlite3_errmsg(R->db));
-	*out = rc == SQLITE_ROW;
-	return true;
-}
-
 void ledger_view(Eval *E, RunCtx *R, sqlite3 *db)
 {
 	memset(R, 0, sizeof *R);
 	R->db = db;
 	sink_relations(&R->relations);
-	R->sink = (Sink){ .emit = view_emit, .closed = ledger_closed, .released = ledger_released, .next = &R->relations };
+	R->sink = (Sink){ .emit = view_emit, .next = &R->relations };
 	E->sink = &R->sink;
+	E->run = (RunInfo){ .history = db, .sows = E->run.sows };
 }
 
 void ledger_adopt(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, long long run_id)
@@ -107,7 +75,7 @@ void ledger_adopt(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 	R->sink.emit = ledger_emit;
 	snprintf(R->period, sizeof R->period, "%s", period);
 	R->period_end = date_month_end(as_of);
-	R->run_id = R->sink.run_id = run_id;
+	R->run_id = E->run.id = run_id;
 }
 
 bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_of, const char **err)
@@ -133,7 +101,7 @@ bool ledger_begin(Eval *E, RunCtx *R, sqlite3 *db, const char *period, Date as_o
 		return false;
 	}
 	R->run_id = sqlite3_last_insert_rowid(db);
-	R->sink.run_id = R->run_id;
+	E->run.id = R->run_id;
 	return true;
 }
 

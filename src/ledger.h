@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "profile.h"
 #include "schema.h"
 #include "format.h"
 #include "sequence.h"
@@ -48,8 +48,6 @@ typedef struct RunCtx {
 		bool known;
 		int run_id, rule, period, currency, amount, recognized_on;
 	} cols[LEDGER_TABLES];
-	char closed_through[8];    /* latest closed period, read once ("" none) */
-	bool closed_loaded;
 } RunCtx;
 
 /* The month-end run over the loaded, checked program P, in steps, so that

@@ -4,7 +4,7 @@
  * of $SOW_PATH, the installed library, and the build tree's rules/ beside the
  * binary; the name may be a file (std.sow) or a folder of *.sow files. A file
  * is loaded once however often it is imported; import cycles are harmless. */
-#include "program.h"
+#include "model.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,13 +20,6 @@
 #ifndef SOW_RULES_DIR
 #define SOW_RULES_DIR "/usr/local/share/sow/rules"
 #endif
-
-const char *decl_kind_name(DeclKind k)
-{
-	static const char *const names[] = { "const", "fn", "rounding", "relation", "enum",
-		"machine", "rule", "query", "calendar" };
-	return names[k];
-}
 
 void program_init(Program *P, Arena *A, Diag *D, const char *argv0)
 {
@@ -147,12 +140,6 @@ static void declare(Program *P, Module *m, Node *item)
 	}
 	diag_at(P->D, m->src, item->loc, DIAG_ERROR, "%s '%s' is defined in two files", decl_kind_name(k), name);
 	note_previous(P, g->mod, g->node->loc, "first defined here");
-}
-
-Decl *program_lookup(const Program *P, const Module *m, const char *name)
-{
-	Decl *d = m ? map_get(&m->local, name) : NULL;
-	return d ? d : map_get(&P->decls, name);
 }
 
 static bool is_dir(const char *path)

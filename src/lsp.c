@@ -26,6 +26,7 @@
 #include "parse.h"
 #include "schema.h"
 #include "strict.h"
+#include "terms.h"
 
 enum { RPC_PARSE_ERROR = -32700, RPC_INVALID_REQUEST = -32600, RPC_METHOD_NOT_FOUND = -32601,
        RPC_INVALID_PARAMS = -32602 };
@@ -474,8 +475,8 @@ static json_t *complete(Server *S, Doc *d, int off)
 	} else {
 		for (size_t i = 0; lex_keyword(i); i++)
 			item(items, prefix, lex_keyword(i), CK_KEYWORD, "keyword", NULL);
-		for (int i = 0; check_billing_term(i); i++)
-			item(items, prefix, check_billing_term(i), CK_ENUM_MEMBER, "billing term", NULL);
+		for (int i = 0; terms_billing(i); i++)
+			item(items, prefix, terms_billing(i), CK_ENUM_MEMBER, "billing term", NULL);
 		for (int i = 0; check_round_mode(i); i++)
 			item(items, prefix, check_round_mode(i), CK_ENUM_MEMBER, "rounding mode", NULL);
 		for (size_t i = 0; i < d->P.shapes.cap; i++) {

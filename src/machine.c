@@ -3,16 +3,19 @@
  * For each project a machine checks the recorded status changes against its
  * allowed transitions and proposes the transitions whose guards hold; the
  * guards read what the rules wrote, so machines run last. */
+#include "machine.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
-#include "engine.h"
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
 #include "sink.h"
+#include "source.h"
+#include "store.h"
 
 /* Hand a row of output table `to` to the sink, from column/value pairs. */
 static bool emit_row(Eval *E, Node *at, const EmitTo *to, const char *const *cols, const Value *vals, int n)
@@ -147,8 +150,7 @@ bool machines_run(Eval *E)
 			clause->s = it->s2;
 			clause->aux = map_get(&E->P->shapes, "projects");
 			MachineCtx M = { it, NULL, emit_to(E, "findings"), emit_to(E, "transitions") };
-			if (sqlite3_prepare_v2(E->db, "SELECT status, changed_on FROM status_history WHERE project_id = ? "
-						      "ORDER BY changed_on, rowid", -1, &M.hist, NULL) != SQLITE_OK)
+			if (!store_status_history(E->db, &M.hist))
 				return eval_fail(E, it, "cannot read status_history: %s", sqlite3_errmsg(E->db));
 			bool ok = source_scan(E, clause, it->s2, NULL, machine_row, &M);
 			sqlite3_finalize(M.hist);

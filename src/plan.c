@@ -80,6 +80,7 @@ const JoinPlan *plan_join(Eval *E, Node *outer)
 	if (!p) {
 		p = choose(E, outer);
 		ptrmap_put(&E->joins, outer, p ? p : &no_join);
+		E->joins_free = plan_free;
 	}
 	return p == &no_join ? NULL : p;
 }

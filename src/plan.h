@@ -10,7 +10,7 @@
 #ifndef SOW_PLAN_H
 #define SOW_PLAN_H
 
-#include "engine.h"
+#include "source.h"
 
 typedef struct JoinPlan {
 	Node *outer;          /* the N_FOR of the small side */

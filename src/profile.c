@@ -1,11 +1,11 @@
 /* profile.c: the table `sow run --profile` and `sow eval --profile` print:
  * per rule, its time, the rows it read and emitted, and the plan it ran
  * with, slowest first; the rest of the rules summed on one line. */
+#include "profile.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "engine.h"
 
 #define SHOWN 12
 

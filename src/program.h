@@ -78,9 +78,6 @@ bool program_load_path(Program *P, const char *path);
 bool sow_files(const char *path, bool (*fn)(const char *file, void *arg), void *arg, Diag *D);
 /* Add an in-memory source (REPL line, -e expression) as a user module. */
 Module *program_add_source(Program *P, const Src *src, Node *items, Comment *comments);
-/* Name lookup as seen from module m (its own definitions first). */
-Decl *program_lookup(const Program *P, const Module *m, const char *name);
-const char *decl_kind_name(DeclKind k);
 
 /* compact.c. A user file read into program_scratch: when it holds only
  * imports and SOW blocks and parses and checks with no message, its items

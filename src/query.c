@@ -2,16 +2,18 @@
  *
  * A query collects rows, or groups them (sum, count, min, max, any, all
  * accumulate per group), then orders and limits the result. */
+#include "query.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
-#include "engine.h"
 #include "money.h"
 #include "ops.h"
 #include "schema.h"
+#include "source.h"
 
 typedef struct Acc {
 	Value v;              /* sum, min, max */

@@ -11,43 +11,22 @@
  *
  * Queries are evaluated in query.c; status machines, which run after the
  * rules, in machine.c. */
+#include "rules.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "builtin.h"
-#include "engine.h"
+#include "machine.h"
 #include "money.h"
 #include "ops.h"
 #include "plan.h"
+#include "profile.h"
 #include "schema.h"
 #include "sink.h"
-
-/* ---- keeping values ----------------------------------------------------- */
-
-Value value_keep(Arena *A, Value v)
-{
-	if ((v.k == V_TEXT || v.k == V_SYM) && v.s)
-		v.s = arena_strndup(A, v.s, strlen(v.s));
-	else if (v.k == V_LIST && v.nitems) {
-		Value *items = arena_alloc(A, (size_t)v.nitems * sizeof *items);
-		for (int i = 0; i < v.nitems; i++)
-			items[i] = value_keep(A, v.items[i]);
-		v.items = items;
-	} else if (v.k == V_ROW && v.row) {
-		Row *r = arena_alloc(A, sizeof *r);
-		*r = *v.row;
-		int n = r->shape->ncols;
-		r->vals = arena_alloc(A, (size_t)(n ? n : 1) * sizeof(Value));
-		for (int i = 0; i < n; i++)
-			r->vals[i] = value_keep(A, v.row->vals[i]);
-		r->table = arena_strndup(A, r->table, strlen(r->table));
-		r->id = arena_strndup(A, r->id, strlen(r->id));
-		v.row = r;
-	}
-	return v;
-}
+#include "source.h"
 
 /* ---- rules -------------------------------------------------------------- */
 

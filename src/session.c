@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "parse.h"
 #include "schema.h"
 #include "store.h"

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include "eval.h"
 #include "format.h"
 #include "ledger.h"
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engine.h"
+#include "source.h"
 
 /* A readable name of what a rule is looking at, for messages. */
 static void subject(const Eval *E, char *buf, size_t n)
@@ -63,33 +63,3 @@ static bool relation_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Va
 }
 
 void sink_relations(Sink *s) { *s = (Sink){ .emit = relation_emit }; }
-
-long long sink_run_id(const Sink *s)
-{
-	while (s && !s->run_id)
-		s = s->next;
-	return s ? s->run_id : 0;
-}
-
-bool sink_closed(Sink *s, Eval *E, const Node *at, const char *month, bool *out)
-{
-	while (s && !s->closed)
-		s = s->next;
-	*out = false;
-	return !s || s->closed(s, E, at, month, out);
-}
-
-bool sink_released(Sink *s, Eval *E, const Node *at, const char *source, const char *id, const char *month, bool *out)
-{
-	while (s && !s->released)
-		s = s->next;
-	*out = false;
-	return !s || s->released(s, E, at, source, id, month, out);
-}
-
-const Node *sink_sows(const Sink *s)
-{
-	while (s && !s->sows)
-		s = s->next;
-	return s ? s->sows : NULL;
-}

@@ -7,17 +7,17 @@
  * reads. Values are checked as they are read: a date that is not a date or
  * "12,50" as hours is an error naming table, row and column. What SQL
  * filtered is not tested again in C (source_left). */
+#include "source.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
 #include "keyscope.h"
 #include "money.h"
-#include "plan.h"
+#include "query.h"
 #include "schema.h"
-#include "sink.h"
 
 #define MAX_PARAMS 16
 
@@ -175,7 +175,7 @@ static void build_sow_rels(Eval *E)
 	/* In file order, so results never depend on hash order; the SOWs the
 	 * run adds (a test's own) come after the files' ones. */
 	Map own = { 0 };          /* sow id -> SowRef* of those */
-	const Node *added = sink_sows(E->sink);
+	const Node *added = E->run.sows;
 	/* Arrays of the final size: a book's terms are most of what a run keeps,
 	 * and arrays doubled in an arena leave every smaller copy behind. */
 	size_t count[NSOWRELS] = { 0 };
@@ -279,7 +279,8 @@ void engine_free(Eval *E)
 			free(p);
 		}
 	ptrmap_free(&E->plans);
-	plan_free(E);
+	if (E->joins_free) /* (plan.c frees its own: the scans know nothing of joins) */
+		E->joins_free(E);
 	for (size_t i = 0; i < E->rels.cap; i++)
 		if (E->rels.keys[i])
 			map_free(&((Rel *)E->rels.vals[i])->keys);
@@ -591,7 +592,7 @@ static size_t earlier_filter(Eval *E, const Plan *p, char *sql, size_t size)
 {
 	if (!p->earlier || size < 2)
 		return 0;
-	long long id = sink_run_id(E->sink);
+	long long id = E->run.id;
 	return (size_t)snprintf(sql, size, " WHERE run_id IS NOT %lld", id);
 }
 

@@ -220,3 +220,46 @@ bool store_change_counter(sqlite3 *db, unsigned long long *counter)
 	*counter = (unsigned long long)h[24] << 24 | (unsigned long long)h[25] << 16 | (unsigned long long)h[26] << 8 | h[27];
 	return true;
 }
+
+bool store_released_before(sqlite3 *db, const char *source, const char *id, const char *month, bool *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM revenue WHERE source = ?1 AND source_id = ?2 AND period < ?3", -1, &st,
+			       NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, month, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+StoreRead store_holidays(sqlite3 *db, const char *calendar, Calendar *c, long long *bad_row, char *bad_day, size_t n)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT day, rowid FROM holidays WHERE calendar = ?", -1, &st, NULL) != SQLITE_OK)
+		return STORE_READ_DB;
+	sqlite3_bind_text(st, 1, calendar, -1, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		Date h;
+		if (!t || !date_parse(t, (size_t)sqlite3_column_bytes(st, 0), &h)) {
+			*bad_row = sqlite3_column_int64(st, 1);
+			snprintf(bad_day, n, "%s", t ? t : "NULL");
+			sqlite3_finalize(st);
+			return STORE_READ_BAD;
+		}
+		cal_add_holiday(c, h);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_READ_OK : STORE_READ_DB;
+}
+
+bool store_status_history(sqlite3 *db, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(db, "SELECT status, changed_on FROM status_history WHERE project_id = ?1 "
+				      "ORDER BY changed_on, rowid", -1, st, NULL) == SQLITE_OK;
+}

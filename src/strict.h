@@ -2,7 +2,7 @@
 #ifndef SOW_STRICT_H
 #define SOW_STRICT_H
 
-#include "check.h"
+#include "model.h"
 #include "program.h"
 
 /* Every strict warning (reported in P->D). Run after check_program. */

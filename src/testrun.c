@@ -12,11 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "engine.h"
 #include "fmt.h"
 #include "ledger.h"
+#include "rules.h"
 #include "schema.h"
 #include "sink.h"
+#include "source.h"
 #include "store.h"
 
 static bool given(Eval *E, Node *g, sqlite3 *db)
@@ -183,8 +184,9 @@ static bool run_test(Program *P, Module *mod, Node *t, FILE *out, Coverage *cov,
 			date_parse(c->s, strlen(c->s), &as_of);
 	Eval E;
 	eval_init(&E, P, P->A, db, as_of);
-	Sink own = { .emit = test_emit, .sows = t->a };
+	Sink own = { .emit = test_emit };
 	E.sink = &own;
+	E.run.sows = t->a;
 	E.mod = mod;
 	E.cov = cov;
 	int errors = P->D->errors;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h" /* a row's Shape, for value_keep */
 #include "money.h"
 
 const char *vkind_name(VKind k)
@@ -87,4 +88,27 @@ DecStatus value_dec(const Value *v, Dec *out)
 		return dec_div(v->d, dec_from_int(100), out);
 	*out = v->d;
 	return DEC_OK;
+}
+
+Value value_keep(Arena *A, Value v)
+{
+	if ((v.k == V_TEXT || v.k == V_SYM) && v.s)
+		v.s = arena_strndup(A, v.s, strlen(v.s));
+	else if (v.k == V_LIST && v.nitems) {
+		Value *items = arena_alloc(A, (size_t)v.nitems * sizeof *items);
+		for (int i = 0; i < v.nitems; i++)
+			items[i] = value_keep(A, v.items[i]);
+		v.items = items;
+	} else if (v.k == V_ROW && v.row) {
+		Row *r = arena_alloc(A, sizeof *r);
+		*r = *v.row;
+		int n = r->shape->ncols;
+		r->vals = arena_alloc(A, (size_t)(n ? n : 1) * sizeof(Value));
+		for (int i = 0; i < n; i++)
+			r->vals[i] = value_keep(A, v.row->vals[i]);
+		r->table = arena_strndup(A, r->table, strlen(r->table));
+		r->id = arena_strndup(A, r->id, strlen(r->id));
+		v.row = r;
+	}
+	return v;
 }

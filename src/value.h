@@ -63,4 +63,8 @@ char *value_fmt(const Value *v, char *buf, size_t n);
 /* The plain number inside a numeric value; a percentage as its fraction. */
 DecStatus value_dec(const Value *v, Dec *out);
 
+/* Copy a value so it outlives the row it came from (text, list items and
+ * a row's values into A). */
+Value value_keep(Arena *A, Value v);
+
 #endif

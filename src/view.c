@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "keyscope.h"
+#include "machine.h"
+#include "rules.h"
 #include "schema.h"
+#include "source.h"
 #include "store.h"
 
 /* A view set aside by .asof: its TEMP tables renamed NAME__vSLOT (their
@@ -738,7 +741,7 @@ static bool use_stored(Session *S)
 	}
 	view_light_eval(S, &S->E);
 	ledger_view(&S->E, &S->R, S->db); /* its own: `run_id` is the stored run's */
-	S->R.run_id = S->R.sink.run_id = id;
+	S->R.run_id = S->E.run.id = id;
 	S->stored_run = id;
 	snprintf(S->stored_period, sizeof S->stored_period, "%s", period);
 	S->fresh = true;

@@ -16,11 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "fmt.h"
 #include "ledger.h"
-#include "schema.h"
 #include "money.h"
 #include "parse.h"
+#include "rules.h"
+#include "schema.h"
 #include "sink.h"
 #include "stmtint.h"
 #include "totals.h"
@@ -498,7 +500,6 @@ static bool why_table(Session *S, Module *m, Node *x, bool totals, bool full, FI
 	return why_rows(&S->E, m, table, x->a, out);
 }
 
-
 /* The closing line of `why revenue_by_project {...}`: the exact sum of
  * the lines and the total rounded once, per project, period and currency. */
 static bool why_total(Session *S, Module *m, Node *record, const char *schema, bool unstored, FILE *out)
@@ -538,7 +539,6 @@ static bool why_total(Session *S, Module *m, Node *record, const char *schema, b
 	sqlite3_finalize(st);
 	return !T.err;
 }
-
 
 /* Is text an id written without quotes (P-1010, SOW-2026-014)? */
 static bool bare_id(const char *text, size_t *len)
@@ -623,5 +623,4 @@ bool stmt_why(Session *S, const char *rest, FILE *out)
 		return false;
 	return why_table(S, m, x, totals, full, out);
 }
-
 

@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "engine.h"
+#include "eval.h"
 
 /* An expression, with the value of each of its parts, as a tree. */
 bool why_expr(Eval *E, Module *m, Node *e, FILE *out);

@@ -1,17 +1,15 @@
-/* engine.h: rules and queries over the database (source.c, rules.c,
- * query.c, machine.c), on top of the expression evaluator (eval.c); the
- * rows rules emit go to a sink (sink.h).
+/* source.h: the rows rules and queries read (source.c).
  *
  * Rows stream: a `for` over a table is a prepared SELECT whose simple filters
  * (`t.project_id == p.id`, `m.sign_off_sent_on is set`, `t.approved_on <=
  * as_of`) are pushed into its WHERE with bound parameters; the rest of the
  * rule runs once per row, and nothing keeps the row after. Only relations a
  * rule emits into and query results live in memory. */
-#ifndef SOW_ENGINE_H
-#define SOW_ENGINE_H
+#ifndef SOW_SOURCE_H
+#define SOW_SOURCE_H
 
-#include "check.h"
 #include "eval.h"
+#include "model.h"
 #include "schema.h"
 
 /* An in-memory relation: SOW terms, a declared relation, a query result. */
@@ -26,21 +24,6 @@ typedef struct Rel {
 
 typedef bool (*RowFn)(Eval *E, const Row *row, void *arg);
 
-/* --profile: what each rule cost and how its sources were read. */
-typedef struct RuleProfile {
-	const char *rule;     /* "rules/std/revenue.sow:15 release_time" */
-	long long ms, read, emitted;
-	char plan[320];       /* in source terms: what was hashed, what went to SQL */
-} RuleProfile;
-
-typedef struct Profile {
-	RuleProfile *r;
-	int n, cap;
-} Profile;
-
-/* The profile as a table (the slowest rules first, about a dozen lines). */
-void profile_print(const Profile *p, FILE *out);
-void profile_free(Profile *p);
 /* The WHERE that a scan kept under key pushed into SQL, or NULL. */
 const char *source_where(Eval *E, const void *key);
 
@@ -73,26 +56,5 @@ Row *rel_add(Eval *E, Rel *r);
 /* The in-memory relation of that name (SOW terms, declared relations). */
 Rel *engine_rel(Eval *E, const char *name);
 void engine_free(Eval *E);
-
-/* Evaluate a query (N_SELECTQ) into a new relation. */
-bool rules_query(Eval *E, Node *q, Rel **out);
-/* Evaluate every rule of the program, in dependency order, then the
- * machines; their rows go to E->sink (set: a run's, a test's). */
-bool rules_run_all(Eval *E);
-/* The same for the rules want() says yes to, in dependency order; the rest
- * count as run (their rows are there). want(NULL): the status machines too. */
-bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *arg);
-/* "file:line name", as a rule's rows say which rule wrote them. */
-void rules_name(const Decl *r, char *buf, size_t n);
-/* The same for a status machine ("file:line machine name"). */
-void machines_name(const Decl *d, char *buf, size_t n);
-/* Run the status machines (machine.c), after the rules. */
-bool machines_run(Eval *E);
-/* Evaluate one rule (why.c traces with it). */
-bool rules_run_one(Eval *E, Decl *rule);
-/* Aggregate value of call node e in the group being finished. */
-bool rules_aggregate_value(Eval *E, const Node *e, Value *out);
-/* Copy a value so it outlives the row it came from. */
-Value value_keep(Arena *A, Value v);
 
 #endif
