@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyscope.h"
 #include "schema.h"
 #include "stmtint.h"
 #include "view.h"
@@ -45,9 +46,34 @@ void session_clear_assumptions(Session *S)
 		view_exec(S->db, "DROP TABLE IF EXISTS temp.\"%s\"", tables[i]);
 	/* what read the assumed tables runs again; the rest stays */
 	if (n)
-		view_mark_stale(S, tables, n, false);
+		view_mark_stale(S, tables, n, false, NULL);
 	for (int i = 0; i < n; i++)
 		free(tables[i]);
+}
+
+/* The project whose rows an assumption on table.column of row id changes
+ * (the row's project as the view has it), or NULL: another or more than one
+ * (a row moved to another project, a table not keyed by project). */
+static char *assumed_project(Session *S, const char *table, const char *id, const char *column)
+{
+	const char *col = keyscope_table_column(schema_table(table));
+	if (!col || strcmp(column, col) == 0)
+		return NULL;
+	if (strcmp(col, "id") == 0)
+		return dupstr(id);
+	/* (unqualified: the TEMP copy holding earlier assumptions, if any) */
+	char *sql = sqlite3_mprintf("SELECT \"%w\" FROM \"%w\" WHERE id = ?", col, table);
+	sqlite3_stmt *st;
+	bool ok = sql && sqlite3_prepare_v2(S->db, sql, -1, &st, NULL) == SQLITE_OK;
+	sqlite3_free(sql);
+	if (!ok)
+		return NULL;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	char *p = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+		p = dupstr((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return p;
 }
 
 /* Does v fit a column of type t? unset fits any (it stores NULL). */
@@ -169,6 +195,7 @@ bool stmt_assume(Session *S, const char *rest, FILE *out)
 	S->assumes[k] = a;
 	/* this view: what reads the table runs again, when it is read; views
 	 * of other dates were made without the assumption */
+	char *project = S->db ? assumed_project(S, a.table, a.id, a.column) : NULL;
 	view_drop_parked(S);
 	bool promoted = S->fresh && S->stored_run && S->reuse;
 	if (promoted)
@@ -176,9 +203,10 @@ bool stmt_assume(Session *S, const char *rest, FILE *out)
 	/* (only what changed is applied: the TEMP copies hold the rest) */
 	if (S->fresh && !S->stored_run && S->reuse && S->db && view_apply_assumptions(S, promoted ? 0 : k)) {
 		char *changed[] = { a.table };
-		view_mark_stale(S, changed, 1, false);
+		view_mark_stale(S, changed, 1, false, project);
 	} else
 		view_forget(S);
+	free(project);
 	if (nb < 0)
 		return true;
 	fprintf(out, "forecast by fiscal quarter, before and after assuming %s:\n", a.source);

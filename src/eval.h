@@ -79,6 +79,10 @@ typedef struct Eval {
 	int engine;            /* which runs the rules: vm.h Engine (the VM unless told) */
 	struct Vm *vm;         /* the rules' compiled units (vm.c), or NULL */
 	void (*vm_free)(struct Eval *E); /* set by vm.c when it fills vm */
+	PtrMap scoped;         /* a what-if's re-run (view.c): rule Decl* -> the project it runs
+	                        * for alone, its scans of project-keyed sources reading that
+	                        * project's rows only (keyscope.h) */
+	const char *only_project; /* ... that of the rule running now, or NULL */
 } Eval;
 
 void eval_init(Eval *E, Program *P, Arena *A, sqlite3 *db, Date as_of);

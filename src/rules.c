@@ -600,6 +600,7 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 		if (pick == o.n)
 			break;
 		Decl *r = o.rules[pick];
+		E->only_project = ptrmap_get(&E->scoped, r);
 		E->mod = r->mod;
 		E->sow = NULL;
 		/* coverage counts each rule's own filters: no sharing then */
@@ -607,7 +608,8 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 		sh.n = 0;
 		sh.failed = -1;
 		for (int i = pick; i < o.n; i++)
-			if (i == pick || (j && ready[i] && can_share(r, j, o.rules[i]))) {
+			if (i == pick || (j && ready[i] && can_share(r, j, o.rules[i]) &&
+					  ptrmap_get(&E->scoped, o.rules[i]) == E->only_project)) {
 				done[i] = 1;
 				sh.rules[sh.n] = o.rules[i];
 				sh.rest[sh.n] = j ? nth_clause(o.rules[i], join_length(j)) : NULL;
@@ -658,6 +660,7 @@ bool rules_run_some(Eval *E, bool (*want)(const Decl *rule, void *arg), void *ar
 	free(sh.names);
 	free(sh.ms);
 	free(sh.emitted);
+	E->only_project = NULL;
 	if (E->progress && E->shown_ms)
 		fputs("\r\033[K", stderr); /* clear the progress line */
 	/* Machines run last: their guards read what the rules wrote. */

@@ -28,7 +28,9 @@ typedef struct Assume {
  * (a view set aside for .asof keeps its own). */
 typedef struct ViewState {
 	unsigned char *stale;  /* per rule: its rows in E are out of date (an assume changed
-	                        * what it reads); it runs again when something reads them */
+	                        * what it reads); it runs again when something reads them.
+	                        * 1: all its rows, 2: only those of `project` (keyscope.h) */
+	char *project;         /* the project whose rows the rules stale with 2 lack */
 	bool stale_machines, stale_totals;
 	int reran, left;       /* the last catch-up: rules run again, stale ones left */
 	long long reread;      /* ... and the rows those read */

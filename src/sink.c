@@ -21,8 +21,7 @@ static void subject(const Eval *E, char *buf, size_t n)
 			len += (size_t)snprintf(buf + len, n - len, "%s%s %s", len ? ", " : "", s->v.row->table, s->v.row->id);
 }
 
-/* The unique key of a row, as text. */
-static void key_of(const Rel *r, const Value *vals, char *buf, size_t n)
+void sink_rel_key(const Rel *r, const Value *vals, char *buf, size_t n)
 {
 	size_t len = 0;
 	buf[0] = 0;
@@ -45,7 +44,7 @@ static bool relation_emit(Sink *s, Eval *E, const Node *at, const EmitTo *to, Va
 	char key[1024], what[512];
 	subject(E, what, sizeof what);
 	if (r->unique) {
-		key_of(r, vals, key, sizeof key);
+		sink_rel_key(r, vals, key, sizeof key);
 		size_t dup = (size_t)map_get(&r->keys, key);
 		if (dup) {
 			const Row *first = &r->rows[dup - 1];

@@ -40,4 +40,8 @@ struct Sink {
 /* The in-memory relations (declared `relation`s) as a sink: a row goes
  * into E's relation of that name, refused when its unique key is taken. */
 void sink_relations(Sink *s);
+struct Rel;
+/* The unique key of a row of relation r (vals: its columns), as text. */
+void sink_rel_key(const struct Rel *r, const Value *vals, char *buf, size_t n);
+
 #endif

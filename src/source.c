@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyscope.h"
 #include "money.h"
 #include "query.h"
 #include "schema.h"
@@ -51,6 +52,7 @@ typedef struct Plan {
 	} left[8];
 	int nleft;
 	bool filtered;             /* the scan running now uses `pushed`: its rows passed it */
+	const char *project;       /* Eval.only_project when it was made */
 } Plan;
 
 /* ---- relations in memory ---------------------------------------------- */
@@ -604,13 +606,39 @@ static size_t earlier_filter(Eval *E, const Plan *p, char *sql, size_t size)
 	return (size_t)snprintf(sql, size, " WHERE run_id IS NOT %lld", id);
 }
 
+/* A what-if run for one project (Eval.only_project): a table keyed by
+ * project gives that project's rows only. Returns the length written. */
+static size_t project_filter(Eval *E, const TableDef *t, char *sql, size_t n, size_t size)
+{
+	const char *col = E->only_project ? keyscope_table_column(t) : NULL;
+	if (!col || n + 1 >= size)
+		return 0;
+	sqlite3_snprintf((int)(size - n), sql + n, "%s\"%w\" = %Q", strstr(sql, " WHERE ") ? " AND " : " WHERE ", col,
+			 E->only_project);
+	return strlen(sql + n);
+}
+
+/* ... and of SOW terms and declared relations, the rows of that project
+ * (a query's result is made from scans that were filtered already): the
+ * column to test, or -1. */
+static int project_col(const Eval *E, const Shape *sh)
+{
+	return E->only_project && sh && sh->source != 3 ? keyscope_shape_column(sh) : -1;
+}
+
+static bool in_project(const Eval *E, int col, const Row *r)
+{
+	const Value *v = col >= 0 ? &r->vals[col] : NULL;
+	return !v || ((v->k == V_TEXT || v->k == V_SYM) && strcmp(v->s, E->only_project) == 0);
+}
+
 /* The scan kept under key, made on first use; `also`: columns others read
  * too (a shared scan), which remakes a plan made without them. */
 static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, Node *rest, const TableDef *t,
 		      uint64_t also, const Node *stop)
 {
 	Plan *p = ptrmap_get(&E->plans, key);
-	if (p && (also & ~p->cols) == 0 && p->stop == stop)
+	if (p && (also & ~p->cols) == 0 && p->stop == stop && p->project == E->only_project)
 		return p;
 	if (p) {
 		also |= p->cols;
@@ -623,11 +651,13 @@ static Plan *plan_for(Eval *E, const void *key, Node *clause, const char *var, N
 			abort();
 	}
 	p->table = t;
+	p->project = E->only_project;
 	p->cols = columns_read(clause, var, rest, t) | also;
 	p->earlier = clause->a->kind == N_CALL && strcmp(clause->a->s, "earlier") == 0;
 	char sql[8192];
 	size_t n = select_list(sql, sizeof sql, t, p->cols);
 	n += earlier_filter(E, p, sql + n, sizeof sql - n);
+	n += project_filter(E, t, sql, n, sizeof sql);
 	/* A rule's filters up to its next `for` (or the end of what a shared
 	 * scan shares), or a query's where. What SQL tests, C need not test
 	 * again: each clause's remainder is kept. */
@@ -705,7 +735,8 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 		if (!p->plain) {
 			char sql[8192];
 			size_t n = select_list(sql, sizeof sql, t, p->cols);
-			earlier_filter(E, p, sql + n, sizeof sql - n);
+			n += earlier_filter(E, p, sql + n, sizeof sql - n);
+			project_filter(E, t, sql, n, sizeof sql);
 			if (sqlite3_prepare_v2(E->db, sql, -1, &p->plain, NULL) != SQLITE_OK)
 				return eval_db_fail(E, clause, t->name);
 		}
@@ -734,8 +765,9 @@ static bool scan_table(Eval *E, const void *key, Node *clause, const char *var, 
 
 static bool scan_rel(Eval *E, const Rel *r, RowFn fn, void *arg)
 {
+	int pc = project_col(E, r->shape);
 	for (size_t i = 0; i < r->n; i++)
-		if (!fn(E, &r->rows[i], arg))
+		if (in_project(E, pc, &r->rows[i]) && !fn(E, &r->rows[i], arg))
 			return false;
 	return true;
 }
@@ -867,8 +899,9 @@ static bool scan_rel_filtered(Eval *E, Node *clause, const char *var, Node *rest
 	}
 	if (!index_key(ix, vals, key, sizeof key))
 		return scan_rel(E, r, fn, arg);
+	int pc = project_col(E, r->shape);
 	for (size_t i = (size_t)map_get(&ix->heads, key); i; i = ix->next[i - 1])
-		if (!fn(E, &r->rows[i - 1], arg))
+		if (in_project(E, pc, &r->rows[i - 1]) && !fn(E, &r->rows[i - 1], arg))
 			return false;
 	return true;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyscope.h"
 #include "machine.h"
 #include "rules.h"
 #include "schema.h"
@@ -66,6 +67,7 @@ static void free_parked(Session *S, Parked *p)
 	ledger_end(&p->R);
 	eval_free(&p->E);
 	free(p->vs.stale);
+	free(p->vs.project);
 	free(p);
 }
 
@@ -80,6 +82,8 @@ static void forget_stale(Session *S)
 {
 	free(S->vs.stale);
 	S->vs.stale = NULL;
+	free(S->vs.project);
+	S->vs.project = NULL;
 	S->vs.stale_machines = S->vs.stale_totals = false;
 }
 
@@ -146,6 +150,7 @@ static void park(Session *S)
 	move_results(&p->E, &p->R, &S->E, &S->R);
 	p->vs = S->vs;
 	S->vs.stale = NULL;
+	S->vs.project = NULL;
 	S->fresh = false;
 	forget_stale(S);
 	if (!ok) {
@@ -187,6 +192,51 @@ static bool unpark(Session *S)
 	return true;
 }
 
+/* A TEMP copy of main.table with its keys and indexes (CREATE TABLE AS
+ * has neither), so that what reads the copy finds a time entry by its id,
+ * or one project's rows, as in the table and does not scan it whole. The
+ * statements are read whole before any runs: a schema change expires a
+ * statement still stepping. */
+static bool copy_table(sqlite3 *db, const char *table)
+{
+	char *sql = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&sql, &len);
+	sqlite3_stmt *st;
+	bool ok = m && sqlite3_prepare_v2(db, "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1 "
+					     "AND sql LIKE 'CREATE TABLE %'", -1, &st, NULL) == SQLITE_OK;
+	if (ok) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		ok = sqlite3_step(st) == SQLITE_ROW;
+		char *q = ok ? sqlite3_mprintf("DROP TABLE IF EXISTS temp.\"%w\"; CREATE TEMP TABLE %s; "
+					       "INSERT INTO temp.\"%w\" SELECT * FROM main.\"%w\";",
+					       table, (const char *)sqlite3_column_text(st, 0) + 13, table, table) : NULL;
+		if (q)
+			fputs(q, m);
+		sqlite3_free(q);
+		sqlite3_finalize(st);
+	}
+	if (ok && sqlite3_prepare_v2(db, "SELECT il.seq, il.\"unique\", group_concat('\"' || replace(ii.name, '\"', '\"\"') || '\"', ', ') "
+					 "FROM pragma_index_list(?1, 'main') il JOIN pragma_index_info(il.name, 'main') ii "
+					 "WHERE il.origin = 'c' GROUP BY il.seq ORDER BY il.seq", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char *q = sqlite3_mprintf("CREATE %sINDEX temp.\"%w__assumed%d\" ON \"%w\"(%s);",
+						  sqlite3_column_int(st, 1) ? "UNIQUE " : "", table, sqlite3_column_int(st, 0), table,
+						  (const char *)sqlite3_column_text(st, 2));
+			if (q)
+				fputs(q, m);
+			sqlite3_free(q);
+		}
+		sqlite3_finalize(st);
+	}
+	if (m)
+		fclose(m);
+	ok = ok && sql && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	free(sql);
+	return ok;
+}
+
 bool view_apply_assumptions(Session *S, int from)
 {
 	/* a table is copied when its first assumption is among those applied */
@@ -195,8 +245,7 @@ bool view_apply_assumptions(Session *S, int from)
 		bool copied = false;
 		for (int j = 0; j < i && !copied; j++)
 			copied = strcmp(S->assumes[j].table, a->table) == 0;
-		if (!copied && !view_exec(S->db, "DROP TABLE IF EXISTS temp.\"%w\"; CREATE TEMP TABLE \"%w\" AS SELECT * FROM main.\"%w\"",
-					  a->table, a->table, a->table))
+		if (!copied && !copy_table(S->db, a->table))
 			return false;
 	}
 	for (int i = from; i < S->nassumes; i++) {
@@ -340,7 +389,58 @@ static void add_machine_reads(Session *S, Map *names)
  * emits (catch_up). A declared relation one of them emits is emptied and
  * all its emitters run again. Without a current view (or with reuse off)
  * the view is simply made again. */
-void view_mark_stale(Session *S, char **tables, int n, bool relations)
+/* What the evaluator keeps of the tables (hashed sides, prepared scans,
+ * results of functions) may hold rows another view of them gave: it goes,
+ * the relations stay. */
+static void forget_kept(Session *S)
+{
+	Map rels = S->E.rels;
+	memset(&S->E.rels, 0, sizeof S->E.rels);
+	engine_free(&S->E);
+	S->E.rels = rels;
+	arena_free(S->E.memo_arena);
+	S->E.memo_arena = NULL;
+	bytesmap_free(&S->E.memo);
+	S->E.memo_size = 0;
+}
+
+/* Delete rule i's rows in the view: all of them, or project's. */
+static void delete_rows(Session *S, int i, const char *project)
+{
+	char name[512];
+	rules_name(S->rules[i], name, sizeof name);
+	for (Node *c = S->rules[i]->node->a; c; c = c->next) {
+		const TableDef *t = c->kind == N_EMIT ? schema_table(c->s) : NULL;
+		if (t && t->output && schema_column(t, "rule") >= 0 && project)
+			view_exec(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld AND rule = %Q AND project_id = %Q", t->name,
+				  S->R.run_id, name, project);
+		else if (t && t->output && schema_column(t, "rule") >= 0)
+			view_exec(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld AND rule = %Q", t->name, S->R.run_id, name);
+	}
+}
+
+/* The rules stale for one project only become stale for all: the rest
+ * of their rows go too. */
+static void widen(Session *S)
+{
+	for (int i = 0; S->vs.stale && i < S->nrules; i++)
+		if (S->vs.stale[i] == 2) {
+			delete_rows(S, i, NULL);
+			S->vs.stale[i] = 1;
+			/* (its relations: every emitter of one is stale for the project too) */
+			for (Node *c = S->rules[i]->node->a; c; c = c->next) {
+				Rel *r = c->kind == N_EMIT && !schema_table(c->s) ? map_get(&S->E.rels, c->s) : NULL;
+				if (r) {
+					r->n = 0;
+					map_free(&r->keys);
+				}
+			}
+		}
+	free(S->vs.project);
+	S->vs.project = NULL;
+}
+
+void view_mark_stale(Session *S, char **tables, int n, bool relations, const char *project)
 {
 	if (!S->fresh || S->stored_run || !S->reuse || !S->db) {
 		view_forget(S);
@@ -351,10 +451,13 @@ void view_mark_stale(Session *S, char **tables, int n, bool relations)
 		abort();
 	S->vs.reran = S->vs.left = 0; /* counted from this assumption on */
 	S->vs.reread = 0;
+	/* rules stale for another project's rows are stale for all */
+	if (S->vs.project && (!project || strcmp(project, S->vs.project) != 0))
+		widen(S);
 	unsigned char *newly = calloc((size_t)(S->nrules ? S->nrules : 1), 1);
 	if (!newly)
 		abort();
-	Map changed = { 0 }, emptied = { 0 };
+	Map changed = { 0 }, emptied = { 0 }, emptied_p = { 0 }; /* (emptied_p: of the project's rows) */
 	for (int i = 0; i < n; i++)
 		map_put(&changed, tables[i], (void *)1);
 	for (size_t i = 0; relations && i < S->P.decls.cap; i++) {
@@ -367,15 +470,17 @@ void view_mark_stale(Session *S, char **tables, int n, bool relations)
 		more = false;
 		for (int i = 0; i < S->nrules; i++) {
 			Decl *r = S->rules[i];
-			if (S->vs.stale[i] || !(reads_any(&S->P, r->node->a, &changed) || emits_any(r, &emptied)))
+			if (S->vs.stale[i] ||
+			    !(reads_any(&S->P, r->node->a, &changed) || emits_any(r, &emptied) || emits_any(r, &emptied_p)))
 				continue;
-			S->vs.stale[i] = newly[i] = 1;
+			S->vs.stale[i] = newly[i] = project && !emits_any(r, &emptied) && keyscope_rule(&S->P, r) ? 2 : 1;
 			add_emits(r, &changed);
 			/* a relation, or a table whose rows do not name their rule
-			 * (invoice_lines), is emptied: all its emitters run again */
+			 * (invoice_lines), is emptied: all its emitters run again
+			 * (for the project, if it is only the project's rows) */
 			for (Node *c = r->node->a; c; c = c->next)
 				if (c->kind == N_EMIT && (!schema_table(c->s) || schema_column(schema_table(c->s), "rule") < 0))
-					map_put(&emptied, c->s, (void *)1);
+					map_put(newly[i] == 2 ? &emptied_p : &emptied, c->s, (void *)1);
 			more = true;
 		}
 		if (!S->vs.stale_machines && machines_read_any(S, &changed)) {
@@ -385,17 +490,31 @@ void view_mark_stale(Session *S, char **tables, int n, bool relations)
 			more = true;
 		}
 	}
-	/* their rows go (every row names its rule); totals are summed again */
+	/* a relation emptied whole: its emitters run for all */
+	for (bool more = true; more;) {
+		more = false;
+		for (int i = 0; i < S->nrules; i++)
+			if (S->vs.stale[i] == 2 && emits_any(S->rules[i], &emptied)) {
+				if (newly[i])
+					newly[i] = 1;
+				else /* stale for the project from before: the rest of its rows go */
+					delete_rows(S, i, NULL);
+				S->vs.stale[i] = 1;
+				for (Node *c = S->rules[i]->node->a; c; c = c->next)
+					if (c->kind == N_EMIT && !schema_table(c->s))
+						map_put(&emptied, c->s, (void *)1);
+				more = true;
+			}
+	}
+	/* their rows go (every row names its rule), or the project's rows of
+	 * a rule local to a project; totals are summed again */
 	char name[512];
 	for (int i = 0; i < S->nrules; i++) {
 		if (!newly[i])
 			continue;
-		rules_name(S->rules[i], name, sizeof name);
-		for (Node *c = S->rules[i]->node->a; c; c = c->next) {
-			const TableDef *t = c->kind == N_EMIT ? schema_table(c->s) : NULL;
-			if (t && t->output && schema_column(t, "rule") >= 0)
-				view_exec(S->db, "DELETE FROM temp.\"%s\" WHERE run_id = %lld AND rule = %Q", t->name, S->R.run_id, name);
-		}
+		delete_rows(S, i, newly[i] == 2 ? project : NULL);
+		if (newly[i] == 2 && !S->vs.project && !(S->vs.project = strdup(project)))
+			abort();
 		S->vs.stale_totals = true;
 	}
 	for (int mi = 0; machines && mi < S->P.nmods; mi++)
@@ -417,19 +536,16 @@ void view_mark_stale(Session *S, char **tables, int n, bool relations)
 			map_free(&r->keys);
 		}
 	}
-	/* what the evaluator keeps of the tables (hashed sides, prepared
-	 * scans, results of functions) may hold the old rows: it goes, the
-	 * relations stay */
-	Map rels = S->E.rels;
-	memset(&S->E.rels, 0, sizeof S->E.rels);
-	engine_free(&S->E);
-	S->E.rels = rels;
-	arena_free(S->E.memo_arena);
-	S->E.memo_arena = NULL;
-	bytesmap_free(&S->E.memo);
-	S->E.memo_size = 0;
+	for (size_t i = 0; i < emptied_p.cap; i++) {
+		Rel *r = emptied_p.keys[i] && !map_get(&emptied, emptied_p.keys[i]) ? map_get(&S->E.rels, emptied_p.keys[i]) : NULL;
+		if (r)
+			keyscope_rel_drop(&S->E, r, project);
+	}
+	/* what the evaluator keeps may hold the old rows */
+	forget_kept(S);
 	map_free(&changed);
 	map_free(&emptied);
+	map_free(&emptied_p);
 	free(newly);
 }
 
@@ -450,7 +566,7 @@ void view_promote(Session *S)
 	}
 	ledger_adopt(&S->E, &S->R, S->db, S->stored_period, S->as_of, id);
 	S->vs.adopted = id;
-	view_mark_stale(S, NULL, 0, true);
+	view_mark_stale(S, NULL, 0, true, NULL);
 }
 
 /* The rules to run again before a statement that reads need (NULL:
@@ -512,11 +628,24 @@ static bool catch_up(Session *S, const Map *need_in)
 		}
 	}
 	map_free(&need);
+	/* rules stale for the project run for it alone, the rest for all */
+	bool one = false;
+	for (int i = 0; i < S->nrules; i++)
+		if (w.want[i] && S->vs.stale[i] == 2) {
+			ptrmap_put(&S->E.scoped, S->rules[i], S->vs.project);
+			one = true;
+		}
 	Profile prof = { .plans = S->profile_plan };
 	if (S->profile)
 		S->E.profile = &prof;
 	long long read = S->E.rows_seen;
+	if (one) /* (results of functions kept may be of all projects' rows) */
+		forget_kept(S);
 	bool ok = rules_run_some(&S->E, wanted, &w);
+	if (one) {
+		ptrmap_free(&S->E.scoped);
+		forget_kept(S);
+	}
 	if (S->profile) {
 		profile_print(&prof, S->profile);
 		profile_free(&prof);
@@ -530,8 +659,15 @@ static bool catch_up(Session *S, const Map *need_in)
 	S->vs.stale_machines = S->vs.stale_machines && !w.machines;
 	S->vs.reread += S->E.rows_seen - read;
 	S->vs.left = 0;
-	for (int i = 0; i < S->nrules; i++)
-		S->vs.left += S->vs.stale[i];
+	bool some = false; /* stale for the project still */
+	for (int i = 0; i < S->nrules; i++) {
+		S->vs.left += S->vs.stale[i] != 0;
+		some |= S->vs.stale[i] == 2;
+	}
+	if (!some) {
+		free(S->vs.project);
+		S->vs.project = NULL;
+	}
 	free(w.want);
 	const char *err = NULL;
 	if (ok && totals) {

@@ -32,8 +32,10 @@ void view_drop_parked(Session *S);
  * an assumption runs again only what it changes. */
 void view_promote(Session *S);
 /* Tables changed (an assumption added or dropped): what reads them is
- * stale; relations: the declared relations are emptied too. */
-void view_mark_stale(Session *S, char **tables, int n, bool relations);
+ * stale; relations: the declared relations are emptied too. project: the
+ * change is to that project's rows only, so a rule local to a project
+ * (keyscope.h) runs again for it alone; NULL: any project. */
+void view_mark_stale(Session *S, char **tables, int n, bool relations, const char *project);
 /* Shadow each assumed table with a TEMP copy holding the assumptions from
  * index from on (0: all; a table is copied once, at its first assumption). */
 bool view_apply_assumptions(Session *S, int from);
