@@ -230,3 +230,25 @@ const char *src_text(const Src *src, char **owned)
 	}
 	return *owned = t;
 }
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool same_list(const Node *a, const Node *b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (!ast_same(a, b))
+			return false;
+	return a == b;
+}
+
+bool ast_same(const Node *a, const Node *b)
+{
+	if (!a || !b)
+		return a == b;
+	return a->kind == b->kind && a->op == b->op && same_str(a->s, b->s) && same_str(a->s2, b->s2) &&
+	       same_list(a->a, b->a) && same_list(a->b, b->b) && same_list(a->c, b->c) && same_list(a->d, b->d) &&
+	       same_list(a->e, b->e) && same_list(a->f, b->f);
+}

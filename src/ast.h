@@ -123,6 +123,9 @@ typedef struct Comment { Loc loc; struct Comment *next; } Comment;
 Node *ast_node(Arena *A, NodeKind k, Loc loc);
 /* Append item to list (head may be NULL); returns the head. */
 Node *ast_append(Node *head, Node *item);
+/* Do a and b say the same, ignoring where they are written (and the lists
+ * after them)? */
+bool ast_same(const Node *a, const Node *b);
 const char *unit_name(Unit u, int plural);
 /* Each use of the name var in n and the nodes after it: fn(col, arg) for
  * `var.col`, fn(NULL, arg) for var itself (the whole row); and, when names

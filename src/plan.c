@@ -214,6 +214,40 @@ static bool key_conjunct(Eval *E, DecorPlan *d, const char *var, const Node *e)
 	return false;
 }
 
+/* Is name a variable of one of q's own sources? */
+static bool query_var(const Node *q, const char *name)
+{
+	for (const Node *it = q->a; it; it = it->next)
+		if (strcmp(it->s ? it->s : it->a->s, name) == 0)
+			return true;
+	return false;
+}
+
+/* A conjunct `x.col == K` on another of the query's sources, where K is a
+ * key's outer side: for that key's rows it says `x.col == <the key's inner
+ * column>` (both equal K), which the one read can test, so it names nothing
+ * outside the query. Else e itself. */
+static Node *rekey(Eval *E, const DecorPlan *d, const char *var, Node *e)
+{
+	if (e->kind != N_BIN || e->op != OP_EQ)
+		return e;
+	for (int side = 0; side < 2; side++) {
+		Node *m = side ? e->b : e->a, *k = side ? e->a : e->b;
+		if (m->kind != N_MEMBER || m->a->kind != N_NAME || strcmp(m->a->s, var) == 0 || !query_var(d->q, m->a->s))
+			continue;
+		for (int i = 0; i < d->nkeys; i++)
+			if (ast_same(d->outer[i], k)) {
+				Node *r = ast_node(E->P->A, N_BIN, e->loc), *in = ast_node(E->P->A, N_MEMBER, d->inner[i]->loc);
+				*r = *e;
+				*in = *d->inner[i];
+				r->next = in->next = NULL;
+				*(side ? &r->a : &r->b) = in;
+				return r;
+			}
+	}
+	return e;
+}
+
 /* e without its key equalities (NULL: nothing left). */
 static Node *drop_keys(Eval *E, DecorPlan *d, const char *var, Node *e)
 {
@@ -224,7 +258,7 @@ static Node *drop_keys(Eval *E, DecorPlan *d, const char *var, Node *e)
 		Node *a = drop_keys(E, d, var, e->a), *b = drop_keys(E, d, var, e->b);
 		return source_and_left(E, e, a, b);
 	}
-	return key_conjunct(E, d, var, e) ? NULL : e;
+	return key_conjunct(E, d, var, e) ? NULL : rekey(E, d, var, e);
 }
 
 static DecorPlan *decor_choose(Eval *E, Node *q)

@@ -457,31 +457,6 @@ static int by_name(const void *a, const void *b)
 
 /* ---- shared scans ---------------------------------------------------------- */
 
-static bool same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
-static bool same_list(const Node *a, const Node *b);
-
-/* Do a and b say the same (ignoring where they are written)? */
-static bool same_node(const Node *a, const Node *b)
-{
-	if (!a || !b)
-		return a == b;
-	return a->kind == b->kind && a->op == b->op && same_str(a->s, b->s) && same_str(a->s2, b->s2) &&
-	       same_list(a->a, b->a) && same_list(a->b, b->b) && same_list(a->c, b->c) && same_list(a->d, b->d) &&
-	       same_list(a->e, b->e) && same_list(a->f, b->f);
-}
-
-static bool same_list(const Node *a, const Node *b)
-{
-	for (; a && b; a = a->next, b = b->next)
-		if (!same_node(a, b))
-			return false;
-	return a == b;
-}
-
 /* How many clauses of a rule with join j are its shared part: the two
  * `for`s, the filters between them and the `where`s after the inner one. */
 static int join_length(const JoinPlan *j)
@@ -512,7 +487,7 @@ static bool can_share(Decl *a, const JoinPlan *j, Decl *b)
 	int n = join_length(j);
 	Node *ca = a->node->a, *cb = b->node->a;
 	for (int i = 0; i < n; i++, ca = ca->next, cb = cb->next)
-		if (!cb || !same_node(ca, cb))
+		if (!cb || !ast_same(ca, cb))
 			return false;
 	for (Node *x = ca; x; x = x->next)
 		for (Node *y = cb; y && x->kind == N_EMIT; y = y->next)

@@ -346,11 +346,18 @@ run_repl() {
 	rm -rf "$work"
 }
 
+# build/demo.db, made again when a rule or example file is newer (its
+# stored run must be of these rules for the sessions that reuse it)
+demo_db() {
+	[ -f build/demo.db ] && [ -z "$(find rules examples -newer build/demo.db -print | head -1)" ] ||
+		sh examples/demo.sh >/dev/null 2>&1
+}
+
 # examples/sessions/NAME.repl: sessions a new user would have with the demo
 # database, replayed; output must equal NAME.out.
 run_sessions() {
 	sow=$1
-	[ -f build/demo.db ] || sh examples/demo.sh >/dev/null 2>&1 || { bad "examples/demo.sh"; return; }
+	demo_db || { bad "examples/demo.sh"; return; }
 	# sow serve's /eval answers the same statements (not assume: it only asks)
 	command -v curl >/dev/null || { bad "no curl (make test-deps)"; return; }
 	"$sow" serve --db build/demo.db --port 0 examples/sows >"$tmp/serve.out" 2>"$tmp/serve.err" &
@@ -403,7 +410,7 @@ run_sessions() {
 # headless Chromium; run from the top (as the demo was), output = NAME.out.
 run_serve() {
 	sow=$1
-	[ -f build/demo.db ] || sh examples/demo.sh >/dev/null 2>&1 || { bad "examples/demo.sh"; return; }
+	demo_db || { bad "examples/demo.sh"; return; }
 	for t in tests/serve/*.sh; do
 		name=$(basename "$t" .sh)
 		[ "$name" = lib ] && continue
