@@ -289,7 +289,10 @@ static void operand(const IrUnit *u, const Instr *i, char *buf, size_t n)
 	const Node *e = i->n;
 	buf[0] = 0;
 	switch (i->op) {
-	case I_LIT: case I_KONST: snprintf(buf, n, "r%d = %s", i->a, e && e->s ? e->s : e && e->kind == N_BOOL ? (e->op ? "true" : "false") : "unset"); break;
+	case I_LIT: case I_KONST:
+		snprintf(buf, n, e && e->kind == N_STR ? "r%d = \"%s\"" : "r%d = %s", i->a,
+			 e && e->s ? e->s : e && e->kind == N_BOOL ? (e->op ? "true" : "false") : "unset");
+		break;
 	case I_MOVE: snprintf(buf, n, "r%d = r%d", i->a, i->b); break;
 	case I_STEP: snprintf(buf, n, "%s", e->kind == N_NAME ? e->s : ""); break;
 	case I_COL: snprintf(buf, n, "r%d = r%d.%s", i->a, i->b, e->s); break;

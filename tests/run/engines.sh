@@ -146,6 +146,17 @@ done | sed 's/: error: evaluation step limit reached ([0-9]* steps); see --max-s
 	END { print "step limits: " same " the same, stopping at" at }'
 both "no limit hit" --max-steps 40 steps.sow
 
+# a rule's clauses the compiler does not take (more than 16 lets between
+# two fors) run on the walker: the same rows, and the profile says why
+{
+	printf 'relation many(entry text, x number) unique (entry)\nrule many_lets\n  for t in time_entries\n'
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17; do printf '  let v%d = t.hours * %d\n' $i $i; done
+	printf '  emit many { entry: text(t.id), x: v17 / 1 hours }\n'
+} > lets.sow
+both "17 lets" lets.sow
+cp err.db lets.db
+sow run --db lets.db --period 2026-11 --profile-plan lets.sow 2>&1 >/dev/null | sed -n '/^rule .*many_lets: /,/^$/p' | sed 's/^rule [^ ]* /rule /'
+
 # the profile says which engine ran each rule, and --profile-plan lists its plan
 cp bench/bench.db p.db
 sow run --db p.db --as-of 2026-11-30 --dry-run --profile-plan bench/sows 2> prof.txt > /dev/null; echo "profile-plan: exit $?"
@@ -155,4 +166,4 @@ grep -c '^rule ' prof.txt
 sow run --db p.db --as-of 2026-11-30 --dry-run --engine=walk --profile bench/sows 2> prof.txt > /dev/null
 echo "with --engine=walk: $(sed -n '3,14p' prof.txt | grep -c '  walk  ') of $(sed -n '3,14p' prof.txt | wc -l) shown walked"
 sow run --db p.db --as-of 2026-11-30 --dry-run --engine=fast bench/sows; echo "bad engine: exit $?"
-rm -rf sows bench walk.* vm.* p.db prof.txt err.db unset.sow zero.sow steps.sow
+rm -rf sows bench walk.* vm.* p.db prof.txt err.db unset.sow zero.sow steps.sow lets.sow lets.db
