@@ -56,7 +56,7 @@ void session_clear_assumptions(Session *S)
  * (a row moved to another project, a table not keyed by project). */
 static char *assumed_project(Session *S, const char *table, const char *id, const char *column)
 {
-	const char *col = keyscope_table_column(schema_table(table));
+	const char *col = project_column(schema_table(table));
 	if (!col || strcmp(column, col) == 0)
 		return NULL;
 	if (strcmp(col, "id") == 0)

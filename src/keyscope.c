@@ -7,30 +7,6 @@
 
 #include "sink.h"
 
-const char *keyscope_table_column(const TableDef *t)
-{
-	if (!t)
-		return NULL;
-	if (strcmp(t->name, "projects") == 0)
-		return "id";
-	return schema_column(t, "project_id") >= 0 ? "project_id" : NULL;
-}
-
-int keyscope_shape_column(const Shape *sh)
-{
-	if (!sh)
-		return -1;
-	if (sh->table) {
-		const char *c = keyscope_table_column(sh->table);
-		return c ? shape_col(sh, c) : -1;
-	}
-	/* of the SOW terms, the SOWs: their rates, milestones ... are read by
-	 * the SOW's id, whole (they are few and in memory) */
-	if (sh->source == 2 && strcmp(sh->name, "sows") != 0)
-		return -1;
-	return shape_col(sh, "project_id");
-}
-
 typedef struct Walk {
 	Program *P;
 	PtrMap seen;          /* functions and queries walked already */
@@ -89,7 +65,7 @@ static bool tied(const Node *cond, const char *var, const char *col)
 static const char *key_of(const Node *clause)
 {
 	const Shape *sh = clause->aux;
-	int c = sh && sh->source != 3 ? keyscope_shape_column(sh) : -1;
+	int c = sh && sh->source != 3 ? shape_project_column(sh) : -1;
 	return c >= 0 ? sh->cols[c] : NULL;
 }
 
@@ -127,7 +103,7 @@ static void walk(Walk *w, const Node *e)
 			walk_decl(w, e->s, D_FN);
 		/* projects[p.project_id]; a keyed table's row by its id may be any project's */
 		const TableDef *t = e->kind == N_INDEX && e->a && e->a->kind == N_NAME ? schema_table(e->a->s) : NULL;
-		if (keyscope_table_column(t))
+		if (project_column(t))
 			w->ok = w->ok && strcmp(t->name, "projects") == 0 && e->b && names_project(e->b, NULL);
 		walk(w, e->a);
 		walk(w, e->b);

@@ -15,12 +15,6 @@
 #include "schema.h"
 #include "source.h"
 
-/* The column naming the project of a row of table t ("id" for projects,
- * "project_id" for a table that has one), or NULL: t is not keyed. */
-const char *keyscope_table_column(const TableDef *t);
-/* The same for a source's shape (a table, SOW terms, a relation): the
- * column's index, or -1. */
-int keyscope_shape_column(const Shape *sh);
 /* Is rule r local to a project? Its first `for` reads a project-keyed
  * source (or a query of such sources grouped by project); every row it
  * emits goes to an output table with project_id and rule columns or a

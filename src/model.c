@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "schema.h"
+
 const char *decl_kind_name(DeclKind k)
 {
 	static const char *const names[] = { "const", "fn", "rounding", "relation", "enum",
@@ -86,3 +88,26 @@ void program_reads(Program *P, Node *e, void (*fn)(const char *, void *), void *
 	ptrmap_free(&seen);
 }
 
+const char *project_column(const TableDef *t)
+{
+	if (!t)
+		return NULL;
+	if (strcmp(t->name, "projects") == 0)
+		return "id";
+	return schema_column(t, "project_id") >= 0 ? "project_id" : NULL;
+}
+
+int shape_project_column(const Shape *sh)
+{
+	if (!sh)
+		return -1;
+	if (sh->table) {
+		const char *c = project_column(sh->table);
+		return c ? shape_col(sh, c) : -1;
+	}
+	/* of the SOW terms, the SOWs: their rates, milestones ... are read by
+	 * the SOW's id, whole (they are few and in memory) */
+	if (sh->source == 2 && strcmp(sh->name, "sows") != 0)
+		return -1;
+	return shape_col(sh, "project_id");
+}

@@ -40,6 +40,14 @@ struct Shape {
 int shape_col(const Shape *s, const char *name);
 const char *type_name(Type t, char *buf, size_t n);
 
+/* The column naming the project of a row of table t ("id" for projects,
+ * "project_id" for a table that has one), or NULL: t is not keyed by
+ * project (a what-if on one project reads only its rows: keyscope.h). */
+const char *project_column(const struct TableDef *t);
+/* The same for a source's shape (a table, SOW terms, a relation): the
+ * column's index, or -1. */
+int shape_project_column(const Shape *sh);
+
 /* Name lookup as seen from module m (its own definitions first). */
 Decl *program_lookup(const Program *P, const Module *m, const char *name);
 const char *decl_kind_name(DeclKind k);

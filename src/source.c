@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keyscope.h"
 #include "money.h"
 #include "query.h"
 #include "schema.h"
@@ -610,7 +609,7 @@ static size_t earlier_filter(Eval *E, const Plan *p, char *sql, size_t size)
  * project gives that project's rows only. Returns the length written. */
 static size_t project_filter(Eval *E, const TableDef *t, char *sql, size_t n, size_t size)
 {
-	const char *col = E->only_project ? keyscope_table_column(t) : NULL;
+	const char *col = E->only_project ? project_column(t) : NULL;
 	if (!col || n + 1 >= size)
 		return 0;
 	sqlite3_snprintf((int)(size - n), sql + n, "%s\"%w\" = %Q", strstr(sql, " WHERE ") ? " AND " : " WHERE ", col,
@@ -623,7 +622,7 @@ static size_t project_filter(Eval *E, const TableDef *t, char *sql, size_t n, si
  * column to test, or -1. */
 static int project_col(const Eval *E, const Shape *sh)
 {
-	return E->only_project && sh && sh->source != 3 ? keyscope_shape_column(sh) : -1;
+	return E->only_project && sh && sh->source != 3 ? shape_project_column(sh) : -1;
 }
 
 static bool in_project(const Eval *E, int col, const Row *r)

@@ -8,7 +8,7 @@
 # the VmHost rules.c gives it.
 src=$top/src
 front='check strict terms session stmt stmtint why view repl serve pages figures assume lsp'
-drivers='rules plan machine ledger profile testrun'
+drivers='rules plan machine ledger profile testrun keyscope'
 layer() {
 	f=$1
 	shift
