@@ -381,7 +381,9 @@ static bool find_binding(const Eval *E, const Node *e, Value *out)
 	return false;
 }
 
-#define MEMO_MAX 20000 /* cached results kept per evaluation, at most (memory stays flat) */
+#define MEMO_MAX 65536 /* cached results kept per evaluation, at most (memory stays flat): enough
+                       * for a per-entry check of every project of a 20,000-SOW book
+                       * (about 100 bytes each) */
 
 static void note_impure(const char *rel, void *arg)
 {
